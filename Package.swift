@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+// MarketGym: a Gym-style RL gym and agent trainer for multi-asset, market-neutral trading.
+// Module layout and dependency direction: docs/architecture.md (after ../shared/DESIGN.md).
+import PackageDescription
+
+let package = Package(
+    name: "MarketGym",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "marketgym", targets: ["marketgym"]),
+        // What researchers import: the environments, agents, storage and the lab.
+        .library(
+            name: "MarketGym",
+            targets: ["MarketGym", "Gym", "Agents", "Predictors", "Lab", "NeuralNet", "TensorCore", "HDF5", "SeededRandom"]
+        ),
+        // What the trading daemon imports: inference only, no training code.
+        .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config (no unsafeFlags: the package stays usable as a dependency).
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+
+        // Seeded, splittable, serializable RNG shared by TensorCore and the environments
+        // (Gym and MarketGym must not depend on TensorCore).
+        .target(name: "SeededRandom"),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "SeededRandom"]),
+        .target(name: "NeuralNet", dependencies: ["TensorCore"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "Gym", dependencies: ["SeededRandom"]),
+        .target(name: "MarketGym", dependencies: ["Gym", "HDF5", "SeededRandom"]),
+        .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet"]),
+        .target(name: "Agents", dependencies: ["NeuralNet", "Gym", "HDF5"]),
+        .target(name: "PolicyRuntime", dependencies: ["NeuralNet", "HDF5", "MarketGym"]),
+        .target(
+            name: "Lab",
+            dependencies: [
+                "MarketGym", "Gym", "Agents", "Predictors", "PolicyRuntime", "NeuralNet", "TensorCore", "HDF5",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "marketgym",
+            dependencies: ["Lab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Shared test helpers: approximate equality, finite differences, toy environments, Python runner.
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Gym"], path: "Tests/TestSupport"),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom", "TestSupport"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], resources: [.copy("Goldens")]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Goldens")]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"]),
+        .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "TestSupport"]),
+        .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "TestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The Agents module. See docs/architecture.md for what lives here.

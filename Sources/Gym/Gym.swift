@@ -1,0 +1,1 @@
+// The Gym module. See docs/architecture.md for what lives here.

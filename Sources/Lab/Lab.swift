@@ -1,0 +1,1 @@
+// The Lab module. See docs/architecture.md for what lives here.

@@ -1,0 +1,1 @@
+// The MarketGym module. See docs/architecture.md for what lives here.

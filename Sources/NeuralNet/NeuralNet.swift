@@ -1,0 +1,1 @@
+// The NeuralNet module. See docs/architecture.md for what lives here.

@@ -1,0 +1,1 @@
+// The PolicyRuntime module. See docs/architecture.md for what lives here.

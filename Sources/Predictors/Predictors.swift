@@ -1,0 +1,1 @@
+// The Predictors module. See docs/architecture.md for what lives here.

@@ -1,0 +1,1 @@
+// The TensorCore module. See docs/architecture.md for what lives here.
