@@ -1,1 +1,0 @@
-// The Gym module. See docs/architecture.md for what lives here.

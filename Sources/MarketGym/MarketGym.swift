@@ -1,1 +1,0 @@
-// The MarketGym module. See docs/architecture.md for what lives here.
