@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["marketgym", "TestSupport"]),
     ]
 )
