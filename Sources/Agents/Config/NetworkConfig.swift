@@ -46,6 +46,7 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
     /// The value after `progress` ∈ [0, 1] of training.
     public func value(progress: Double) -> Double {
         let p = fraction > 0 ? min(max(progress / fraction, 0), 1) : 1
+        if kind != .constant && p >= 1 { return final }
         switch kind {
         case .constant: return initial
         case .linear: return initial + (final - initial) * p
