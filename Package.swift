@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
-        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"]),
+        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "TestSupport"]),
         .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
