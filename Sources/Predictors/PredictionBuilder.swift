@@ -45,10 +45,12 @@ public enum PredictionBuilder {
     ///   - output: the predictions file to write.
     ///   - config: the predictor configuration.
     ///   - barOptions: how to read the bars.
+    ///   - significantDigits: digits per value in the CSV (nil: exact `Float` round trip; the bundled
+    ///     file uses 4 to stay small).
     /// - Returns: what was written, with the IC report.
     /// - Throws: `PredictorError` for a bad config, too little data, or unreadable/unwritable files.
     public static func build(bars barsURL: URL, output: URL, config: WalkForwardConfig = WalkForwardConfig(),
-                             barOptions: BarLoadOptions = BarLoadOptions()) throws(PredictorError) -> PredictionBuildResult {
+                             barOptions: BarLoadOptions = BarLoadOptions(), significantDigits: Int? = nil) throws(PredictorError) -> PredictionBuildResult {
         let predictor = try WalkForwardPredictor(config: config)
         let raw: [UInt8]
         let bars: MarketData
@@ -58,7 +60,7 @@ public enum PredictionBuilder {
         }
         let run = try predictor.run(bars: bars)
         let provenance = makeProvenance(run: run, config: config, inputFile: barsURL.lastPathComponent, inputBytes: raw, bars: bars)
-        do { try run.table.writeCSV(to: output) } catch { throw .file(error) }
+        do { try run.table.writeCSV(to: output, significantDigits: significantDigits) } catch { throw .file(error) }
         let provenanceFile = provenanceURL(for: output)
         do { try Data(provenance.jsonBytes()).write(to: provenanceFile, options: .atomic) } catch {
             throw .file(.unreadable(file: provenanceFile.path, reason: "cannot write: \(error.localizedDescription)"))

@@ -104,8 +104,12 @@ extension PredictionTable {
     ///
     /// Timestamps are ISO dates when every stamp is a UTC midnight, else ISO date-times with `Z`.
     /// Values use the shortest decimal that reads back as the same `Float` (so a round trip is
-    /// exact); missing values are empty cells.
-    public func csvBytes() -> [UInt8] {
+    /// exact), or `%.<d>g` with `significantDigits` d (smaller files, e.g. for committed data);
+    /// missing values are empty cells.
+    /// - Parameter significantDigits: nil for exact round trips, else 1...9 significant digits.
+    public func csvBytes(significantDigits: Int? = nil) -> [UInt8] {
+        if let d = significantDigits { precondition((1...9).contains(d), "csvBytes: significantDigits \(d) not in 1...9") }
+        let pattern = significantDigits.map { "%.\($0)g" }
         let dateOnly = timestamps.allSatisfy { $0 % 86_400 == 0 }
         var out: [UInt8] = []
         out.reserveCapacity(recordCount * (16 + 12 * featureCount))
@@ -124,7 +128,8 @@ extension PredictionTable {
             for f in 0..<k {
                 out.append(UInt8(ascii: ","))
                 let v = values[r * k + f]
-                if !v.isNaN { out.append(contentsOf: v.description.utf8) }
+                guard !v.isNaN else { continue }
+                if let pattern { out.append(contentsOf: String(format: pattern, Double(v)).utf8) } else { out.append(contentsOf: v.description.utf8) }
             }
             out.append(UInt8(ascii: "\n"))
         }
@@ -132,9 +137,12 @@ extension PredictionTable {
     }
 
     /// Writes the table as CSV, gzip-compressed when the path ends in `.gz`.
+    /// - Parameters:
+    ///   - url: the file to write (atomically).
+    ///   - significantDigits: see `csvBytes(significantDigits:)`; nil for exact round trips.
     /// - Throws: `DataFileError.unreadable` when the file cannot be written.
-    public func writeCSV(to url: URL) throws(DataFileError) {
-        var bytes = csvBytes()
+    public func writeCSV(to url: URL, significantDigits: Int? = nil) throws(DataFileError) {
+        var bytes = csvBytes(significantDigits: significantDigits)
         if url.pathExtension == "gz" { bytes = Gzip.compress(bytes, level: 9) }
         do { try Data(bytes).write(to: url, options: .atomic) } catch {
             throw .unreadable(file: url.path, reason: "cannot write: \(error.localizedDescription)")
