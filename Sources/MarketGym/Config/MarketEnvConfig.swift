@@ -274,3 +274,8 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         varianceDecay = try c.value(.varianceDecay, or: d.varianceDecay)
     }
 }
+
+extension ExecutionTiming {
+    /// True when trades fill at the next bar's open.
+    public var usesOpens: Bool { self == .nextOpen }
+}

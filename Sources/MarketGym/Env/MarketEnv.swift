@@ -56,7 +56,8 @@ public struct MarketEnv: Environment {
     private var lastNetReturn = 0.0
     /// The held (drifted) book, fraction of NAV per asset.
     public private(set) var weights: [Double]
-    private var target: [Double]
+    /// The book traded at the last step (after projection and threshold), held over (t, t+1].
+    public private(set) var tradedWeights: [Double]
     private var shaper: RewardShaper
     private let secondsToYears = 1.0 / secondsPerYear
     private let useOpens: Bool
@@ -114,7 +115,7 @@ public struct MarketEnv: Environment {
         warmup = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0)
         rng = Xoshiro256(seed: seed)
         weights = [Double](repeating: 0, count: panel.assetCount)
-        target = weights
+        tradedWeights = weights
         shaper = RewardShaper(config.reward)
         useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
     }
@@ -158,7 +159,7 @@ public struct MarketEnv: Environment {
         nav = config.episode.initialNAV
         peak = nav
         lastNetReturn = 0
-        for i in weights.indices { weights[i] = 0 }
+        for i in weights.indices { weights[i] = 0; tradedWeights[i] = 0 }
         shaper.reset()
         needsReset = false
         writeObservation(into: observation)
@@ -176,9 +177,9 @@ public struct MarketEnv: Environment {
         guard !needsReset else { throw .resetNeeded("MarketEnv.step") }
         precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")
         let t = bar
-        var w = weights, tg = target
-        weights = []; target = []
-        defer { weights = w; target = tg }
+        var w = weights, tg = tradedWeights
+        weights = []; tradedWeights = []
+        defer { weights = w; tradedWeights = tg }
         var info = MarketStepInfo()
         try tg.withUnsafeMutableBufferPointer { (tp) throws(EnvironmentError) in
             try scheme.rawBook(action, panel: panel, bar: t, into: tp)
@@ -200,7 +201,7 @@ public struct MarketEnv: Environment {
         let truncated = !terminated && (stepsTaken >= horizon || bar > lastDecisionBar)
         needsReset = terminated || truncated
         weights = w
-        target = tg
+        tradedWeights = tg
         writeObservation(into: observation)
         return StepOutcome(reward: info.reward.total, terminated: terminated, truncated: truncated, info: info)
     }
@@ -223,6 +224,19 @@ public struct MarketEnv: Environment {
             let beta = UnsafeBufferPointer(rebasing: betaAll[t * n ..< t * n + n])
             projection.project(tg, tradable: tr, beta: beta)
 
+            // Rebalance threshold, decided at t from the held book as of t's close (no look-ahead).
+            var hold = false
+            let threshold = config.constraints.rebalanceThreshold
+            if threshold > 0 {
+                var l1 = 0.0
+                for i in 0..<n { l1 += abs(tg[i] - w[i]) }
+                var eff = threshold
+                if config.constraints.thresholdScalesWithConfidence {
+                    eff /= 1 + max(0, panel.meanConfidence(bar: t))
+                }
+                hold = l1 < eff
+            }
+
             // Phase 1 (next-open execution only): the held book rides the overnight gap.
             var navTrade = nav
             if useOpens, let gap = panel.gapReturns {
@@ -234,20 +248,12 @@ public struct MarketEnv: Environment {
                 info.grossReturn += g
             }
 
-            // Rebalance threshold: compare the target with the held book.
-            let threshold = config.constraints.rebalanceThreshold
-            if threshold > 0 {
-                var l1 = 0.0
-                for i in 0..<n { l1 += abs(tg[i] - w[i]) }
-                var eff = threshold
-                if config.constraints.thresholdScalesWithConfidence {
-                    eff /= 1 + max(0, panel.meanConfidence(bar: t))
-                }
-                if l1 < eff {
-                    for i in 0..<n { tg[i] = w[i] }
-                    projection.project(tg, tradable: tr, beta: beta)
-                    info.rebalanced = false
-                }
+            // Holding keeps the (drifted) book, re-projected so neutrality and caps hold exactly;
+            // the only trade is that small correction.
+            if hold {
+                for i in 0..<n { tg[i] = w[i] }
+                projection.project(tg, tradable: tr, beta: beta)
+                info.rebalanced = false
             }
 
             // Trade costs on turnover.

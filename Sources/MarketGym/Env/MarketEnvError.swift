@@ -12,6 +12,8 @@ public enum MarketEnvError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidConfig(path: String, found: String, expected: String)
     /// A split could not be resolved.
     case split(SplitError)
+    /// The environment refused a reset or an action while running a backtest.
+    case environment(EnvironmentError)
 
     public var description: String {
         switch self {
@@ -26,6 +28,8 @@ public enum MarketEnvError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .invalidConfig(path, found, expected):
             return "config '\(path)' is \(found); expected \(expected)."
         case let .split(e):
+            return e.description
+        case let .environment(e):
             return e.description
         }
     }
