@@ -44,21 +44,24 @@ struct RidgeAccumulator {
         let mean = sumX.map { $0 / n }
         let meanY = sumY / n
         var sd = [Double](repeating: 1, count: p)
+        var constant = [Bool](repeating: false, count: p)
         for a in 0..<p {
-            let variance = sumXX[a * p + a] / n - mean[a] * mean[a]
-            // A constant input gets unit scale; its correlation row is then 0 and ridge gives it weight 0.
-            sd[a] = variance > 1e-300 ? variance.squareRoot() : 1
+            let meanSquare = sumXX[a * p + a] / n
+            let variance = meanSquare - mean[a] * mean[a]
+            // Relative test: for a constant input the difference above is pure rounding (~1e-16 of meanSquare).
+            if variance > 1e-12 * meanSquare && variance > 0 { sd[a] = variance.squareRoot() } else { constant[a] = true }
         }
         var matrix = [Double](repeating: 0, count: p * p)
         var rhs = [Double](repeating: 0, count: p)
         for a in 0..<p {
-            for b in a..<p {
+            for b in a..<p where !constant[a] && !constant[b] {
                 let cov = sumXX[a * p + b] / n - mean[a] * mean[b]
                 matrix[a * p + b] = cov / (sd[a] * sd[b])
                 matrix[b * p + a] = matrix[a * p + b]
             }
-            matrix[a * p + a] += penalty
-            rhs[a] = (sumXY[a] / n - mean[a] * meanY) / sd[a]
+            // A constant input carries no information: an identity row and a zero right-hand side give it weight exactly 0.
+            matrix[a * p + a] = constant[a] ? 1 : matrix[a * p + a] + penalty
+            rhs[a] = constant[a] ? 0 : (sumXY[a] / n - mean[a] * meanY) / sd[a]
         }
         guard let b = choleskySolve(matrix, rhs, size: p) else { return nil }
         let slopes = (0..<p).map { b[$0] / sd[$0] }
