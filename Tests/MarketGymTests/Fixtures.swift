@@ -51,7 +51,7 @@ enum Fixtures {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n")
+        var lines = text.split(whereSeparator: \.isNewline)
         guard !lines.isEmpty else { throw FixtureError.empty(name) }
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         var stamps: [Int64] = [], values: [Double] = []
