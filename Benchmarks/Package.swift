@@ -14,7 +14,7 @@ let package = Package(
             name: "GymBench",
             dependencies: [.product(name: "MarketGym", package: "MarketGym")],
             path: "GymBench",
-            exclude: ["gymnasium_cartpole.py"]
+            exclude: ["gymnasium_cartpole.py", "count_allocations.sh"]
         ),
     ]
 )

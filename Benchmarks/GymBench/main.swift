@@ -3,6 +3,9 @@
 // Run: cd Benchmarks && swift run -c release GymBench
 import Gym
 import SeededRandom
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Median of three timed runs, in environment steps per second.
 func measure(_ label: String, envSteps: Int, _ body: () throws -> Double) rethrows {
@@ -24,6 +27,31 @@ func measure(_ label: String, envSteps: Int, _ body: () throws -> Double) rethro
 func randomActions(_ n: Int, seed: UInt64) -> [Int] {
     var rng = Xoshiro256(seed: seed)
     return (0..<n).map { _ in rng.uniformInt(below: 2) }
+}
+
+/// `GymBench allocations N`: runs N steps of each stepping path and exits, so that heap
+/// allocation counts can be compared between two N under valgrind (equal counts: the step paths allocate nothing).
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "allocations", let n = Int(CommandLine.arguments[2]) {
+    var env = CartPole.v1()
+    var obs = [Float](repeating: 0, count: 4)
+    var vec = SyncVectorEnvironment(count: 64) { _ in CartPole.v1() }
+    var normalized = VectorNormalize(SyncVectorEnvironment(count: 64) { _ in CartPole.v1() })
+    var actions = [Action](repeating: .discrete(0), count: 64)
+    try obs.withUnsafeMutableBufferPointer { (buf) throws(EnvironmentError) in
+        _ = try env.reset(seed: 0, options: .none, into: buf)
+        for t in 0..<n where try env.step(.discrete(t % 3 == 0 ? 1 : 0), into: buf).isDone {
+            _ = try env.reset(seed: nil, options: .none, into: buf)
+        }
+    }
+    try vec.reset(seed: 0)
+    try normalized.reset(seed: 0)
+    for t in 0..<n {
+        for i in 0..<64 { actions[i] = .discrete((t + i) % 3 == 0 ? 1 : 0) }
+        try vec.step(actions)
+        try normalized.step(actions)
+    }
+    print("ran \(n) steps; ended rows at the last step: \(vec.ended.filter { $0 }.count), \(normalized.ended.filter { $0 }.count)")
+    exit(0)
 }
 
 let singleSteps = 2_000_000
