@@ -92,7 +92,7 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
     }
 
     @inlinable
-    public mutating func reset(seed: UInt64, options: ResetOptions = .none) throws(EnvironmentError) {
+    public mutating func reset(seed: UInt64, options: ResetOptions) throws(EnvironmentError) {
         needsReset = true
         let d = observationSpace.count
         try _observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
@@ -153,3 +153,6 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
         needsReset = false
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension SyncVectorEnvironment: Sendable where Env: Sendable {}

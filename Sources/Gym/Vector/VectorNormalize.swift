@@ -111,7 +111,7 @@ public struct VectorNormalize<Base: VectorEnvironment>: VectorEnvironment {
     }
 
     @inlinable
-    public mutating func reset(seed: UInt64, options: ResetOptions = .none) throws(EnvironmentError) {
+    public mutating func reset(seed: UInt64, options: ResetOptions) throws(EnvironmentError) {
         try _base.reset(seed: seed, options: options)
         copyAndNormalizeObservations(afterReset: true)
         let m = _base.environmentCount
@@ -159,3 +159,6 @@ public struct VectorNormalize<Base: VectorEnvironment>: VectorEnvironment {
         }
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension VectorNormalize: Sendable where Base: Sendable {}

@@ -57,3 +57,6 @@ public struct TimeLimit<Base: Environment>: Environment {
         return outcome
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension TimeLimit: Sendable where Base: Sendable {}
