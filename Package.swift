@@ -68,12 +68,12 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
-        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"]),
+        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "TestSupport"]),
         .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["marketgym", "TestSupport"]),
     ]
 )
