@@ -1,4 +1,5 @@
 import Foundation
+import MarketGym
 import Yams
 
 /// Decodes spec trees into typed configurations, strictly.
@@ -24,6 +25,16 @@ public enum SpecDecoder {
             value = try YAMLDecoder().decode(T.self, from: merged.yamlString())
         } catch let error as DecodingError {
             throw describe(error, in: merged, file: file, prefix: path)
+        } catch let error as ConfigError {
+            // MarketGym's configs check their own keys and ranges while decoding.
+            let join = { (p: String) in path.isEmpty ? p : (p.isEmpty ? path : "\(path).\(p)") }
+            switch error {
+            case let .unknownKey(at, key, known):
+                let allowed = known.sorted()
+                throw .unknownKey(file: file, path: join(at.isEmpty ? key : "\(at).\(key)"), suggestion: closest(key, in: allowed), allowed: allowed)
+            case let .invalidValue(at, found, expected):
+                throw .badValue(file: file, path: join(at), found: found, expected: expected)
+            }
         } catch {
             throw .badValue(file: file, path: path, found: "\(error)", expected: "a valid \(T.self)")
         }
