@@ -16,5 +16,10 @@ let package = Package(
             path: "GymBench",
             exclude: ["gymnasium_cartpole.py", "count_allocations.sh"]
         ),
+        .executableTarget(
+            name: "DataBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "DataBench"
+        ),
     ]
 )
