@@ -9,6 +9,7 @@ import SeededRandom
 var bars = 5000, totalSteps = 2_000_000, vectorSize = 64, repeats = 3
 var scheme = ActionSchemeKind.sizing
 var csvDir: String?
+var mode = "both"
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -18,6 +19,7 @@ while let a = args.popFirst() {
     case "--repeats": repeats = Int(args.popFirst() ?? "") ?? repeats
     case "--scheme": scheme = ActionSchemeKind(rawValue: args.popFirst() ?? "") ?? scheme
     case "--write-csv": csvDir = args.popFirst()
+    case "--mode": mode = args.popFirst() ?? mode
     default: print("unknown argument \(a)"); exit(2)
     }
 }
@@ -69,14 +71,27 @@ let actions: [Action] = (0..<1024).map { _ in template.actionSpace.sample(using:
 
 func median(_ x: [Double]) -> Double { let s = x.sorted(); return s[s.count / 2] }
 
-func runSingle(template: MarketEnv, actions: [Action], totalSteps: Int) throws -> Double {
+/// CPU time of this thread, seconds: robust to other processes sharing the cores (wall time is not).
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Steps per second by wall clock and by thread CPU time.
+struct Rate { var wall: Double; var cpu: Double }
+
+func runSingle(template: MarketEnv, actions: [Action], totalSteps: Int) throws -> Rate {
     let obsCount = template.observationSpace.count
     var env = template
     var obs = [Float](repeating: 0, count: obsCount)
     var checksum = 0.0
     let clock = ContinuousClock()
+    var cpu0 = 0.0, cpu1 = 0.0
     let elapsed = try obs.withUnsafeMutableBufferPointer { buf in
         try clock.measure {
+            cpu0 = threadCPUSeconds()
+            defer { cpu1 = threadCPUSeconds() }
             _ = try env.reset(seed: 1, options: .none, into: buf)
             for s in 0..<totalSteps {
                 let out = try env.step(actions[s & 1023], into: buf)
@@ -86,22 +101,26 @@ func runSingle(template: MarketEnv, actions: [Action], totalSteps: Int) throws -
         }
     }
     if checksum.isNaN { print("NaN reward") }
-    return Double(totalSteps) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    return Rate(wall: Double(totalSteps) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18),
+                cpu: Double(totalSteps) / (cpu1 - cpu0))
 }
 
-func runVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSize: Int) throws -> Double {
+func runVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSize: Int) throws -> Rate {
     let obsCount = template.observationSpace.count
     var envs = (0..<vectorSize).map { _ in template }
     var obs = [Float](repeating: 0, count: obsCount * vectorSize)
     let rounds = totalSteps / vectorSize
     var checksum = 0.0
     let clock = ContinuousClock()
+    var cpu0 = 0.0, cpu1 = 0.0
     let elapsed = try obs.withUnsafeMutableBufferPointer { all in
         for e in 0..<vectorSize {
             let slice = UnsafeMutableBufferPointer(rebasing: all[e * obsCount ..< (e + 1) * obsCount])
             _ = try envs[e].reset(seed: UInt64(e), options: .none, into: slice)
         }
         return try clock.measure {
+            cpu0 = threadCPUSeconds()
+            defer { cpu1 = threadCPUSeconds() }
             for r in 0..<rounds {
                 for e in 0..<vectorSize {
                     let slice = UnsafeMutableBufferPointer(rebasing: all[e * obsCount ..< (e + 1) * obsCount])
@@ -113,16 +132,22 @@ func runVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSi
         }
     }
     if checksum.isNaN { print("NaN reward") }
-    return Double(rounds * vectorSize) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    return Rate(wall: Double(rounds * vectorSize) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18),
+                cpu: Double(rounds * vectorSize) / (cpu1 - cpu0))
 }
 
 print("MarketEnv: \(n) assets, window 10, 3 features, observation \(obsCount) floats, scheme \(scheme.rawValue), \(bars) bars, \(totalSteps) steps, median of \(repeats)")
 do {
-    var single: [Double] = [], vector: [Double] = []
-    for _ in 0..<repeats { single.append(try runSingle(template: template, actions: actions, totalSteps: totalSteps)) }
-    for _ in 0..<repeats { vector.append(try runVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) }
-    print(String(format: "single env:      %10.0f steps/s   (runs: %@)", median(single), single.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
-    print(String(format: "%d envs (loop):  %10.0f env-steps/s (runs: %@)", vectorSize, median(vector), vector.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+    var single: [Rate] = [], vector: [Rate] = []
+    if mode != "vector" { for _ in 0..<repeats { single.append(try runSingle(template: template, actions: actions, totalSteps: totalSteps)) } }
+    if mode != "single" { for _ in 0..<repeats { vector.append(try runVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
+    func line(_ label: String, _ r: [Rate]) {
+        print(label.padding(toLength: 18, withPad: " ", startingAt: 0)
+              + String(format: "wall %10.0f steps/s (median; runs %@)   cpu-time %10.0f steps/s (median)",
+                       median(r.map(\.wall)), r.map { String(format: "%.0f", $0.wall) }.joined(separator: ", "), median(r.map(\.cpu))))
+    }
+    if !single.isEmpty { line("single env:", single) }
+    if !vector.isEmpty { line("\(vectorSize) envs (loop):", vector) }
 } catch {
     print("error: \(error)"); exit(1)
 }

@@ -10,6 +10,9 @@ final class MarketEngine: Sendable {
     let useOpens: Bool
     /// Mean confidence per bar (for the confidence-scaled threshold), precomputed.
     let confidence: [Double]
+    /// `sizing` scheme: the unit prediction book per bar (T x N), `ActionScheme.predictionBook` at
+    /// gross 1, cached because it does not depend on the action.
+    let unitBooks: [Double]
 
     init(panel: MarketPanel, config: MarketEnvConfig) throws(MarketEnvError) {
         let c = config.constraints
@@ -37,11 +40,36 @@ final class MarketEngine: Sendable {
         builder = try ObservationBuilder(panel: panel, config: config.observation)
         warmup = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0)
         useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
+        var books: [Double] = []
+        if config.action.scheme == .sizing {
+            let n = panel.assetCount
+            books = [Double](repeating: 0, count: panel.barCount * n)
+            books.withUnsafeMutableBufferPointer { b in
+                for t in 0..<panel.barCount {
+                    ActionScheme.predictionBook(panel: panel, bar: t, gross: 1, into: UnsafeMutableBufferPointer(rebasing: b[t * n ..< (t + 1) * n]))
+                }
+            }
+        }
+        unitBooks = books
         confidence = c.thresholdScalesWithConfidence ? (0..<panel.barCount).map { panel.meanConfidence(bar: $0) } : []
     }
 
     /// Trades from the held book to the target, books costs and the return over (t, t+1], and
     /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
+    /// The raw book for `action` at bar t: `scheme.rawBook`, with the sizing book read from the cache
+    /// (bit-identical to `ActionScheme.predictionBook` at the chosen gross).
+    @inline(__always)
+    func rawBook(_ action: Action, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) throws(EnvironmentError) {
+        if case .discrete(let a) = action, scheme.kind == .sizing, a >= 0, a < scheme.grossLevels.count {
+            let g = scheme.grossLevels[a], n = w.count
+            unitBooks.withUnsafeBufferPointer { u in
+                for i in 0..<n { w[i] = u[t * n + i] * g }
+            }
+            return
+        }
+        try scheme.rawBook(action, panel: panel, bar: t, into: w)
+    }
+
     func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int, nav: Double) -> MarketStepInfo {
         let n = w.count, t1 = t + 1
         var info = MarketStepInfo()

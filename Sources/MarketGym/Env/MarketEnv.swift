@@ -156,7 +156,7 @@ public struct MarketEnv: Environment {
         precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")
         let e = engine, t = bar, navNow = nav
         try tradedWeights.withUnsafeMutableBufferPointer { (tp) throws(EnvironmentError) in
-            try e.scheme.rawBook(action, panel: e.panel, bar: t, into: tp)
+            try e.rawBook(action, bar: t, into: tp)
         }
         var info = MarketStepInfo()
         weights.withUnsafeMutableBufferPointer { wp in
