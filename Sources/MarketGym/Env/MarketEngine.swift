@@ -8,6 +8,7 @@ final class MarketEngine: Sendable {
     let builder: ObservationBuilder
     let warmup: Int
     let useOpens: Bool
+    let hasBenchmark: Bool
     /// Mean confidence per bar (for the confidence-scaled threshold), precomputed.
     let confidence: [Double]
     /// `sizing` scheme: the unit prediction book per bar (T x N), `ActionScheme.predictionBook` at
@@ -39,6 +40,7 @@ final class MarketEngine: Sendable {
         scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: panel.assetCount)
         builder = try ObservationBuilder(panel: panel, config: config.observation)
         warmup = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0)
+        hasBenchmark = panel.benchmarkReturns != nil
         useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
         var books: [Double] = []
         if config.action.scheme == .sizing {
@@ -122,15 +124,21 @@ final class MarketEngine: Sendable {
             let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
             let volScaled = c.slippageScalesWithVolatility
             let volRef = c.slippageVolatilityReference
-            var turnover = 0.0, slip = 0.0, long = 0.0, short = 0.0, betaExp = 0.0
+            var turnover = 0.0, long = 0.0, short = 0.0
             for i in 0..<n {
-                let dw = abs(tg[i] - w[i])
-                turnover += dw
-                slip += volScaled ? dw * volAll[t * n + i] / volRef : dw
+                turnover += abs(tg[i] - w[i])
                 let x = tg[i]
-                if x > 0 { long += x } else { short -= x }
-                betaExp += x * beta[i]
+                long += x > 0 ? x : 0
+                short -= x < 0 ? x : 0
             }
+            var slip = turnover
+            if volScaled {
+                slip = 0
+                for i in 0..<n { slip += abs(tg[i] - w[i]) * volAll[t * n + i] / volRef }
+            }
+            // Beta exposure is reported when betas mean something (a benchmark was given).
+            var betaExp = 0.0
+            if hasBenchmark { for i in 0..<n { betaExp += tg[i] * beta[i] } }
             let costFactor = navTrade / nav
             info.turnover = turnover * costFactor
             info.fee = feeRate * turnover * costFactor

@@ -124,8 +124,9 @@ public struct NeutralityProjection: Sendable, Equatable {
         for i in 0..<n {
             let x = w[i] - (tradable[i] ? mean : 0)
             w[i] = x
-            gross += abs(x)
-            maxAbs = max(maxAbs, abs(x))
+            let a = abs(x)
+            gross += a
+            maxAbs = a > maxAbs ? a : maxAbs
         }
         return (gross, maxAbs)
     }
