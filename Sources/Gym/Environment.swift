@@ -98,12 +98,15 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidAction(String)
     /// A reset option is unknown or out of range.
     case invalidOption(String)
+    /// An imported state (`StatefulEnvironment.importState`) is missing entries or mis-sized.
+    case invalidState(String)
 
     public var description: String {
         switch self {
         case .resetNeeded(let m): return "reset needed: \(m). Call reset(seed:options:) before step, and again after terminated or truncated."
         case .invalidAction(let m): return "invalid action: \(m)"
         case .invalidOption(let m): return "invalid reset option: \(m)"
+        case .invalidState(let m): return "invalid environment state: \(m). Restore from a checkpoint of the same environment configuration."
         }
     }
 }

@@ -1,0 +1,142 @@
+/// M copies of an environment stepped one after another in the calling thread, with same-step
+/// autoreset (see ``VectorEnvironment``). Gymnasium's `SyncVectorEnv`, SB3's `DummyVecEnv`.
+///
+/// A `step` allocates nothing beyond what the copies themselves allocate: results go into the
+/// buffers created at initialization.
+///
+/// ```swift
+/// var envs = SyncVectorEnvironment(count: 8) { _ in CartPole.v1() }
+/// try envs.reset(seed: 42)                   // copy i seeded with 42 + i
+/// var actions = [Action](repeating: .discrete(0), count: 8)
+/// try envs.step(actions)
+/// for i in 0..<8 where envs.ended[i] {
+///     // envs.finalObservations row i: where the episode ended; envs.observations row i: the next start
+/// }
+/// ```
+public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
+    public typealias Info = Env.Info
+
+    /// The copies (read-only access, e.g. for their statistics).
+    public private(set) var environments: [Env]
+    public let environmentCount: Int
+    public let observationSpace: BoxSpace
+    public let actionSpace: ActionSpace
+    public let observationNames: [String]
+
+    public private(set) var observations: [Float]
+    public private(set) var rewards: [Double]
+    public private(set) var terminated: [Bool]
+    public private(set) var truncated: [Bool]
+    public private(set) var ended: [Bool]
+    public private(set) var finalObservations: [Float]
+    public private(set) var infos: [Env.Info?]
+    /// M infos returned by the reset of each copy: from `reset(seed:options:)`, or from the
+    /// autoreset of the last step where `ended[i]`.
+    public private(set) var resetInfos: [Env.Info?]
+    public private(set) var episodeReturns: [Double]
+    public private(set) var episodeLengths: [Int]
+
+    private var runningReturns: [Double]
+    private var runningLengths: [Int]
+    private var needsReset = true
+
+    /// Builds `count` copies with `make(i)`.
+    /// - Precondition: `count > 0`; every copy has the same spaces and names.
+    public init(count: Int, make: (Int) throws -> Env) rethrows {
+        precondition(count > 0, "SyncVectorEnvironment: count must be positive, got \(count)")
+        var envs: [Env] = []
+        envs.reserveCapacity(count)
+        for i in 0..<count { envs.append(try make(i)) }
+        self.init(envs)
+    }
+
+    /// Wraps existing copies.
+    /// - Precondition: at least one copy; every copy has the same spaces and names.
+    public init(_ environments: [Env]) {
+        guard let first = environments.first else { preconditionFailure("SyncVectorEnvironment: needs at least one environment") }
+        for (i, e) in environments.enumerated() {
+            precondition(e.observationSpace == first.observationSpace && e.actionSpace == first.actionSpace && e.observationNames == first.observationNames,
+                         "SyncVectorEnvironment: copy \(i) has different spaces or observation names than copy 0")
+        }
+        precondition(first.observationNames.count == first.observationSpace.count,
+                     "SyncVectorEnvironment: \(first.observationNames.count) observation names for \(first.observationSpace.count) elements")
+        let m = environments.count, d = first.observationSpace.count
+        self.environments = environments
+        environmentCount = m
+        observationSpace = first.observationSpace
+        actionSpace = first.actionSpace
+        observationNames = first.observationNames
+        observations = [Float](repeating: 0, count: m * d)
+        finalObservations = [Float](repeating: 0, count: m * d)
+        rewards = [Double](repeating: 0, count: m)
+        terminated = [Bool](repeating: false, count: m)
+        truncated = [Bool](repeating: false, count: m)
+        ended = [Bool](repeating: false, count: m)
+        infos = [Env.Info?](repeating: nil, count: m)
+        resetInfos = [Env.Info?](repeating: nil, count: m)
+        episodeReturns = [Double](repeating: 0, count: m)
+        episodeLengths = [Int](repeating: 0, count: m)
+        runningReturns = [Double](repeating: 0, count: m)
+        runningLengths = [Int](repeating: 0, count: m)
+    }
+
+    public mutating func reset(seed: UInt64, options: ResetOptions = .none) throws(EnvironmentError) {
+        needsReset = true
+        let d = observationSpace.count
+        try observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
+            for i in 0..<environmentCount {
+                let row = UnsafeMutableBufferPointer(rebasing: obs[(i * d)..<((i + 1) * d)])
+                resetInfos[i] = try environments[i].reset(seed: seed &+ UInt64(i), options: options, into: row)
+            }
+        }
+        for i in 0..<environmentCount {
+            rewards[i] = 0
+            terminated[i] = false
+            truncated[i] = false
+            ended[i] = false
+            infos[i] = nil
+            runningReturns[i] = 0
+            runningLengths[i] = 0
+        }
+        needsReset = false
+    }
+
+    public mutating func step(_ actions: [Action]) throws(EnvironmentError) {
+        precondition(actions.count == environmentCount, "SyncVectorEnvironment.step: \(actions.count) actions for \(environmentCount) environments")
+        guard !needsReset else {
+            throw .resetNeeded("vector environment step before reset(seed:options:) or after a failed step")
+        }
+        for i in 0..<environmentCount where !actionSpace.contains(actions[i]) {
+            throw .invalidAction("row \(i): \(actions[i]) is not in \(actionSpace)")
+        }
+        // A copy that throws now leaves the rows inconsistent: demand a full reset.
+        needsReset = true
+        let d = observationSpace.count
+        try observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
+            try finalObservations.withUnsafeMutableBufferPointer { (fin) throws(EnvironmentError) in
+                for i in 0..<environmentCount {
+                    let row = UnsafeMutableBufferPointer(rebasing: obs[(i * d)..<((i + 1) * d)])
+                    let outcome = try environments[i].step(actions[i], into: row)
+                    rewards[i] = outcome.reward
+                    terminated[i] = outcome.terminated
+                    truncated[i] = outcome.truncated
+                    infos[i] = outcome.info
+                    runningReturns[i] += outcome.reward
+                    runningLengths[i] += 1
+                    let done = outcome.terminated || outcome.truncated
+                    ended[i] = done
+                    if done {
+                        episodeReturns[i] = runningReturns[i]
+                        episodeLengths[i] = runningLengths[i]
+                        runningReturns[i] = 0
+                        runningLengths[i] = 0
+                        let finalRow = UnsafeMutableBufferPointer(rebasing: fin[(i * d)..<((i + 1) * d)])
+                        _ = finalRow.update(fromContentsOf: row)
+                        resetInfos[i] = try environments[i].reset(seed: nil, options: .none, into: row)
+                    }
+                }
+            }
+        }
+        needsReset = false
+    }
+}

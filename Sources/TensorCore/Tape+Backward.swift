@@ -1,0 +1,57 @@
+extension Tape {
+    /// Differentiates the scalar `loss` with respect to everything recorded before it.
+    ///
+    /// Afterwards every parameter on the tape that requires gradients holds `d loss / d parameter` in
+    /// its `grad` (overwritten, not accumulated: parameters recorded but not reached get zeros), and
+    /// ``gradient(of:)`` returns the gradient of any differentiable variable.
+    ///
+    /// - Parameters:
+    ///   - loss: a one-element variable of this tape.
+    ///   - seed: the upstream gradient `d L / d loss` (1 for plain minimization).
+    /// - Complexity: about twice the cost of the forward pass.
+    public func backward(_ loss: Variable, seed: Float = 1) {
+        precondition(loss.tape === self, "backward: the loss belongs to another tape")
+        precondition(loss.value.count == 1, "backward: the loss must have one element, has shape \(loss.shape)")
+        generation += 1
+        if gradMark.count < nodes.count {
+            gradMark.append(contentsOf: repeatElement(Int.min, count: nodes.count - gradMark.count))
+        }
+        for i in 0..<nodes.count where nodes[i].requiresGrad {
+            if case .parameter(let p) = nodes[i].op { p.zeroGrad() }
+        }
+        guard nodes[loss.index].requiresGrad else { return }
+        gradPointer(loss.index).pointee = seed
+        var i = loss.index
+        while i >= 0 {
+            if nodes[i].requiresGrad && gradMark[i] == generation { propagate(i) }
+            i -= 1
+        }
+    }
+
+    /// The gradient buffer of node `i` for the current `backward`, zeroed on first use.
+    @inline(__always)
+    func gradPointer(_ i: Int) -> UnsafeMutablePointer<Float> {
+        if case .parameter(let p) = nodes[i].op {
+            gradMark[i] = generation
+            p.grad.makeUnique()
+            return p.grad.storage.pointer
+        }
+        if gradMark[i] != generation {
+            gradMark[i] = generation
+            let shape = nodes[i].value.shape
+            while gradPool.count <= i { gradPool.append(Tape.placeholder) }
+            if !(isKnownUniquelyReferenced(&gradPool[i].storage) && gradPool[i].shape == shape) {
+                gradPool[i] = Tensor(uninitializedShape: shape)
+            }
+            gradPool[i].storage.pointer.update(repeating: 0, count: gradPool[i].count)
+        }
+        return gradPool[i].storage.pointer
+    }
+
+    /// The gradient buffer of input `j`, or nil when no gradient flows to it.
+    @inline(__always)
+    func inputGrad(_ j: Int) -> UnsafeMutablePointer<Float>? {
+        guard j >= 0, nodes[j].requiresGrad else { return nil }
+        return gradPointer(j)
+    }
+}

@@ -1,0 +1,247 @@
+// Every gradient rule of TensorCore, one per primitive, in one place. Each rule ADDS its input
+// gradients (inputs may feed several nodes). Notation: x = input value, y = this node's value,
+// g = d loss / d y. Every rule is checked against central finite differences in
+// Tests/TensorCoreTests/GradientTests.swift.
+
+extension Tape {
+    func propagate(_ i: Int) {
+        let node = nodes[i]
+        let g = gradPool[i].storage.pointer
+        let y = node.value
+        switch node.op {
+        case .leaf, .parameter:
+            return
+
+        case .unary(let f):
+            guard let dx = inputGrad(node.a) else { return }
+            let x = value(node.a).pointer, yv = y.pointer, n = y.count
+            switch f {
+            case .exp: for k in 0..<n { dx[k] += g[k] * yv[k] }                          // e^x
+            case .log: for k in 0..<n { dx[k] += g[k] / x[k] }                            // 1/x
+            case .tanh: for k in 0..<n { dx[k] += g[k] * (1 - yv[k] * yv[k]) }            // 1 - tanh²
+            case .sigmoid: for k in 0..<n { dx[k] += g[k] * yv[k] * (1 - yv[k]) }         // σ(1-σ)
+            case .relu: for k in 0..<n where x[k] > 0 { dx[k] += g[k] }                   // 1[x>0]
+            case .softplus: for k in 0..<n { dx[k] += g[k] * Ops.sigmoid(x[k]) }          // σ(x)
+            case .sqrt: for k in 0..<n { dx[k] += g[k] * 0.5 / yv[k] }                    // 1/(2√x)
+            case .abs: for k in 0..<n { dx[k] += x[k] > 0 ? g[k] : (x[k] < 0 ? -g[k] : 0) } // sign(x)
+            case .neg: for k in 0..<n { dx[k] -= g[k] }                                   // -1
+            case .square: for k in 0..<n { dx[k] += 2 * x[k] * g[k] }                     // 2x
+            }
+
+        case .affine(let scale):                                                          // d(ax+b)/dx = a
+            guard let dx = inputGrad(node.a) else { return }
+            for k in 0..<y.count { dx[k] += scale * g[k] }
+
+        case .clamp(let lo, let hi):                                                      // 1[lo <= x <= hi]
+            guard let dx = inputGrad(node.a) else { return }
+            let x = value(node.a).pointer
+            for k in 0..<y.count where x[k] >= lo && x[k] <= hi { dx[k] += g[k] }
+
+        case .huber(let delta):                                                           // clamp(x, -δ, δ)
+            guard let dx = inputGrad(node.a) else { return }
+            let x = value(node.a).pointer
+            for k in 0..<y.count { dx[k] += g[k] * Swift.min(Swift.max(x[k], -delta), delta) }
+
+        case .binary(let f):
+            binaryGradient(f, a: node.a, b: node.b, outShape: y.shape, g: g)
+
+        case .select(let mask):                                                           // mask·g, (1-mask)·g
+            let m = mask.pointer
+            if let da = inputGrad(node.a) { for k in 0..<y.count where m[k] != 0 { da[k] += g[k] } }
+            if let db = inputGrad(node.b) { for k in 0..<y.count where m[k] == 0 { db[k] += g[k] } }
+
+        case .reduceAll(let r):
+            guard let dx = inputGrad(node.a) else { return }
+            let xv = value(node.a)
+            reductionGradient(r, x: xv.pointer, y: y.pointer, g: g, dx: dx, outer: 1, n: xv.count, inner: 1)
+
+        case .reduce(let r, let axis, _):
+            guard let dx = inputGrad(node.a) else { return }
+            let xv = value(node.a)
+            let (outer, n, inner) = axisSplit(xv.shape, axis)
+            reductionGradient(r, x: xv.pointer, y: y.pointer, g: g, dx: dx, outer: outer, n: n, inner: inner)
+
+        case .reshape:                                                                    // identity on elements
+            guard let dx = inputGrad(node.a) else { return }
+            for k in 0..<y.count { dx[k] += g[k] }
+
+        case .rows(let range):                                                            // scatter into the rows
+            guard let dx = inputGrad(node.a) else { return }
+            let rowSize = range.isEmpty ? 0 : y.count / range.count
+            let base = dx + range.lowerBound * rowSize
+            for k in 0..<y.count { base[k] += g[k] }
+
+        case .concat(let axis, let inputs):                                               // split back
+            let (outer, total, inner) = axisSplit(y.shape, axis)
+            var offset = 0
+            for j in inputs {
+                let chunk = value(j).shape[axis] * inner
+                if let dx = inputGrad(j) {
+                    for o in 0..<outer {
+                        let src = g + o * total * inner + offset, dst = dx + o * chunk
+                        for k in 0..<chunk { dst[k] += src[k] }
+                    }
+                }
+                offset += chunk
+            }
+
+        case .transpose:                                                                  // transpose back
+            guard let dx = inputGrad(node.a) else { return }
+            let (n, m) = (y.shape[0], y.shape[1])  // y is [n, m], x is [m, n]
+            for r in 0..<m { for c in 0..<n { dx[r * n + c] += g[c * m + r] } }
+
+        case .gather(let indices, let axis):                                              // scatter-add
+            guard let dx = inputGrad(node.a) else { return }
+            let (outer, n, inner) = axisSplit(value(node.a).shape, axis)
+            indices.withUnsafeBufferPointer { idx in
+                for o in 0..<outer {
+                    for k in 0..<inner { dx[(o * n + idx[o * inner + k]) * inner + k] += g[o * inner + k] }
+                }
+            }
+
+        case .softmax(let axis):                                                          // y ⊙ (g - Σ g⊙y)
+            guard let dx = inputGrad(node.a) else { return }
+            let (outer, n, inner) = axisSplit(y.shape, axis)
+            let yv = y.pointer
+            for o in 0..<outer {
+                for k in 0..<inner {
+                    let base = o * n * inner + k
+                    var dot: Float = 0
+                    for j in 0..<n { dot += g[base + j * inner] * yv[base + j * inner] }
+                    for j in 0..<n { dx[base + j * inner] += yv[base + j * inner] * (g[base + j * inner] - dot) }
+                }
+            }
+
+        case .logSoftmax(let axis):                                                       // g - e^y Σ g
+            guard let dx = inputGrad(node.a) else { return }
+            let (outer, n, inner) = axisSplit(y.shape, axis)
+            let yv = y.pointer
+            for o in 0..<outer {
+                for k in 0..<inner {
+                    let base = o * n * inner + k
+                    var s: Float = 0
+                    for j in 0..<n { s += g[base + j * inner] }
+                    for j in 0..<n { dx[base + j * inner] += g[base + j * inner] - fexp(yv[base + j * inner]) * s }
+                }
+            }
+
+        case .matmul(let tA, let tB):
+            matmulGradient(a: node.a, b: node.b, transposeA: tA, transposeB: tB, outShape: y.shape, g: g)
+
+        case .linear(let activation):
+            linearGradient(node, activation: activation, g: g)
+        }
+    }
+
+    /// Broadcasting binary arithmetic: per element d/dx and d/dy, summed over broadcast dimensions.
+    private func binaryGradient(_ f: BinaryFunction, a: Int, b: Int, outShape: [Int], g: UnsafePointer<Float>) {
+        let da = inputGrad(a), db = inputGrad(b)
+        if da == nil && db == nil { return }
+        let av = value(a), bv = value(b)
+        let x = av.pointer, yv = bv.pointer
+        // Gradient of one output element with respect to each side.
+        @inline(__always) func partials(_ gk: Float, _ xk: Float, _ yk: Float) -> (Float, Float) {
+            switch f {
+            case .add: return (gk, gk)
+            case .sub: return (gk, -gk)
+            case .mul: return (gk * yk, gk * xk)
+            case .div: return (gk / yk, -gk * xk / (yk * yk))
+            case .maximum: return xk > yk ? (gk, 0) : (xk < yk ? (0, gk) : (gk / 2, gk / 2))
+            case .minimum: return xk < yk ? (gk, 0) : (xk > yk ? (0, gk) : (gk / 2, gk / 2))
+            default: return (0, 0)  // comparisons never require gradients
+            }
+        }
+        if av.shape == bv.shape {
+            for k in 0..<av.count {
+                let (pa, pb) = partials(g[k], x[k], yv[k])
+                da?[k] += pa
+                db?[k] += pb
+            }
+            return
+        }
+        Ops.broadcastRows(out: outShape, a: av.shape, b: bv.shape) { o, ia, ib, n, sa, sb in
+            for k in 0..<n {
+                let (pa, pb) = partials(g[o + k], x[ia + k * sa], yv[ib + k * sb])
+                da?[ia + k * sa] += pa
+                db?[ib + k * sb] += pb
+            }
+        }
+    }
+
+    /// Sum: g; mean: g/n; max/min: g to the first extremal element; logsumexp: g·e^(x-y) (softmax).
+    private func reductionGradient(_ r: Reduction, x: UnsafePointer<Float>, y: UnsafePointer<Float>, g: UnsafePointer<Float>,
+                                   dx: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
+        for o in 0..<outer {
+            for k in 0..<inner {
+                let base = o * n * inner + k, gk = g[o * inner + k], yk = y[o * inner + k]
+                switch r {
+                case .sum: for j in 0..<n { dx[base + j * inner] += gk }
+                case .mean: for j in 0..<n { dx[base + j * inner] += gk / Float(n) }
+                case .max, .min:
+                    for j in 0..<n where x[base + j * inner] == yk {
+                        dx[base + j * inner] += gk
+                        break
+                    }
+                case .logSumExp: for j in 0..<n { dx[base + j * inner] += gk * fexp(x[base + j * inner] - yk) }
+                }
+            }
+        }
+    }
+
+    /// C = op(A)·op(B): d op(A) = G·op(B)ᵀ and d op(B) = op(A)ᵀ·G, each written as one sgemm with
+    /// beta = 1 (accumulate) and the transposes passed to BLAS.
+    private func matmulGradient(a: Int, b: Int, transposeA tA: Bool, transposeB tB: Bool, outShape: [Int], g: UnsafePointer<Float>) {
+        let av = value(a), bv = value(b)
+        let (m, n) = (outShape[0], outShape[1])
+        let k = tA ? av.shape[0] : av.shape[1]
+        let (lda, ldb) = (av.shape[1], bv.shape[1])
+        if let da = inputGrad(a) {
+            if !tA {  // dA[m,k] += G[m,n] · op(B)ᵀ
+                BLAS.gemm(transA: false, transB: !tB, m: m, n: k, k: n, alpha: 1, a: g, lda: n, b: bv.pointer, ldb: ldb, beta: 1, c: da, ldc: k)
+            } else {  // dA[k,m] += op(B) · Gᵀ
+                BLAS.gemm(transA: tB, transB: true, m: k, n: m, k: n, alpha: 1, a: bv.pointer, lda: ldb, b: g, ldb: n, beta: 1, c: da, ldc: m)
+            }
+        }
+        if let db = inputGrad(b) {
+            if !tB {  // dB[k,n] += op(A)ᵀ · G
+                BLAS.gemm(transA: !tA, transB: false, m: k, n: n, k: m, alpha: 1, a: av.pointer, lda: lda, b: g, ldb: n, beta: 1, c: db, ldc: n)
+            } else {  // dB[n,k] += Gᵀ · op(A)
+                BLAS.gemm(transA: true, transB: tA, m: n, n: k, k: m, alpha: 1, a: g, lda: n, b: av.pointer, ldb: lda, beta: 1, c: db, ldc: k)
+            }
+        }
+    }
+
+    /// y = act(x·Wᵀ + b): dz = g ⊙ act'(y); dx += dz·W; dW += dzᵀ·x; db += Σ_rows dz.
+    private func linearGradient(_ node: Node, activation: Activation, g: UnsafePointer<Float>) {
+        let y = node.value
+        let (rows, outs) = (y.shape[0], y.shape[1])
+        let count = rows * outs
+        var dz = g
+        if activation != .identity {
+            let s = scratch(count), yv = y.pointer
+            switch activation {
+            case .identity: break
+            case .relu: for k in 0..<count { s[k] = yv[k] > 0 ? g[k] : 0 }
+            case .tanh: for k in 0..<count { s[k] = g[k] * (1 - yv[k] * yv[k]) }
+            case .sigmoid: for k in 0..<count { s[k] = g[k] * yv[k] * (1 - yv[k]) }
+            }
+            dz = UnsafePointer(s)
+        }
+        let x = value(node.a), w = value(node.b)
+        let ins = w.shape[1]
+        if let dx = inputGrad(node.a) {
+            BLAS.gemm(transA: false, transB: false, m: rows, n: ins, k: outs, alpha: 1, a: dz, lda: outs,
+                      b: w.pointer, ldb: ins, beta: 1, c: dx, ldc: ins)
+        }
+        if let dw = inputGrad(node.b) {
+            BLAS.gemm(transA: true, transB: false, m: outs, n: ins, k: rows, alpha: 1, a: dz, lda: outs,
+                      b: x.pointer, ldb: ins, beta: 1, c: dw, ldc: ins)
+        }
+        if node.c >= 0, let db = inputGrad(node.c) {
+            for r in 0..<rows {
+                let row = dz + r * outs
+                for j in 0..<outs { db[j] += row[j] }
+            }
+        }
+    }
+}
