@@ -21,5 +21,10 @@ let package = Package(
             dependencies: [.product(name: "MarketGym", package: "MarketGym")],
             path: "DataBench"
         ),
+        .executableTarget(
+            name: "EnvBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "EnvBench"
+        ),
     ]
 )
