@@ -122,7 +122,7 @@ extension Variable {
     /// The same elements with a new shape (one extent may be `-1`).
     public func reshaped(_ newShape: [Int]) -> Variable {
         let v = value
-        let shape = Tensor.resolveReshape(newShape, count: v.count, from: v.shape)
+        let shape = tape.reshapeShape(newShape, count: v.count, from: v.shape)
         return tape.record(.reshape, Tensor(shape: shape, count: v.count, storage: v.storage), a: index)
     }
     /// Rows `range` of the first axis.
