@@ -23,7 +23,8 @@ import SeededRandom
 /// split), `strings["split"]` (`train`, `valid`, `test`, `all`: switches the split).
 ///
 /// `step` does not allocate: scratch books are preallocated and the observation is written into the
-/// caller's buffer.
+/// caller's buffer. Copies share the immutable data and prepared tables (`reseeded(_:)`), so a
+/// vector of envs over one dataset stores them once.
 public struct MarketEnv: Environment {
     public typealias Info = MarketStepInfo
 
@@ -41,27 +42,27 @@ public struct MarketEnv: Environment {
     public var observationNames: [String] { engine.builder.names }
 
     /// The split episodes currently run in.
-    public private(set) var split: DataSplit
+    public internal(set) var split: DataSplit
     /// Bars of history wanted before the first decision bar (trailing windows).
     public var warmup: Int { engine.warmup }
 
-    private var rng: Xoshiro256
+    var rng: Xoshiro256
     /// The current decision bar t (the bar the last observation describes).
-    public private(set) var bar = 0
-    private var startBar = 0
-    private var lastDecisionBar = 0
-    private var horizon = 1
-    private var stepsTaken = 0
-    private var needsReset = true
+    public internal(set) var bar = 0
+    var startBar = 0
+    var lastDecisionBar = 0
+    var horizon = 1
+    var stepsTaken = 0
+    var needsReset = true
     /// NAV and its episode peak.
-    public private(set) var nav = 1.0
-    private var peak = 1.0
-    private var lastNetReturn = 0.0
+    public internal(set) var nav = 1.0
+    var peak = 1.0
+    var lastNetReturn = 0.0
     /// The held (drifted) book, fraction of NAV per asset.
-    public private(set) var weights: [Double]
+    public internal(set) var weights: [Double]
     /// The book traded at the last step (after projection and threshold), held over (t, t+1].
-    public private(set) var tradedWeights: [Double]
-    private var shaper: RewardShaper
+    public internal(set) var tradedWeights: [Double]
+    var shaper: RewardShaper
 
     /// Builds the environment.
     /// - Parameters:
@@ -192,6 +193,15 @@ public struct MarketEnv: Environment {
         weights.withUnsafeBufferPointer { wp in
             b.write(bar: t, weights: wp, portfolio: snap, into: out)
         }
+    }
+
+    /// A copy sharing this env's data and prepared tables, with its generator re-seeded: the cheap
+    /// way to make the many envs of a vector env (a fresh `init` rebuilds the tables each time).
+    public func reseeded(_ seed: UInt64) -> MarketEnv {
+        var copy = self
+        copy.rng = Xoshiro256(seed: seed)
+        copy.needsReset = true
+        return copy
     }
 
     /// The number of steps taken in the current episode.
