@@ -74,9 +74,9 @@ public struct CartPole: Environment, Sendable {
     public let observationNames = ["cart_position", "cart_velocity", "pole_angle", "pole_angular_velocity"]
 
     /// The current physical state (`nil` before the first reset).
-    public private(set) var state: State?
-    private var rng: Xoshiro256
-    private var ended = false
+    public internal(set) var state: State?
+    var rng: Xoshiro256
+    var ended = false
 
     /// A cart-pole with no time limit.
     /// - Parameter seed: seeds the generator used by resets that pass no seed (Gymnasium would

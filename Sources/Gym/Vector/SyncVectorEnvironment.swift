@@ -17,28 +17,28 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
     public typealias Info = Env.Info
 
     /// The copies (read-only access, e.g. for their statistics).
-    public private(set) var environments: [Env]
+    public internal(set) var environments: [Env]
     public let environmentCount: Int
     public let observationSpace: BoxSpace
     public let actionSpace: ActionSpace
     public let observationNames: [String]
 
-    public private(set) var observations: [Float]
-    public private(set) var rewards: [Double]
-    public private(set) var terminated: [Bool]
-    public private(set) var truncated: [Bool]
-    public private(set) var ended: [Bool]
-    public private(set) var finalObservations: [Float]
-    public private(set) var infos: [Env.Info?]
+    public internal(set) var observations: [Float]
+    public internal(set) var rewards: [Double]
+    public internal(set) var terminated: [Bool]
+    public internal(set) var truncated: [Bool]
+    public internal(set) var ended: [Bool]
+    public internal(set) var finalObservations: [Float]
+    public internal(set) var infos: [Env.Info?]
     /// M infos returned by the reset of each copy: from `reset(seed:options:)`, or from the
     /// autoreset of the last step where `ended[i]`.
-    public private(set) var resetInfos: [Env.Info?]
-    public private(set) var episodeReturns: [Double]
-    public private(set) var episodeLengths: [Int]
+    public internal(set) var resetInfos: [Env.Info?]
+    public internal(set) var episodeReturns: [Double]
+    public internal(set) var episodeLengths: [Int]
 
-    private var runningReturns: [Double]
-    private var runningLengths: [Int]
-    private var needsReset = true
+    var runningReturns: [Double]
+    var runningLengths: [Int]
+    var needsReset = true
 
     /// Builds `count` copies with `make(i)`.
     /// - Precondition: `count > 0`; every copy has the same spaces and names.

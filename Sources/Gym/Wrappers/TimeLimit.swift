@@ -16,12 +16,12 @@ public struct TimeLimit<Base: Environment>: Environment {
     public typealias Info = Base.Info
 
     /// The wrapped environment.
-    public private(set) var base: Base
+    public internal(set) var base: Base
     /// Steps after which an episode is truncated.
     public let maxEpisodeSteps: Int
     /// Steps taken in the current episode (`nil` before the first reset).
-    public private(set) var elapsedSteps: Int?
-    private var ended = false
+    public internal(set) var elapsedSteps: Int?
+    var ended = false
 
     /// Wraps `base` with a time limit.
     /// - Precondition: `maxEpisodeSteps > 0`.
