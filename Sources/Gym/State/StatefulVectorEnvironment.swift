@@ -88,3 +88,27 @@ extension VectorNormalize: StatefulVectorEnvironment where Base: StatefulVectorE
         isTraining = !frozen
     }
 }
+
+extension SyncVectorEnvironment {
+    /// Whether the copies can export and import their state (`Env` is a `StatefulEnvironment`),
+    /// for generic code that holds any `Env` (agents) and resumes exactly when it can.
+    public var isStateful: Bool { self is any StatefulVectorEnvironment }
+
+    /// The vector's complete state when `isStateful`, else nil.
+    public func exportStateIfSupported() -> EnvironmentState? {
+        (self as? any StatefulVectorEnvironment)?.exportState()
+    }
+
+    /// Imports a state from `exportStateIfSupported()`.
+    /// - Throws: `EnvironmentError.invalidState` when the copies are not stateful or the state does not fit.
+    public mutating func importStateIfSupported(_ state: EnvironmentState) throws(EnvironmentError) {
+        guard var stateful = self as? any StatefulVectorEnvironment else {
+            throw .invalidState("\(Env.self) does not export its state (not a StatefulEnvironment)")
+        }
+        try stateful.importState(state)
+        guard let restored = stateful as? SyncVectorEnvironment<Env> else {
+            throw .invalidState("internal: the restored vector changed type")
+        }
+        self = restored
+    }
+}
