@@ -170,7 +170,6 @@ extension HDF5Dataset {
             throw HDF5Error.typeMismatch(file: context.file, path: context.path, expected: "a dataset of rank >= 1 (rows)", found: "a scalar dataset")
         }
         let rowShape = Array(shape.dropFirst())
-        let rowSize = try Dataspace.elementCount(rowShape, elementSize: 1, context)
         var start = [hsize_t](repeating: 0, count: shape.count)
         var count = shape.map { hsize_t($0) }
         let selected: Int
@@ -206,10 +205,8 @@ extension HDF5Dataset {
         let selectionShape = [selected] + rowShape
         let elements = try Dataspace.elementCount(selectionShape, elementSize: 1, context)
         if elements == 0 {
-            // Nothing to move; HDF5 rejects empty selections in some versions, so do not ask it.
-            return try body(.attribute(id: -1), 0, selectionShape)
+            return try body(.empty, 0, selectionShape)
         }
-        _ = rowSize
         let memorySpace = try Dataspace.create(shape: selectionShape, context)
         return try body(.dataset(id: id, memorySpace: memorySpace.id, fileSpace: fileSpace.id), elements, selectionShape)
     }

@@ -110,3 +110,44 @@ struct WalkForwardPredictorTests {
         #expect(throws: PredictorError.notEnoughData(bars: 100, needed: 756)) { try WalkForwardPredictor().run(bars: short) }
     }
 }
+
+@Suite("Prediction builder files")
+struct PredictionBuilderTests {
+    @Test("build writes CSV.gz or HDF5 plus provenance; both load back to the run's predictions")
+    func writesFiles() throws {
+        let dir = try makeTemporaryDirectory()
+        let barsURL = dir.appendingPathComponent("bars.csv")
+        var lines = ["Date,A,B,C,D"]
+        var price = [100.0, 50, 20, 10]
+        for b in 0..<400 {
+            for i in 0..<4 { price[i] *= 1 + 0.01 * sin(Double(b * (i + 2)) * 0.7) }
+            lines.append(Timestamp.iso(Int64(1_262_304_000 + b * 86_400), dateOnly: true) + "," + price.map { String($0) }.joined(separator: ","))
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: barsURL)
+        var config = WalkForwardConfig()
+        config.minimumTrainingBars = 300
+        config.lookbacks = [1, 5]
+        config.volatilityWindows = [10]
+        config.rankLookbacks = [5]
+        let h5 = try PredictionBuilder.build(bars: barsURL, output: dir.appendingPathComponent("p.h5"), config: config)
+        let csv = try PredictionBuilder.build(bars: barsURL, output: dir.appendingPathComponent("p.csv.gz"), config: config)
+        #expect(h5.run.table.recordCount == 100 * 4)
+        #expect(try PredictionTable.load(contentsOf: h5.output) == h5.run.table)
+        #expect(try PredictionTable.load(contentsOf: csv.output) == csv.run.table)
+        #expect(csv.provenanceFile.lastPathComponent == "p.provenance.json")
+        let decoded = try JSONDecoder().decode(PredictionProvenance.self, from: Data(contentsOf: csv.provenanceFile))
+        #expect(decoded == csv.provenance)
+        #expect(decoded.config == config && decoded.refits.map(\.bar) == [300, 365])
+        #expect(decoded.inputHash == fnv1a64([UInt8](try Data(contentsOf: barsURL))))
+        let script = """
+        import sys, json, h5py
+        with h5py.File(sys.argv[1], "r") as f:
+            p = json.loads(f["predictions"].attrs["provenance"])
+            print(p["model"], p["horizons"], p["inputHash"], f["predictions/values"].shape)
+        """
+        let result = try runPython(script: script, arguments: [h5.output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ridge [1, 5, 20] \(decoded.inputHash) (400, 3)\n")
+        #expect(csv.description.contains("out-of-sample rank IC"))
+    }
+}

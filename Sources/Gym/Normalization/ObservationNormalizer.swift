@@ -90,7 +90,8 @@ public struct ObservationNormalizer: Sendable, Equatable {
         }
         guard saved.clip == config.clip else { throw .invalidValue(what: "clip (this normalizer has \(config.clip))", value: saved.clip) }
         guard saved.epsilon == config.epsilon else { throw .invalidValue(what: "epsilon (this normalizer has \(config.epsilon))", value: saved.epsilon) }
-        statistics = try RunningMeanStd(mean: saved.mean, variance: saved.variance, count: saved.count)
-        if statistics.size != names.count { throw .sizeMismatch(what: "mean", expected: names.count, found: statistics.size) }
+        let restored = try RunningMeanStd(mean: saved.mean, variance: saved.variance, count: saved.count)
+        guard restored.size == names.count else { throw .sizeMismatch(what: "mean", expected: names.count, found: restored.size) }
+        statistics = restored
     }
 }

@@ -33,3 +33,6 @@ public struct ClipReward<Base: Environment>: Environment {
         return outcome
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension ClipReward: Sendable where Base: Sendable {}

@@ -68,3 +68,6 @@ public struct NormalizeObservation<Base: Environment>: Environment {
         return outcome
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension NormalizeObservation: Sendable where Base: Sendable {}

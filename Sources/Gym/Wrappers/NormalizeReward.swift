@@ -48,3 +48,6 @@ public struct NormalizeReward<Base: Environment>: Environment {
         return outcome
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension NormalizeReward: Sendable where Base: Sendable {}

@@ -76,3 +76,6 @@ public struct RecordEpisodeStatistics<Base: Environment>: Environment {
                            info: EpisodeInfo(base: outcome.info, episode: episode))
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension RecordEpisodeStatistics: Sendable where Base: Sendable {}

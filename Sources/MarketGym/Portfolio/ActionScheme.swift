@@ -85,8 +85,10 @@ public struct ActionScheme: Sendable, Equatable {
                         let j = t * n + i
                         if tr[j] && ok[j] { w[i] -= mean; l1 += abs(w[i]) }
                     }
-                    let scale = l1 > 1e-12 ? gross / l1 : 0
-                    for i in 0..<n { w[i] *= scale }
+                    // Unit book first, then the gross: the env caches the unit book per bar, and
+                    // this order makes the cached and the direct results bit-identical.
+                    let scale = l1 > 1e-12 ? 1 / l1 : 0
+                    for i in 0..<n { w[i] = (w[i] * scale) * gross }
                 }
             }
         }
