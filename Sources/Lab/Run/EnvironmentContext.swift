@@ -22,6 +22,15 @@ public enum EnvironmentContext: Sendable {
     /// The policy spec of an agent trained on this environment (what the daemon checks its inputs against).
     public func policySpec(agent: any TrainableAgent, experiment: ExperimentSpec, envTree: SpecValue) throws(LabError) -> PolicySpec {
         let net = agent.policyNetwork
+        // The market env config as JSON: the daemon's runtime decodes it with Foundation alone.
+        let configJSON: String
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            configJSON = String(decoding: try encoder.encode(experiment.env.market), as: UTF8.self)
+        } catch {
+            throw .badRun(path: "env", detail: "cannot encode the environment config: \(error)")
+        }
         var provenance = ["seed": String(experiment.seed), "experiment": experiment.name]
         switch self {
         case .cartpole(let c):
@@ -29,7 +38,7 @@ public enum EnvironmentContext: Sendable {
             return PolicySpec(algorithm: agent.algorithm, environment: "cartpole", observationNames: env.observationNames,
                               actionKind: .discrete, actionShape: [2], network: net.kind, hidden: net.hidden,
                               activation: net.activation, dueling: net.dueling, normalization: agent.observationNormalization,
-                              environmentConfig: envTree.yamlString(), provenance: provenance)
+                              environmentConfig: "{}", provenance: provenance)
         case .market(let setup):
             let env = try setup.makeEnvironment(seed: 0)
             provenance.merge(setup.provenance) { $1 }
@@ -52,7 +61,7 @@ public enum EnvironmentContext: Sendable {
                               actionScheme: c.action.scheme.rawValue, actionLevels: levels, actionLow: low, actionHigh: high,
                               continuousBound: kind == .box ? "clip" : "", network: net.kind, hidden: net.hidden,
                               activation: net.activation, dueling: net.dueling, normalization: agent.observationNormalization,
-                              trainDataStart: start, trainDataEnd: end, environmentConfig: envTree.yamlString(), provenance: provenance)
+                              trainDataStart: start, trainDataEnd: end, environmentConfig: configJSON, provenance: provenance)
         }
     }
 }
