@@ -11,10 +11,10 @@ let package = Package(
         // What researchers import: the environments, agents, storage and the lab.
         .library(
             name: "MarketGym",
-            targets: ["MarketGym", "Gym", "Agents", "Predictors", "Lab", "NeuralNet", "TensorCore", "HDF5", "SeededRandom"]
+            targets: ["MarketGym", "Gym", "Agents", "Predictors", "Lab", "NeuralNet", "TensorCore", "HDF5", "CheckpointFormat", "SeededRandom"]
         ),
         // What the trading daemon imports: inference only, no training code.
-        .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
+        .library(name: "PolicyRuntime", targets: ["PolicyRuntime", "CheckpointFormat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        // zlib, for .csv.gz market data and predictions (only MarketGym's Data/Gzip.swift imports it).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // Seeded, splittable, serializable RNG shared by TensorCore and the environments
         // (Gym and MarketGym must not depend on TensorCore).
@@ -40,10 +46,13 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorCore"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(name: "Gym", dependencies: ["SeededRandom"]),
-        .target(name: "MarketGym", dependencies: ["Gym", "HDF5", "SeededRandom"]),
+        .target(name: "MarketGym", dependencies: ["Gym", "HDF5", "SeededRandom", "CZlib"]),
         .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet"]),
-        .target(name: "Agents", dependencies: ["NeuralNet", "Gym", "HDF5"]),
-        .target(name: "PolicyRuntime", dependencies: ["NeuralNet", "HDF5", "MarketGym"]),
+        // The checkpoint file format, shared by training (Agents) and inference (PolicyRuntime),
+        // so the daemon reads policies without linking any training code.
+        .target(name: "CheckpointFormat", dependencies: ["HDF5"]),
+        .target(name: "Agents", dependencies: ["NeuralNet", "Gym", "HDF5", "CheckpointFormat"]),
+        .target(name: "PolicyRuntime", dependencies: ["NeuralNet", "HDF5", "MarketGym", "CheckpointFormat"]),
         .target(
             name: "Lab",
             dependencies: [
@@ -62,12 +71,13 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
-        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"]),
+        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "TestSupport"]),
         .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
+        .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["marketgym", "TestSupport"]),
     ]
 )

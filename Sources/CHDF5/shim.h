@@ -32,3 +32,6 @@ static inline unsigned mg_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline unsigned mg_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned mg_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline unsigned mg_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
+static inline hid_t mg_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
+static inline hid_t mg_H5P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
+static inline hid_t mg_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }

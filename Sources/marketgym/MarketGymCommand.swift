@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Lab
 
 @main
@@ -6,6 +7,17 @@ struct MarketGymCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marketgym",
         abstract: "A Gym-style RL gym and agent trainer for multi-asset, market-neutral trading.",
-        subcommands: []
+        discussion: """
+        Examples:
+          marketgym data info Experiments/data/sp500-20-daily.csv.gz
+          marketgym data validate my-bars.csv --extreme-return 0.3
+        """,
+        subcommands: [DataCommand.self]
     )
+}
+
+/// Prints a user error to standard error and exits with status 1 (no stack trace, no crash).
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(String(describing: error))\n".utf8))
+    return ExitCode(1)
 }

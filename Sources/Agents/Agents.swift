@@ -1,1 +1,0 @@
-// The Agents module. See docs/architecture.md for what lives here.

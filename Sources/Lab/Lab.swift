@@ -1,1 +1,0 @@
-// The Lab module. See docs/architecture.md for what lives here.

@@ -1,0 +1,46 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns SIGINT and SIGTERM into a flag the training loop polls, so Ctrl-C writes a checkpoint and
+/// exits cleanly instead of killing the process mid-write.
+///
+/// The handler only stores to an atomic flag (async-signal-safe). A second signal while a stop is
+/// already pending restores the default action, so pressing Ctrl-C twice still ends a stuck run.
+public enum StopSignal {
+    nonisolated(unsafe) private static var flag: sig_atomic_t = 0
+    nonisolated(unsafe) private static var received: sig_atomic_t = 0
+
+    /// Installs the handlers (idempotent).
+    public static func install() {
+        let handler: @convention(c) (Int32) -> Void = { sig in
+            if StopSignal.flag != 0 {
+                signal(sig, SIG_DFL)
+                raise(sig)
+                return
+            }
+            StopSignal.received = sig
+            StopSignal.flag = 1
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+    }
+
+    /// True once SIGINT or SIGTERM arrived.
+    public static var isRequested: Bool { flag != 0 }
+
+    /// The signal that requested the stop (SIGINT or SIGTERM), or 0.
+    public static var signalNumber: Int32 { Int32(received) }
+
+    /// Requests a stop from code (tests, budget limits).
+    public static func request() { flag = 1 }
+
+    /// Clears a pending request (tests).
+    public static func reset() {
+        flag = 0
+        received = 0
+    }
+}

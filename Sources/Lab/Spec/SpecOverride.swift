@@ -1,0 +1,49 @@
+/// One `--set path.to.key=value` override.
+///
+/// The value is read as YAML, so `0.002`, `true`, `[64, 64]` and `dqn` mean what they would in a
+/// preset file. Overrides apply after presets are merged, in command-line order.
+public struct SpecOverride: Sendable, Equatable, CustomStringConvertible {
+    /// Dot-separated key path, e.g. `env.reward.turnoverPenalty`.
+    public let path: [String]
+    /// The parsed value.
+    public let value: SpecValue
+
+    /// Parses `path.to.key=value`.
+    /// - Throws: `SpecError.badOverride` when there is no `=`, the path is empty or has an empty part,
+    ///   or the value is not valid YAML.
+    public init(parsing argument: String) throws(SpecError) {
+        guard let eq = argument.firstIndex(of: "=") else { throw .badOverride(argument) }
+        let key = argument[..<eq].trimmingCharacters(in: .whitespaces)
+        let raw = String(argument[argument.index(after: eq)...])
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !key.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { throw .badOverride(argument) }
+        let parsed: SpecValue
+        do {
+            parsed = try SpecValue.parse(yaml: "v: \(raw.isEmpty ? "\"\"" : raw)", source: "--set \(argument)")
+        } catch {
+            throw .badOverride(argument)
+        }
+        self.path = parts
+        self.value = parsed["v"] ?? .null
+    }
+
+    /// An override from parts already split and a parsed value.
+    init(path: [String], value: SpecValue) {
+        self.path = path
+        self.value = value
+    }
+
+    public var description: String { "\(path.joined(separator: "."))=\(SpecValue.scalarText(value))" }
+
+    /// Applies this override to `tree`, creating intermediate mappings as needed.
+    public func apply(to tree: SpecValue) -> SpecValue {
+        func set(_ node: SpecValue, _ rest: ArraySlice<String>) -> SpecValue {
+            guard let head = rest.first else { return value }
+            let child = node[head] ?? .mapping([])
+            return node.setting(head, to: set(child, rest.dropFirst()))
+        }
+        return set(tree, path[...])
+    }
+}
+
+import Foundation

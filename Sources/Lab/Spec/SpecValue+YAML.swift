@@ -1,0 +1,154 @@
+import Foundation
+import Yams
+
+extension SpecValue {
+    /// Parses YAML text into a spec tree.
+    /// - Parameter source: the file name (or `--set`) used in error messages.
+    /// - Throws: `SpecError.yamlSyntax` with the line and column of the problem.
+    public static func parse(yaml text: String, source: String) throws(SpecError) -> SpecValue {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return .mapping([]) }
+            return try SpecValue(node: node, source: source)
+        } catch let error as SpecError {
+            throw error
+        } catch {
+            throw .yamlSyntax(file: source, detail: "\(error)")
+        }
+    }
+
+    init(node: Node, source: String) throws(SpecError) {
+        switch node {
+        case .scalar(let scalar):
+            switch Tag.Name(rawValue: node.tag.description) {
+            case .null: self = .null
+            case .bool: self = .bool(node.bool ?? false)
+            case .int:
+                guard let i = node.int else { throw .yamlSyntax(file: source, detail: "integer out of range: \(scalar.string)") }
+                self = .int(i)
+            case .float:
+                guard let d = node.float else { throw .yamlSyntax(file: source, detail: "bad number: \(scalar.string)") }
+                self = .double(d)
+            default: self = .string(scalar.string)
+            }
+        case .sequence(let seq):
+            var items: [SpecValue] = []
+            for n in seq { items.append(try SpecValue(node: n, source: source)) }
+            self = .array(items)
+        case .mapping(let map):
+            var pairs: [(key: String, value: SpecValue)] = []
+            for (k, v) in map {
+                guard let key = k.string else { throw .yamlSyntax(file: source, detail: "mapping keys must be strings") }
+                if pairs.contains(where: { $0.key == key }) {
+                    let line = k.mark.map { " (line \($0.line))" } ?? ""
+                    throw .yamlSyntax(file: source, detail: "duplicate key '\(key)'\(line)")
+                }
+                pairs.append((key, try SpecValue(node: v, source: source)))
+            }
+            self = .mapping(pairs)
+        case .alias:
+            throw .yamlSyntax(file: source, detail: "YAML aliases are not supported in specs; repeat the value")
+        }
+    }
+
+    /// Block-style YAML with readable numbers (`0.99`, not `9.9e-1`), keys in tree order.
+    public func yamlString() -> String {
+        var out = ""
+        emit(into: &out, indent: 0, inSequence: false)
+        if out.isEmpty || out.last != "\n" { out += "\n" }
+        return out
+    }
+
+    private var isScalarLike: Bool {
+        switch self {
+        case .array(let a): return a.isEmpty
+        case .mapping(let m): return m.isEmpty
+        default: return true
+        }
+    }
+
+    private func emit(into out: inout String, indent: Int, inSequence: Bool) {
+        let pad = String(repeating: " ", count: indent)
+        switch self {
+        case .mapping(let pairs) where !pairs.isEmpty:
+            for (n, (key, value)) in pairs.enumerated() {
+                let lead = (inSequence && n == 0) ? "" : pad
+                if value.isScalarLike || value.isFlowArray {
+                    out += "\(lead)\(Self.scalarText(.string(key))): \(value.inlineText)\n"
+                } else {
+                    out += "\(lead)\(Self.scalarText(.string(key))):\n"
+                    value.emit(into: &out, indent: indent + 2, inSequence: false)
+                }
+            }
+        case .array(let items) where !items.isEmpty:
+            for item in items {
+                if item.isScalarLike || item.isFlowArray {
+                    out += "\(pad)- \(item.inlineText)\n"
+                } else {
+                    out += "\(pad)- "
+                    item.emit(into: &out, indent: indent + 2, inSequence: true)
+                }
+            }
+        default:
+            out += "\(inSequence ? "" : pad)\(inlineText)\n"
+        }
+    }
+
+    /// Lists of scalars are written inline: `[0.1, 0.2]`.
+    private var isFlowArray: Bool {
+        guard case .array(let items) = self else { return false }
+        return items.allSatisfy { if case .array = $0 { return false }; if case .mapping = $0 { return false }; return true }
+    }
+
+    private var inlineText: String {
+        switch self {
+        case .array(let items): return "[" + items.map(\.inlineText).joined(separator: ", ") + "]"
+        case .mapping(let m) where m.isEmpty: return "{}"
+        case .mapping: return "{...}"
+        default: return Self.scalarText(self)
+        }
+    }
+
+    static func scalarText(_ value: SpecValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return formatDouble(d)
+        case .string(let s): return quoteIfNeeded(s)
+        case .array, .mapping: return value.inlineText
+        }
+    }
+
+    /// Shortest round-tripping decimal, always in a form YAML 1.1 resolves as a float.
+    static func formatDouble(_ d: Double) -> String {
+        if d.isNaN { return ".nan" }
+        if d.isInfinite { return d > 0 ? ".inf" : "-.inf" }
+        var s = "\(d)"
+        if s.contains("e"), !s.contains(".") {
+            s = s.replacingOccurrences(of: "e", with: ".0e")
+        }
+        if let e = s.firstIndex(of: "e"), s[s.index(after: e)] != "-", s[s.index(after: e)] != "+" {
+            s.insert("+", at: s.index(after: e))
+        }
+        return s
+    }
+
+    static func quoteIfNeeded(_ s: String) -> String {
+        // Plain when it would read back as the same string; otherwise double-quoted with escapes.
+        if !s.isEmpty, let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
+           !s.contains(where: { "#:{}[],&*!|>'\"%@`\n\t".contains($0) }), s.first != " ", s.last != " ", s.first != "-", s.first != "?" {
+            return s
+        }
+        var q = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": q += "\\\""
+            case "\\": q += "\\\\"
+            case "\n": q += "\\n"
+            case "\t": q += "\\t"
+            default: q.unicodeScalars.append(c)
+            }
+        }
+        return q + "\""
+    }
+}

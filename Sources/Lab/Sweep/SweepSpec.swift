@@ -1,0 +1,175 @@
+import Foundation
+
+/// A hyperparameter or reward-shaping sweep: which keys vary, over which values, for which seeds,
+/// and which validation metric chooses the winner.
+///
+/// ```yaml
+/// name: reward-shaping
+/// experiment: quickstart            # an experiment name (Experiments/<name>.yaml) or a path
+/// method: grid                      # grid (every combination) or random (`trials` draws)
+/// seeds: [0, 1]
+/// select: {split: valid, metric: sharpe, mode: max}
+/// overrides: {training.totalSteps: 20000}
+/// parameters:
+///   env.reward.turnoverPenalty: [0.0, 0.0005, 0.002]            # a list: grid values / random choices
+///   agent.learningRate.initial: {min: 1.0e-4, max: 1.0e-3, log: true}   # a range: random only
+/// ```
+/// Selection uses the validation split only; test metrics are reported beside, never used to choose.
+public struct SweepSpec: Sendable, Equatable {
+    public enum Method: String, Sendable, CaseIterable { case grid, random }
+
+    /// One swept key.
+    public struct Parameter: Sendable, Equatable {
+        public enum Domain: Sendable, Equatable {
+            /// Explicit values (grid axis, or uniform choice for random search).
+            case values([SpecValue])
+            /// A continuous range for random search, uniform or log-uniform.
+            case range(min: Double, max: Double, log: Bool)
+            /// An integer range for random search, inclusive.
+            case intRange(min: Int, max: Int)
+        }
+        public var path: String
+        public var domain: Domain
+    }
+
+    public var name: String
+    /// The experiment spec every trial starts from.
+    public var experiment: String
+    public var method: Method = .grid
+    /// Number of random configurations (random search).
+    public var trials: Int = 8
+    /// Seed of the random-search sampler (the trials themselves use `seeds`).
+    public var samplerSeed: UInt64 = 0
+    /// Training seeds run for every configuration.
+    public var seeds: [UInt64] = [0]
+    public var parameters: [Parameter]
+    /// Overrides applied to every trial before the swept values.
+    public var overrides: [SpecOverride] = []
+    /// The split whose metric selects the winner (never `test`).
+    public var selectSplit: String = "valid"
+    public var selectMetric: String = "sharpe"
+    public var maximize: Bool = true
+
+    /// Parses a sweep file.
+    /// - Throws: `SpecError` naming the key and the fix.
+    public static func parse(_ tree: SpecValue, file: String) throws(SpecError) -> SweepSpec {
+        let allowed = ["name", "experiment", "method", "trials", "samplerSeed", "seeds", "select", "overrides", "parameters"]
+        for key in tree.keys where !allowed.contains(key) {
+            throw .unknownKey(file: file, path: key, suggestion: SpecDecoder.closest(key, in: allowed), allowed: allowed)
+        }
+        guard case .string(let experiment)? = tree["experiment"] else {
+            throw .missingKey(file: file, path: "experiment", expected: "the experiment every trial runs, e.g. `experiment: quickstart`")
+        }
+        let name: String
+        if case .string(let n)? = tree["name"] { name = n } else {
+            name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        }
+        var spec = SweepSpec(name: name, experiment: experiment, parameters: [])
+        if let m = tree["method"] {
+            guard case .string(let s) = m, let method = Method(rawValue: s) else {
+                throw .badValue(file: file, path: "method", found: SpecValue.scalarText(m), expected: "grid or random")
+            }
+            spec.method = method
+        }
+        if let t = tree["trials"] {
+            guard case .int(let n) = t, n > 0 else { throw .badValue(file: file, path: "trials", found: SpecValue.scalarText(t), expected: "a positive integer") }
+            spec.trials = n
+        }
+        if let s = tree["samplerSeed"] {
+            guard case .int(let n) = s, n >= 0 else { throw .badValue(file: file, path: "samplerSeed", found: SpecValue.scalarText(s), expected: "a non-negative integer") }
+            spec.samplerSeed = UInt64(n)
+        }
+        if let s = tree["seeds"] {
+            guard case .array(let items) = s, !items.isEmpty else { throw .badValue(file: file, path: "seeds", found: SpecValue.scalarText(s), expected: "a non-empty list of integers") }
+            spec.seeds = try items.map { (v) throws(SpecError) -> UInt64 in
+                guard case .int(let n) = v, n >= 0 else { throw .badValue(file: file, path: "seeds", found: SpecValue.scalarText(v), expected: "non-negative integers") }
+                return UInt64(n)
+            }
+        }
+        if let sel = tree["select"] {
+            for key in sel.keys where !["split", "metric", "mode"].contains(key) {
+                throw .unknownKey(file: file, path: "select.\(key)", suggestion: nil, allowed: ["split", "metric", "mode"])
+            }
+            if case .string(let s)? = sel["split"] { spec.selectSplit = s }
+            if case .string(let m)? = sel["metric"] { spec.selectMetric = m }
+            if let mode = sel["mode"] {
+                guard case .string(let m) = mode, m == "max" || m == "min" else {
+                    throw .badValue(file: file, path: "select.mode", found: SpecValue.scalarText(mode), expected: "max or min")
+                }
+                spec.maximize = m == "max"
+            }
+            guard spec.selectSplit != "test" else {
+                throw .badValue(file: file, path: "select.split", found: "test", expected: "a validation split (selecting on test leaks the test set into the choice)")
+            }
+        }
+        if let o = tree["overrides"] {
+            guard case .mapping(let pairs) = o else { throw .badValue(file: file, path: "overrides", found: o.kindName, expected: "a mapping of key paths to values") }
+            spec.overrides = try pairs.map { (pair) throws(SpecError) -> SpecOverride in
+                try SpecOverride(parsing: "\(pair.key)=\(SpecValue.scalarText(pair.value))")
+            }
+        }
+        guard case .mapping(let params)? = tree["parameters"], !params.isEmpty else {
+            throw .missingKey(file: file, path: "parameters", expected: "a mapping of key paths to lists of values or {min, max} ranges")
+        }
+        for (path, value) in params {
+            spec.parameters.append(Parameter(path: path, domain: try parseDomain(value, path: "parameters.\(path)", file: file, method: spec.method)))
+        }
+        return spec
+    }
+
+    private static func parseDomain(_ v: SpecValue, path: String, file: String, method: Method) throws(SpecError) -> Parameter.Domain {
+        switch v {
+        case .array(let items) where !items.isEmpty:
+            return .values(items)
+        case .mapping:
+            if case .array(let items)? = v["choices"], !items.isEmpty { return .values(items) }
+            guard method == .random else {
+                throw .badValue(file: file, path: path, found: "a range", expected: "a list of values for a grid sweep (ranges need method: random)")
+            }
+            func number(_ key: String) throws(SpecError) -> Double {
+                switch v[key] {
+                case .int(let i)?: return Double(i)
+                case .double(let d)?: return d
+                default: throw .badValue(file: file, path: "\(path).\(key)", found: v[key].map { SpecValue.scalarText($0) } ?? "nothing", expected: "a number")
+                }
+            }
+            let lo = try number("min"), hi = try number("max")
+            guard lo < hi else { throw .badValue(file: file, path: path, found: "min \(lo), max \(hi)", expected: "min < max") }
+            let log: Bool
+            if case .bool(let b)? = v["log"] { log = b } else { log = false }
+            if log && lo <= 0 { throw .badValue(file: file, path: "\(path).min", found: "\(lo)", expected: "a positive number for a log range") }
+            if case .int(let a)? = v["min"], case .int(let b)? = v["max"], !log { return .intRange(min: a, max: b) }
+            return .range(min: lo, max: hi, log: log)
+        default:
+            throw .badValue(file: file, path: path, found: v.kindName, expected: "a non-empty list of values or {min, max[, log]}")
+        }
+    }
+
+    /// The configurations to run, in a deterministic order (grid: row-major over parameters in file
+    /// order; random: `trials` draws from a generator seeded with `samplerSeed`).
+    public func configurations() -> [[(path: String, value: SpecValue)]] {
+        switch method {
+        case .grid:
+            var combos: [[(path: String, value: SpecValue)]] = [[]]
+            for p in parameters {
+                guard case .values(let values) = p.domain else { continue }
+                combos = combos.flatMap { c in values.map { c + [(p.path, $0)] } }
+            }
+            return combos
+        case .random:
+            var rng = Xoshiro256(seed: samplerSeed)
+            return (0..<trials).map { _ in
+                parameters.map { p -> (path: String, value: SpecValue) in
+                    switch p.domain {
+                    case .values(let vs): return (p.path, vs[rng.uniformInt(below: vs.count)])
+                    case let .range(lo, hi, log):
+                        let u = rng.uniformDouble()
+                        return (p.path, .double(log ? Foundation.exp(Foundation.log(lo) + u * (Foundation.log(hi) - Foundation.log(lo))) : lo + u * (hi - lo)))
+                    case let .intRange(lo, hi):
+                        return (p.path, .int(lo + rng.uniformInt(below: hi - lo + 1)))
+                    }
+                }
+            }
+        }
+    }
+}

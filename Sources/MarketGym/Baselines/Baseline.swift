@@ -1,0 +1,138 @@
+/// Non-RL policies run through the very same environment, as yardsticks for agents.
+///
+/// Each runs the `sizing` scheme (the prediction-driven long-short book) on a fine grid of gross
+/// levels (0 to `constraints.maxGross` in steps of `Baseline.gridStep`), so the desired gross is
+/// executed to within half a step; costs, neutrality, caps and the threshold are the env's own.
+public enum Baseline: Sendable, Equatable, CustomStringConvertible {
+    /// No position.
+    case flat
+    /// The prediction book at a constant gross.
+    case fixedGross(Double)
+    /// The prediction book at gross = `baseGross × c_t / c̄`, c_t the bar's mean confidence
+    /// (the confidence feature, or without one the cross-sectional mean |demeaned signal|) and c̄
+    /// its mean over the training split; capped at `maxGross`. On the synthetic market, where the
+    /// confidence is the true signal-to-noise ratio, this is the analytic mean-variance optimum.
+    case confidenceProportional(baseGross: Double)
+
+    /// Spacing of the gross grid baselines choose from.
+    public static let gridStep = 0.01
+
+    public var description: String {
+        switch self {
+        case .flat: return "flat"
+        case .fixedGross(let g): return "fixed gross \(g)"
+        case .confidenceProportional(let g): return "confidence-proportional (base \(g))"
+        }
+    }
+
+    /// The config baselines run under: `config` with the sizing scheme on the fine grid, evaluation
+    /// mode, and no drawdown termination (a backtest runs the whole split).
+    public static func evaluationConfig(_ config: MarketEnvConfig) -> MarketEnvConfig {
+        var c = config
+        c.action.scheme = .sizing
+        let steps = Int((c.constraints.maxGross / gridStep).rounded(.down))
+        c.action.grossLevels = (0...max(steps, 0)).map { Double($0) * gridStep }
+        c.episode.evaluation = true
+        c.episode.maxDrawdown = 1
+        return c
+    }
+
+    /// Confidence at bar t as the confidence baseline reads it.
+    public static func confidence(panel: MarketPanel, bar t: Int) -> Double {
+        if panel.confidenceIndex != nil { return panel.meanConfidence(bar: t) }
+        let n = panel.assetCount, k = panel.featureCount, s = panel.signalIndex
+        var sum = 0.0, m = 0
+        for i in 0..<n where panel.tradable[t * n + i] && panel.featuresPresent[t * n + i] { sum += Double(panel.features[(t * n + i) * k + s]); m += 1 }
+        guard m > 0 else { return 0 }
+        let mean = sum / Double(m)
+        var dev = 0.0
+        for i in 0..<n where panel.tradable[t * n + i] && panel.featuresPresent[t * n + i] { dev += abs(Double(panel.features[(t * n + i) * k + s]) - mean) }
+        return dev / Double(m)
+    }
+
+    /// Backtests this baseline on `split`.
+    /// - Parameters:
+    ///   - panel: the prepared data.
+    ///   - config: the environment config (costs, constraints, splits); the action scheme is replaced.
+    ///   - split: `train`, `valid`, `test` or `all`.
+    /// - Throws: `MarketEnvError` for a bad config or split.
+    public func backtest(panel: MarketPanel, config: MarketEnvConfig, split: String) throws(MarketEnvError) -> BacktestRecord {
+        let cfg = Self.evaluationConfig(config)
+        var env = try MarketEnv(panel: panel, config: cfg)
+        let levels = cfg.action.grossLevels.count
+        func level(_ g: Double) -> Action {
+            .discrete(min(levels - 1, max(0, Int((g / Self.gridStep).rounded()))))
+        }
+        var reference = 1.0
+        if case .confidenceProportional = self {
+            let train: DataSplit
+            do { train = try DataSplit.named("train", config: cfg.splits, timestamps: panel.timestamps) } catch { throw .split(error) }
+            var s = 0.0
+            for t in train.bars { s += Self.confidence(panel: panel, bar: t) }
+            reference = s / Double(max(train.bars.count, 1))
+            if !(reference > 0) { reference = 1 }
+        }
+        let ref = reference
+        let maxGross = cfg.constraints.maxGross
+        do {
+            return try Backtest.run(env: &env, split: split) { env, _ in
+                switch self {
+                case .flat: return level(0)
+                case .fixedGross(let g): return level(g)
+                case .confidenceProportional(let g):
+                    return level(min(maxGross, g * max(0, Self.confidence(panel: env.panel, bar: env.bar)) / ref))
+                }
+            }
+        } catch {
+            throw .environment(error)
+        }
+    }
+}
+
+/// One row of a baseline table: a baseline's metrics on a split.
+public struct BaselineRow: Sendable, Equatable {
+    public var baseline: String
+    public var split: String
+    public var metrics: BacktestMetrics
+}
+
+extension Baseline {
+    /// The standard baselines (flat, fixed gross, confidence-proportional), each on each split.
+    /// - Parameters:
+    ///   - panel: the prepared data.
+    ///   - config: costs, constraints and splits to run under.
+    ///   - splits: split names. Default train, valid, test.
+    ///   - gross: the fixed gross and the confidence baseline's base gross. Default 1.
+    /// - Returns: one row per (baseline, split).
+    /// - Throws: `MarketEnvError`.
+    public static func table(panel: MarketPanel, config: MarketEnvConfig, splits: [String] = ["train", "valid", "test"], gross: Double = 1) throws(MarketEnvError) -> [BaselineRow] {
+        var rows: [BaselineRow] = []
+        for b in [Baseline.flat, .fixedGross(gross), .confidenceProportional(baseGross: gross)] {
+            for s in splits {
+                rows.append(BaselineRow(baseline: b.description, split: s, metrics: BacktestMetrics(try b.backtest(panel: panel, config: config, split: s))))
+            }
+        }
+        return rows
+    }
+
+    /// A Markdown table of `rows`.
+    public static func markdown(_ rows: [BaselineRow]) -> String {
+        func f(_ x: Double, _ d: Int = 2) -> String {
+            let p = pow10(d)
+            return String(Double((x * p).rounded()) / p)
+        }
+        var s = "| baseline | split | ann. return | ann. vol | Sharpe | Sortino | max DD | DD days | Calmar | turnover/yr | cost/yr | avg gross | beta | corr | hit rate |\n"
+        s += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for r in rows {
+            let m = r.metrics
+            s += "| \(r.baseline) | \(r.split) | \(f(m.annualizedReturn * 100))% | \(f(m.annualizedVolatility * 100))% | \(f(m.sharpe)) | \(f(m.sortino)) | \(f(m.maxDrawdown * 100))% | \(Int(m.maxDrawdownDurationDays)) | \(f(m.calmar)) | \(f(m.annualTurnover, 1)) | \(f(m.annualCostDrag * 100))% | \(f(m.averageGross)) | \(m.benchmarkBeta.map { f($0) } ?? "-") | \(m.benchmarkCorrelation.map { f($0) } ?? "-") | \(f(m.hitRate * 100, 1))% |\n"
+        }
+        return s
+    }
+}
+
+private func pow10(_ d: Int) -> Double {
+    var p = 1.0
+    for _ in 0..<d { p *= 10 }
+    return p
+}

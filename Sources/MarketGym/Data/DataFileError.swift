@@ -1,0 +1,70 @@
+/// A hard problem in a bar or prediction file: the file cannot be used as it is.
+///
+/// Every case names the file, the place (1-based line and column, or the HDF5 path), what was
+/// expected, what was found, and how to fix it. Soft problems (gaps, extreme returns, holes) are
+/// not errors: they are counted as `DataWarning`s in a `DataValidationReport`.
+public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read at all.
+    case unreadable(file: String, reason: String)
+    /// The file (after decompression) holds no header line.
+    case emptyFile(file: String)
+    /// The file has a header but no data rows.
+    case noRows(file: String)
+    /// The `.gz` data could not be decompressed.
+    case badCompression(file: String, reason: String)
+    /// A required column is absent from the header.
+    case missingColumn(file: String, line: Int, column: String, header: [String])
+    /// A header cell is not what the layout allows.
+    case badHeader(file: String, line: Int, column: Int, found: String, expected: String)
+    /// Two header cells name the same column.
+    case duplicateColumn(file: String, line: Int, column: Int, name: String)
+    /// A row has more or fewer cells than the header.
+    case raggedRow(file: String, line: Int, expected: Int, found: Int)
+    /// A timestamp cell does not parse in the configured format.
+    case unparseableTimestamp(file: String, line: Int, column: Int, value: String, format: TimestampFormat)
+    /// A value cell is not a finite number (and not a missing-value marker).
+    case unparseableValue(file: String, line: Int, column: Int, columnName: String, value: String)
+    /// A price is zero or negative, or a volume is negative.
+    case nonPositivePrice(file: String, line: Int, column: Int, columnName: String, value: String)
+    /// Two rows carry the same timestamp (wide layouts) or the same timestamp and asset (long layouts).
+    case duplicateTimestamp(file: String, line: Int, firstLine: Int, timestamp: String, asset: String?)
+    /// A prediction names an asset the bars do not have.
+    case unknownAsset(file: String, line: Int, asset: String, known: [String])
+    /// An HDF5 file does not follow the documented layout (docs/data.md).
+    case badLayout(file: String, path: String, expected: String, found: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason):
+            return "\(file): cannot read the file (\(reason)). Check the path and permissions."
+        case let .emptyFile(file):
+            return "\(file): the file is empty; expected a header line such as `Date,AAPL,MSFT` or `timestamp,asset,close`. Write the header and data rows."
+        case let .noRows(file):
+            return "\(file): the header is there but no data rows follow. Add at least one row."
+        case let .badCompression(file, reason):
+            return "\(file): \(reason)"
+        case let .missingColumn(file, line, column, header):
+            return "\(file):\(line): the header has no '\(column)' column (found: \(header.joined(separator: ","))). Add a '\(column)' column (names are case-insensitive)."
+        case let .badHeader(file, line, column, found, expected):
+            return "\(file):\(line):\(column): header cell '\(found)' is not allowed here; expected \(expected). Rename or remove the column."
+        case let .duplicateColumn(file, line, column, name):
+            return "\(file):\(line):\(column): column '\(name)' appears twice in the header. Keep one of them."
+        case let .raggedRow(file, line, expected, found):
+            return "\(file):\(line): the row has \(found) cells, the header has \(expected). Every row needs one cell per column (leave a cell empty for a missing value)."
+        case let .unparseableTimestamp(file, line, column, value, format):
+            return "\(file):\(line):\(column): cannot read timestamp '\(value)' as \(format). Use ISO dates (2020-01-02), ISO date-times (2020-01-02T15:30:00Z) or epoch seconds, or pass an explicit timestamp pattern."
+        case let .unparseableValue(file, line, column, columnName, value):
+            return "\(file):\(line):\(column) (\(columnName)): '\(value)' is not a finite number. Write a decimal number, or leave the cell empty for a missing value."
+        case let .nonPositivePrice(file, line, column, columnName, value):
+            return "\(file):\(line):\(column) (\(columnName)): \(value) is not a valid \(columnName.lowercased().hasSuffix("volume") ? "volume (must be >= 0)" : "price (must be > 0)"). Fix the value, or leave the cell empty if the asset did not trade."
+        case let .duplicateTimestamp(file, line, firstLine, timestamp, asset):
+            let what = asset.map { "timestamp \(timestamp) for asset \($0)" } ?? "timestamp \(timestamp)"
+            return "\(file):\(line): \(what) already appears on line \(firstLine). Remove or merge the duplicate row."
+        case let .unknownAsset(file, line, asset, known):
+            let shown = known.prefix(30).joined(separator: ", ") + (known.count > 30 ? ", ..." : "")
+            return "\(file):\(line): prediction for asset '\(asset)', which the bars do not have (bars have: \(shown)). Remove those rows or load bars that include '\(asset)'."
+        case let .badLayout(file, path, expected, found):
+            return "\(file):\(path): expected \(expected), found \(found). Write the file with `marketgym data convert` or follow docs/data.md."
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import SeededRandom
+
+/// The market-neutral trading environment (DESIGN.md, "The market-neutral environment: semantics").
+///
+/// One step at decision bar t:
+/// 1. the agent saw the observation at t's close (`ObservationBuilder`, data at bars ≤ t only);
+/// 2. `ActionScheme` turns the action into a raw book, `NeutralityProjection` makes it
+///    dollar-neutral (optionally beta-neutral) within the caps; when the L1 distance from the held
+///    (drifted) book is below the rebalance threshold, the held book is kept instead (re-projected,
+///    so neutrality still holds exactly);
+/// 3. trades execute at t's close (or t+1's open with `costs.execution = .nextOpen` and opens),
+///    paying fee and slippage on turnover; shorts pay borrow and longs funding for the real time
+///    between bars;
+/// 4. the book earns Σ w_i r_{t+1,i}; NAV_{t+1} = NAV_t · (1 + Σ w_i r_{t+1,i} − cost_t); weights drift;
+/// 5. the reward is log(1 + net return) plus the weighted shaping terms, all reported in `info`.
+///
+/// Episodes start at a seeded random bar of the split and are truncated after `episode.horizon`
+/// steps or at the split's end; they terminate on the drawdown limit or when equity reaches zero.
+/// Evaluation (config flag, or reset option `evaluation = 1`) walks the whole split from its first
+/// bar deterministically.
+///
+/// Reset options: `values["evaluation"]` (0/1), `values["start"]` (a decision bar index inside the
+/// split), `strings["split"]` (`train`, `valid`, `test`, `all`: switches the split).
+///
+/// `step` does not allocate: scratch books are preallocated and the observation is written into the
+/// caller's buffer. Copies share the immutable data and prepared tables (`reseeded(_:)`), so a
+/// vector of envs over one dataset stores them once.
+public struct MarketEnv: Environment {
+    public typealias Info = MarketStepInfo
+
+    /// Immutable parts, shared by every copy of the env (a vector env stores them once).
+    let engine: MarketEngine
+
+    public var config: MarketEnvConfig { engine.config }
+    /// The prepared data.
+    public var panel: MarketPanel { engine.panel }
+    public var projection: NeutralityProjection { engine.projection }
+    public var scheme: ActionScheme { engine.scheme }
+    public var observationBuilder: ObservationBuilder { engine.builder }
+    public let observationSpace: BoxSpace
+    public let actionSpace: ActionSpace
+    public var observationNames: [String] { engine.builder.names }
+
+    /// The split episodes currently run in.
+    public internal(set) var split: DataSplit
+    /// Bars of history wanted before the first decision bar (trailing windows).
+    public var warmup: Int { engine.warmup }
+
+    var rng: Xoshiro256
+    /// The current decision bar t (the bar the last observation describes).
+    public internal(set) var bar = 0
+    var startBar = 0
+    var lastDecisionBar = 0
+    var horizon = 1
+    var stepsTaken = 0
+    var needsReset = true
+    /// NAV and its episode peak.
+    public internal(set) var nav = 1.0
+    var peak = 1.0
+    var lastNetReturn = 0.0
+    /// The held (drifted) book, fraction of NAV per asset.
+    public internal(set) var weights: [Double]
+    /// The book traded at the last step (after projection and threshold), held over (t, t+1].
+    public internal(set) var tradedWeights: [Double]
+    var shaper: RewardShaper
+
+    /// Builds the environment.
+    /// - Parameters:
+    ///   - data: the bars.
+    ///   - features: prediction features aligned to the bars.
+    ///   - benchmark: benchmark closes, one per bar (needed for beta-neutral and benchmark metrics).
+    ///   - config: the configuration.
+    ///   - seed: seed of the env's generator (re-seeded by `reset(seed:)`).
+    /// - Throws: `MarketEnvError` for mismatched data, unknown names, out-of-range config values or
+    ///   an empty split.
+    public init(data: MarketData, features: FeatureMatrix, benchmark: [Double]? = nil, config: MarketEnvConfig = MarketEnvConfig(), seed: UInt64 = 0) throws(MarketEnvError) {
+        let panel = try MarketPanel(
+            data: data, features: features, benchmark: benchmark, universe: config.universe,
+            volatilityWindow: config.observation.volatilityWindow, betaWindow: config.constraints.betaWindow,
+            signalFeature: config.action.signalFeature, confidenceFeature: config.action.confidenceFeature)
+        try self.init(panel: panel, config: config, seed: seed)
+    }
+
+    /// Builds the environment over an already prepared panel (shares its storage).
+    /// - Throws: `MarketEnvError`.
+    public init(panel: MarketPanel, config: MarketEnvConfig, seed: UInt64 = 0) throws(MarketEnvError) {
+        engine = try MarketEngine(panel: panel, config: config)
+        do {
+            split = try DataSplit.named(config.episode.split, config: config.splits, timestamps: panel.timestamps)
+        } catch {
+            throw .split(error)
+        }
+        observationSpace = engine.builder.space
+        actionSpace = engine.scheme.actionSpace
+        rng = Xoshiro256(seed: seed)
+        weights = [Double](repeating: 0, count: panel.assetCount)
+        tradedWeights = weights
+        shaper = RewardShaper(config.reward)
+    }
+
+    // MARK: - Reset
+
+    public mutating func reset(seed: UInt64?, options: ResetOptions, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> MarketStepInfo {
+        precondition(observation.count == observationSpace.count, "MarketEnv.reset: buffer has \(observation.count) elements, expected \(observationSpace.count)")
+        if let seed { rng = Xoshiro256(seed: seed) }
+        for key in options.values.keys where key != "evaluation" && key != "start" {
+            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
+        }
+        for key in options.strings.keys where key != "split" {
+            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
+        }
+        let config = engine.config
+        if let name = options.strings["split"] {
+            do { split = try DataSplit.named(name, config: config.splits, timestamps: engine.panel.timestamps) } catch { throw .invalidOption("split '\(name)': \(error)") }
+        }
+        let evaluation = config.episode.evaluation || (options.values["evaluation"] ?? 0) != 0
+        // A decision at t needs the return over (t, t+1], so the last decision bar is the split's second to last.
+        lastDecisionBar = split.bars.upperBound - 2
+        var first = max(split.bars.lowerBound, engine.warmup)
+        if first > lastDecisionBar { first = split.bars.lowerBound }
+        guard first <= lastDecisionBar else {
+            throw .invalidOption("split '\(split.name)' has \(split.bars.count) bars; at least 2 are needed for one step")
+        }
+        if let s = options.values["start"] {
+            guard s.isFinite, s == s.rounded(), Int(s) >= split.bars.lowerBound, Int(s) <= lastDecisionBar else {
+                throw .invalidOption("start \(s) outside the split's decision bars \(split.bars.lowerBound)...\(lastDecisionBar)")
+            }
+            startBar = Int(s)
+        } else if evaluation {
+            startBar = first
+        } else {
+            let latest = max(first, lastDecisionBar - config.episode.horizon + 1)
+            startBar = first + rng.uniformInt(below: latest - first + 1)
+        }
+        horizon = evaluation ? lastDecisionBar - startBar + 1 : config.episode.horizon
+        bar = startBar
+        stepsTaken = 0
+        nav = config.episode.initialNAV
+        peak = nav
+        lastNetReturn = 0
+        for i in weights.indices { weights[i] = 0; tradedWeights[i] = 0 }
+        shaper.reset()
+        needsReset = false
+        writeObservation(into: observation)
+        var info = MarketStepInfo()
+        info.bar = bar
+        info.timestamp = engine.panel.timestamps[bar]
+        info.navBefore = nav
+        info.nav = nav
+        return info
+    }
+
+    // MARK: - Step
+
+    public mutating func step(_ action: Action, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> StepOutcome<MarketStepInfo> {
+        guard !needsReset else { throw .resetNeeded("MarketEnv.step") }
+        precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")
+        let e = engine, t = bar, navNow = nav
+        try tradedWeights.withUnsafeMutableBufferPointer { (tp) throws(EnvironmentError) in
+            try e.rawBook(action, bar: t, into: tp)
+        }
+        var info = MarketStepInfo()
+        weights.withUnsafeMutableBufferPointer { wp in
+            tradedWeights.withUnsafeMutableBufferPointer { tp in
+                info = e.execute(held: wp, target: tp, bar: t, nav: navNow)
+            }
+        }
+        let R = info.netReturn
+        nav = info.nav
+        peak = max(peak, nav)
+        info.drawdown = nav > 0 ? 1 - nav / peak : 1
+        info.reward = shaper.terms(netReturn: R, turnover: info.turnover, drawdown: info.drawdown, gross: info.gross)
+        lastNetReturn = R
+        stepsTaken += 1
+        bar = t + 1
+        let terminated = nav <= 0 || info.drawdown >= e.config.episode.maxDrawdown
+        let truncated = !terminated && (stepsTaken >= horizon || bar > lastDecisionBar)
+        needsReset = terminated || truncated
+        writeObservation(into: observation)
+        return StepOutcome(reward: info.reward.total, terminated: terminated, truncated: truncated, info: info)
+    }
+
+    /// Writes the observation at the current bar.
+    private func writeObservation(into out: UnsafeMutableBufferPointer<Float>) {
+        var gross = 0.0, net = 0.0
+        for x in weights { gross += abs(x); net += x }
+        let snap = PortfolioSnapshot(
+            gross: gross, net: net,
+            drawdown: nav > 0 ? 1 - nav / peak : 1,
+            time: Double(stepsTaken) / Double(max(horizon, 1)),
+            lastReturn: lastNetReturn)
+        let b = engine.builder, t = bar
+        weights.withUnsafeBufferPointer { wp in
+            b.write(bar: t, weights: wp, portfolio: snap, into: out)
+        }
+    }
+
+    /// A copy sharing this env's data and prepared tables, with its generator re-seeded: the cheap
+    /// way to make the many envs of a vector env (a fresh `init` rebuilds the tables each time).
+    public func reseeded(_ seed: UInt64) -> MarketEnv {
+        var copy = self
+        copy.rng = Xoshiro256(seed: seed)
+        copy.needsReset = true
+        return copy
+    }
+
+    /// The number of steps taken in the current episode.
+    public var episodeSteps: Int { stepsTaken }
+    /// The first decision bar of the current episode.
+    public var episodeStartBar: Int { startBar }
+    /// Saved generator state (for checkpoints).
+    public var rngState: [UInt64] { rng.state }
+}

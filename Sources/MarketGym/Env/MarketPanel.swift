@@ -1,0 +1,214 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Market data, prediction features and benchmark, precomputed for fast, look-ahead-free stepping.
+///
+/// Everything here at bar t is a function of data at bars ≤ t only (trailing windows, as-of
+/// features), so an observation or a projection that reads bar t cannot see the future. The one
+/// forward-looking quantity, the realized return over (t, t+1], is read by the environment only
+/// after the action at t has been fixed.
+///
+/// Layouts: `[t * assetCount + i]` (T x N) unless said otherwise. Built once; shared by value
+/// (copy-on-write), so a vector of environments over the same data stores it once.
+public struct MarketPanel: Sendable {
+    /// Asset names (after the universe selection).
+    public let assets: [String]
+    /// Bar timestamps, UTC seconds.
+    public let timestamps: [Int64]
+    /// Prediction feature names.
+    public let featureNames: [String]
+    public let barCount: Int
+    public let assetCount: Int
+    public let featureCount: Int
+    /// Close prices, `.nan` where missing.
+    public let close: [Double]
+    /// True where the asset has a valid close (tradable at that bar).
+    public let tradable: [Bool]
+    /// Simple return over (t-1, t], 0 where either close is missing (the position is marked at its last price).
+    public let returns: [Double]
+    /// With opens: return over (close t-1, open t], and (open t, close t]; nil without opens.
+    public let gapReturns: [Double]?
+    public let intradayReturns: [Double]?
+    /// Log return over (t-1, t] as Float, transposed (N x T: `[i * barCount + t]`) so a window is contiguous.
+    public let logReturnsByAsset: [Float]
+    /// Trailing volatility at t: standard deviation of log returns over the window ending at t.
+    public let volatility: [Double]
+    /// Trailing beta at t against the benchmark (1 with too little history, or without a benchmark).
+    public let beta: [Double]
+    /// Benchmark simple return over (t-1, t], or nil without a benchmark.
+    public let benchmarkReturns: [Double]?
+    /// Prediction features, T x N x K, missing replaced by 0.
+    public let features: [Float]
+    /// True where all K features of the asset are present at the bar.
+    public let featuresPresent: [Bool]
+    /// Index of the sizing book's signal feature, and of the confidence feature (or nil).
+    public let signalIndex: Int
+    public let confidenceIndex: Int?
+
+    /// Prepares the panel.
+    /// - Parameters:
+    ///   - data: the bars.
+    ///   - features: prediction features aligned to `data` (same bars, the same asset names).
+    ///   - benchmark: benchmark closes, one per bar, or nil.
+    ///   - universe: asset names to keep, empty = all.
+    ///   - volatilityWindow, betaWindow: trailing windows in bars.
+    ///   - signalFeature, confidenceFeature: feature names (empty: first feature / none).
+    /// - Throws: `MarketEnvError` on mismatched shapes and unknown names.
+    public init(
+        data: MarketData, features: FeatureMatrix, benchmark: [Double]?, universe: [String] = [],
+        volatilityWindow: Int = 20, betaWindow: Int = 60, signalFeature: String = "", confidenceFeature: String = ""
+    ) throws(MarketEnvError) {
+        guard features.barCount == data.barCount else {
+            throw .featuresMismatch("\(features.barCount) feature bars for \(data.barCount) price bars")
+        }
+        guard features.featureCount > 0 else { throw .featuresMismatch("no prediction features") }
+        if let b = benchmark, b.count != data.barCount { throw .benchmarkLength(expected: data.barCount, found: b.count) }
+        guard volatilityWindow >= 2 else { throw .invalidConfig(path: "observation.volatilityWindow", found: "\(volatilityWindow)", expected: "at least 2 bars") }
+        guard betaWindow >= 2 else { throw .invalidConfig(path: "constraints.betaWindow", found: "\(betaWindow)", expected: "at least 2 bars") }
+        let names = universe.isEmpty ? data.assets : universe
+        var dataCols: [Int] = [], featCols: [Int] = []
+        for name in names {
+            guard let c = data.assetIndex(name) else { throw .unknownAsset(name, available: data.assets) }
+            guard let f = features.assets.firstIndex(of: name) else {
+                throw .featuresMismatch("asset '\(name)' has no prediction features (feature assets: \(features.assets.joined(separator: ", ")))")
+            }
+            dataCols.append(c)
+            featCols.append(f)
+        }
+        func featureIndex(_ name: String, path: String) throws(MarketEnvError) -> Int {
+            guard let k = features.names.firstIndex(of: name) else { throw .unknownFeature(path: path, name: name, available: features.names) }
+            return k
+        }
+        signalIndex = signalFeature.isEmpty ? 0 : try featureIndex(signalFeature, path: "action.signalFeature")
+        confidenceIndex = confidenceFeature.isEmpty ? nil : try featureIndex(confidenceFeature, path: "action.confidenceFeature")
+
+        let T = data.barCount, N = names.count, K = features.featureCount, M = data.assetCount
+        assets = names
+        timestamps = data.timestamps
+        featureNames = features.names
+        barCount = T
+        assetCount = N
+        featureCount = K
+
+        var close = [Double](repeating: .nan, count: T * N)
+        var tradable = [Bool](repeating: false, count: T * N)
+        for t in 0..<T {
+            for (i, c) in dataCols.enumerated() {
+                close[t * N + i] = data.close[t * M + c]
+                tradable[t * N + i] = data.tradable[t * M + c]
+            }
+        }
+        var rets = [Double](repeating: 0, count: T * N)
+        var logT = [Float](repeating: 0, count: T * N)
+        for t in 1..<max(T, 1) {
+            for i in 0..<N where tradable[t * N + i] && tradable[(t - 1) * N + i] {
+                let r = close[t * N + i] / close[(t - 1) * N + i]
+                rets[t * N + i] = r - 1
+                logT[i * T + t] = Float(log(r))
+            }
+        }
+        if let open = data.open {
+            var gap = [Double](repeating: 0, count: T * N), intra = [Double](repeating: 0, count: T * N)
+            for t in 1..<max(T, 1) {
+                for (i, c) in dataCols.enumerated() {
+                    let o = open[t * M + c]
+                    let k = t * N + i
+                    if o.isFinite && o > 0 && tradable[k] && tradable[k - N] {
+                        gap[k] = o / close[k - N] - 1
+                        intra[k] = close[k] / o - 1
+                    } else {
+                        // No usable open: the whole bar's move happens before the (missing) open.
+                        gap[k] = rets[k]
+                    }
+                }
+            }
+            gapReturns = gap
+            intradayReturns = intra
+        } else {
+            gapReturns = nil
+            intradayReturns = nil
+        }
+
+        // Trailing volatility by running sums over the window ending at t (inclusive: r_t is known at t's close).
+        var vol = [Double](repeating: 0, count: T * N)
+        for i in 0..<N {
+            var s = 0.0, s2 = 0.0
+            for t in 0..<T {
+                let x = Double(logT[i * T + t])
+                s += x; s2 += x * x
+                if t >= volatilityWindow {
+                    let y = Double(logT[i * T + t - volatilityWindow])
+                    s -= y; s2 -= y * y
+                }
+                let n = Double(min(t + 1, volatilityWindow))
+                let v = n > 1 ? max(0, (s2 - s * s / n) / (n - 1)) : 0
+                vol[t * N + i] = v.squareRoot()
+            }
+        }
+
+        var betas = [Double](repeating: 1, count: T * N)
+        if let bench = benchmark {
+            var br = [Double](repeating: 0, count: T)
+            var bl = [Double](repeating: 0, count: T)
+            for t in 1..<max(T, 1) where bench[t].isFinite && bench[t - 1].isFinite && bench[t] > 0 && bench[t - 1] > 0 {
+                br[t] = bench[t] / bench[t - 1] - 1
+                bl[t] = log(bench[t] / bench[t - 1])
+            }
+            benchmarkReturns = br
+            for i in 0..<N {
+                var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+                for t in 0..<T {
+                    let x = bl[t], y = Double(logT[i * T + t])
+                    sx += x; sy += y; sxx += x * x; sxy += x * y
+                    if t >= betaWindow {
+                        let x0 = bl[t - betaWindow], y0 = Double(logT[i * T + t - betaWindow])
+                        sx -= x0; sy -= y0; sxx -= x0 * x0; sxy -= x0 * y0
+                    }
+                    let n = Double(min(t + 1, betaWindow))
+                    let varX = sxx - sx * sx / n
+                    if n >= 5 && varX > 1e-14 {
+                        betas[t * N + i] = (sxy - sx * sy / n) / varX
+                    }
+                }
+            }
+        } else {
+            benchmarkReturns = nil
+        }
+
+        var feats = [Float](repeating: 0, count: T * N * K)
+        var present = [Bool](repeating: false, count: T * N)
+        for t in 0..<T {
+            for (i, f) in featCols.enumerated() {
+                var all = true
+                for k in 0..<K {
+                    let v = features.value(bar: t, asset: f, feature: k)
+                    if v.isFinite { feats[(t * N + i) * K + k] = v } else { all = false }
+                }
+                present[t * N + i] = all
+            }
+        }
+
+        self.close = close
+        self.tradable = tradable
+        self.returns = rets
+        self.logReturnsByAsset = logT
+        self.volatility = vol
+        self.beta = betas
+        self.features = feats
+        self.featuresPresent = present
+    }
+
+    /// Mean of the confidence feature over tradable assets at bar `t` (0 without a confidence feature).
+    public func meanConfidence(bar t: Int) -> Double {
+        guard let c = confidenceIndex else { return 0 }
+        var s = 0.0, n = 0
+        for i in 0..<assetCount where tradable[t * assetCount + i] && featuresPresent[t * assetCount + i] {
+            s += Double(features[(t * assetCount + i) * featureCount + c])
+            n += 1
+        }
+        return n > 0 ? s / Double(n) : 0
+    }
+}

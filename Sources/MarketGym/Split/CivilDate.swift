@@ -1,0 +1,67 @@
+/// Conversions between UTC epoch seconds and proleptic Gregorian calendar dates, without Foundation.
+///
+/// Algorithms from H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil,
+/// civil_from_days), exact for every date in range.
+public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    /// - Precondition: `month` in 1...12 and `day` in 1...31.
+    public init(year: Int, month: Int, day: Int) {
+        precondition((1...12).contains(month) && (1...31).contains(day), "CivilDate: month \(month), day \(day)")
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The UTC date of an epoch timestamp (seconds).
+    public init(epochSeconds: Int64) {
+        let days = Int(floorDiv(epochSeconds, 86_400))
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// Parses `YYYY-MM-DD`; nil when malformed.
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z at this date's midnight UTC.
+    public var epochSeconds: Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int64(era * 146_097 + doe - 719_468) * 86_400
+    }
+
+    public var description: String {
+        func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    public static func < (a: CivilDate, b: CivilDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+}
+
+@inline(__always)
+private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+/// Seconds in the year used for annualizing rates (365.25 days, the Julian year).
+public let secondsPerYear: Double = 365.25 * 86_400

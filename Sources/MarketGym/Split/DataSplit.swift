@@ -1,0 +1,166 @@
+/// An inclusive range of calendar dates, `YYYY-MM-DD` in UTC.
+public struct DateRange: Codable, Sendable, Equatable {
+    /// First date included. Default `1900-01-01`.
+    public var from: String = "1900-01-01"
+    /// Last date included. Default `2999-12-31`.
+    public var to: String = "2999-12-31"
+
+    public init(from: String = "1900-01-01", to: String = "2999-12-31") {
+        self.from = from
+        self.to = to
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case from, to }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        from = try c.value(.from, or: "1900-01-01")
+        to = try c.value(.to, or: "2999-12-31")
+    }
+}
+
+/// How the data's timeline is split into train / valid / test.
+///
+/// Either three named date ranges, or (when `walkForwardTestYear` is set) one walk-forward fold:
+/// test = that calendar year, valid = the `walkForwardValidYears` years before it, train = everything
+/// earlier. Iterate folds with `DataSplit.walkForward(timestamps:testYears:validYears:)`.
+public struct SplitConfig: Codable, Sendable, Equatable {
+    /// Training dates. Default 1990-01-01 to 2014-12-31 (25 years of the bundled S&P data).
+    public var train = DateRange(from: "1990-01-01", to: "2014-12-31")
+    /// Validation dates (model selection). Default 2015-01-01 to 2018-12-31.
+    public var valid = DateRange(from: "2015-01-01", to: "2018-12-31")
+    /// Test dates (reported once). Default 2019-01-01 to 2022-12-31.
+    public var test = DateRange(from: "2019-01-01", to: "2022-12-31")
+    /// When nonzero, the walk-forward fold whose test year this is replaces the ranges above. Default 0 (off).
+    public var walkForwardTestYear: Int = 0
+    /// Years of validation before a walk-forward test year. Default 1.
+    public var walkForwardValidYears: Int = 1
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case train, valid, test, walkForwardTestYear, walkForwardValidYears
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        train = try c.value(.train, or: d.train)
+        valid = try c.value(.valid, or: d.valid)
+        test = try c.value(.test, or: d.test)
+        walkForwardTestYear = try c.value(.walkForwardTestYear, or: d.walkForwardTestYear)
+        walkForwardValidYears = try c.value(.walkForwardValidYears, or: d.walkForwardValidYears)
+    }
+}
+
+/// Errors resolving splits against a timeline.
+public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
+    case badDate(path: String, found: String)
+    case empty(split: String, from: String, to: String, dataFrom: String, dataTo: String)
+    case unknownSplit(String)
+
+    public var description: String {
+        switch self {
+        case let .badDate(path, found):
+            return "splits.\(path): '\(found)' is not a date; expected YYYY-MM-DD."
+        case let .empty(split, from, to, dataFrom, dataTo):
+            return "split '\(split)' (\(from) to \(to)) holds no bars; the data runs from \(dataFrom) to \(dataTo). Move the split inside the data's dates."
+        case let .unknownSplit(name):
+            return "unknown split '\(name)'; expected train, valid, test or all."
+        }
+    }
+}
+
+/// A named range of bar indices resolved from dates.
+public struct DataSplit: Sendable, Equatable {
+    /// `train`, `valid`, `test`, `all`, or a fold name.
+    public var name: String
+    /// Bar indices inside the split (decision bars).
+    public var bars: Range<Int>
+
+    public init(name: String, bars: Range<Int>) {
+        self.name = name
+        self.bars = bars
+    }
+
+    /// The bars whose UTC date lies in `range` (inclusive).
+    /// - Throws: `SplitError.badDate` for a malformed date, `.empty` when no bar falls inside.
+    public static func resolve(_ range: DateRange, name: String, timestamps: [Int64]) throws(SplitError) -> DataSplit {
+        guard let from = CivilDate(iso: range.from) else { throw .badDate(path: "\(name).from", found: range.from) }
+        guard let to = CivilDate(iso: range.to) else { throw .badDate(path: "\(name).to", found: range.to) }
+        return try resolve(from: from.epochSeconds, toExclusive: to.epochSeconds + 86_400, name: name,
+                           label: (range.from, range.to), timestamps: timestamps)
+    }
+
+    static func resolve(from: Int64, toExclusive: Int64, name: String, label: (String, String), timestamps: [Int64]) throws(SplitError) -> DataSplit {
+        let lo = lowerBound(timestamps, from)
+        let hi = lowerBound(timestamps, toExclusive)
+        guard lo < hi else {
+            let df = timestamps.first.map { CivilDate(epochSeconds: $0).description } ?? "-"
+            let dt = timestamps.last.map { CivilDate(epochSeconds: $0).description } ?? "-"
+            throw .empty(split: name, from: label.0, to: label.1, dataFrom: df, dataTo: dt)
+        }
+        return DataSplit(name: name, bars: lo..<hi)
+    }
+
+    /// Resolves a split by name (`train`, `valid`, `test`, `all`) under `config`.
+    /// - Throws: `SplitError`.
+    public static func named(_ name: String, config: SplitConfig, timestamps: [Int64]) throws(SplitError) -> DataSplit {
+        if name == "all" { return DataSplit(name: "all", bars: 0..<timestamps.count) }
+        if config.walkForwardTestYear != 0 {
+            let fold = try walkForwardFold(testYear: config.walkForwardTestYear, validYears: config.walkForwardValidYears, timestamps: timestamps)
+            switch name {
+            case "train": return fold.train
+            case "valid": return fold.valid
+            case "test": return fold.test
+            default: throw .unknownSplit(name)
+            }
+        }
+        switch name {
+        case "train": return try resolve(config.train, name: name, timestamps: timestamps)
+        case "valid": return try resolve(config.valid, name: name, timestamps: timestamps)
+        case "test": return try resolve(config.test, name: name, timestamps: timestamps)
+        default: throw .unknownSplit(name)
+        }
+    }
+
+    /// One year-by-year walk-forward fold.
+    public struct Fold: Sendable, Equatable {
+        public var testYear: Int
+        public var train: DataSplit
+        public var valid: DataSplit
+        public var test: DataSplit
+    }
+
+    /// The fold testing on `testYear`: valid = the `validYears` years before, train = all earlier bars.
+    /// - Throws: `SplitError.empty` when a part holds no bars.
+    public static func walkForwardFold(testYear: Int, validYears: Int, timestamps: [Int64]) throws(SplitError) -> Fold {
+        func start(_ y: Int) -> Int64 { CivilDate(year: y, month: 1, day: 1).epochSeconds }
+        let vy = testYear - max(0, validYears)
+        let train = try resolve(from: Int64.min, toExclusive: start(vy), name: "train",
+                                label: ("start", "\(vy - 1)-12-31"), timestamps: timestamps)
+        let valid = try resolve(from: start(vy), toExclusive: start(testYear), name: "valid",
+                                label: ("\(vy)-01-01", "\(testYear - 1)-12-31"), timestamps: timestamps)
+        let test = try resolve(from: start(testYear), toExclusive: start(testYear + 1), name: "test",
+                               label: ("\(testYear)-01-01", "\(testYear)-12-31"), timestamps: timestamps)
+        return Fold(testYear: testYear, train: train, valid: valid, test: test)
+    }
+
+    /// Every walk-forward fold for the given test years, in order.
+    public static func walkForward(timestamps: [Int64], testYears: ClosedRange<Int>, validYears: Int = 1) throws(SplitError) -> [Fold] {
+        var folds: [Fold] = []
+        for y in testYears { folds.append(try walkForwardFold(testYear: y, validYears: validYears, timestamps: timestamps)) }
+        return folds
+    }
+}
+
+private func lowerBound(_ a: [Int64], _ x: Int64) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi {
+        let mid = (lo + hi) / 2
+        if a[mid] < x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+}

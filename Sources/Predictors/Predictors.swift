@@ -1,1 +1,0 @@
-// The Predictors module. See docs/architecture.md for what lives here.

@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The bundled dataset is what a fresh clone trains on offline: check it is present and unchanged.
+@Suite struct BundledDataTests {
+    @Test func bundledFilesMatchTheirPublishedHashes() throws {
+        let dir = repositoryRoot().appendingPathComponent("Experiments/data")
+        let expected = [
+            "sp500-20-daily.csv.gz": "ee21cac28befb1d0a739a9ceb22184f995394726aa0cfde9a21941d1ac04ac0d",
+            "sp500-index-daily.csv.gz": "894c34431c284f86aa64a467e176e2a3c9b697c857eb9ab35006c2dd55d3fdf2",
+            "factor-etfs-daily.csv.gz": "6eb089953db90c9a38d3283582751701a90db6f59965847fd64b0578de497161",
+        ]
+        let script = "import hashlib, sys\nfor p in sys.argv[1:]: print(p.rsplit('/', 1)[-1], hashlib.sha256(open(p, 'rb').read()).hexdigest())"
+        let result = try runPython(script: script, arguments: expected.keys.sorted().map { dir.appendingPathComponent($0).path })
+        #expect(result.status == 0, "\(result.stderr)")
+        var found: [String: String] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2 { found[String(parts[0])] = String(parts[1]) }
+        }
+        #expect(found == expected)
+    }
+}
