@@ -36,6 +36,14 @@ func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").u
 
 @inline(__always) func nowNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+/// CPU time of the whole process (all threads), in nanoseconds: insensitive to time slices lost to
+/// other processes, so it estimates the quiet-machine cost on a loaded machine.
+func processCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
 /// Runs `body` repeatedly: warm-up, then timed single iterations for about `seconds`; reports
 /// median, p99 and mean per iteration and heap allocations per iteration in the timed phase.
 func measure(_ name: String, seconds: Double, warmup: Int = 30, _ body: () -> Void) {
@@ -43,6 +51,7 @@ func measure(_ name: String, seconds: Double, warmup: Int = 30, _ body: () -> Vo
     var samples: [Double] = []
     samples.reserveCapacity(1_000_000)
     let allocsBefore = malloc_counter_count()
+    let cpuStart = processCPUNanoseconds()
     let start = nowNanoseconds()
     let budget = UInt64(seconds * 1e9)
     repeat {
@@ -50,14 +59,15 @@ func measure(_ name: String, seconds: Double, warmup: Int = 30, _ body: () -> Vo
         body()
         samples.append(Double(nowNanoseconds() - t0) / 1000)
     } while nowNanoseconds() - start < budget || samples.count < 20
+    let cpuPerIteration = Double(processCPUNanoseconds() - cpuStart) / 1000 / Double(samples.count)
     let allocs = Int(malloc_counter_count() - allocsBefore)
     let sorted = samples.sorted()
     let median = sorted[sorted.count / 2]
     let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
     let mean = samples.reduce(0, +) / Double(samples.count)
     let allocText = malloc_counter_available() != 0 ? String(format: "%.3f", Double(allocs) / Double(samples.count)) : "null"
-    emit(String(format: "{\"impl\": \"swift\", \"case\": \"%@\", \"median_us\": %.2f, \"p99_us\": %.2f, \"mean_us\": %.2f, \"iterations\": %d, \"allocs_per_iter\": %@, \"coretype\": \"%@\"}",
-                 name, median, p99, mean, samples.count, allocText, ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))
+    emit(String(format: "{\"impl\": \"swift\", \"case\": \"%@\", \"median_us\": %.2f, \"p99_us\": %.2f, \"mean_us\": %.2f, \"cpu_us\": %.2f, \"iterations\": %d, \"allocs_per_iter\": %@, \"coretype\": \"%@\"}",
+                 name, median, p99, mean, cpuPerIteration, samples.count, allocText, ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))
 }
 
 /// One DQN training step as an agent would write it (CleanRL dqn.py): online forward, target
