@@ -123,10 +123,10 @@ extension MarketData {
             fields[name] = try MarketDataHDF5.read(g, name, as: Double.self, shape: shape, file: file)
         }
         for (name, values) in [("close", close)] + fields.sorted(by: { $0.key < $1.key }) {
-            let isVolume = name == "volume"
-            for (k, v) in values.enumerated() where !v.isNaN && (!v.isFinite || (isVolume ? v < 0 : v <= 0)) {
-                throw .badLayout(file: file, path: "/bars/\(name)[\(k / max(1, assets.count)), \(k % max(1, assets.count))]",
-                                 expected: isVolume ? "a volume >= 0 or NaN" : "a price > 0 or NaN", found: "\(v)")
+            if let k = firstInvalid(values, isVolume: name == "volume") {
+                let n = max(1, assets.count)
+                throw .badLayout(file: file, path: "/bars/\(name)[\(k / n), \(k % n)]",
+                                 expected: name == "volume" ? "a volume >= 0 or NaN" : "a price > 0 or NaN", found: "\(values[k])")
             }
         }
         do {
@@ -135,6 +135,19 @@ extension MarketData {
         } catch {
             throw .badLayout(file: file, path: "/bars", expected: "consistent bars", found: error.description)
         }
+    }
+}
+
+/// Index of the first value that is neither NaN nor valid (prices > 0, volumes >= 0, finite).
+private func firstInvalid(_ values: [Double], isVolume: Bool) -> Int? {
+    values.withUnsafeBufferPointer { v -> Int? in
+        for k in 0..<v.count {
+            let x = v[k]
+            // NaN fails every comparison; valid values pass the range test; the rest (<= 0, inf) are errors.
+            if x.isNaN { continue }
+            if isVolume ? !(x >= 0 && x.isFinite) : !(x > 0 && x.isFinite) { return k }
+        }
+        return nil
     }
 }
 

@@ -13,8 +13,8 @@ extension PredictionTable {
     /// - Throws: `DataFileError` for an empty file, a missing column, a ragged row, an unparseable
     ///   timestamp or value, or a (timestamp, asset) pair that repeats.
     public static func load(contentsOf url: URL, timestampFormat: TimestampFormat = .automatic) throws(DataFileError) -> PredictionTable {
+        if DataFileReader.isHDF5File(url) { return try readHDF5(file: url.path) }
         let raw = try DataFileReader.rawBytes(url)
-        if DataFileReader.isHDF5(raw) { return try readHDF5(file: url.path) }
         return try parseCSV(raw, source: url.path, timestampFormat: timestampFormat)
     }
 
