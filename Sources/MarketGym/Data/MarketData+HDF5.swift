@@ -18,7 +18,7 @@ public enum MarketDataHDF5 {
     ///   - predictions: predictions, written under `/predictions`; nil for none.
     ///   - provenance: a JSON string stored as the `provenance` attribute of `/predictions`.
     ///   - url: the file to write (replaced when it exists).
-    /// - Throws: `DataFileError.unreadable` when the file cannot be written.
+    /// - Throws: `DataFileError.unwritable` when the file cannot be written.
     public static func write(bars: MarketData?, predictions: PredictionTable? = nil, provenance: String? = nil, to url: URL) throws(DataFileError) {
         precondition(bars != nil || predictions != nil, "MarketDataHDF5.write: nothing to write")
         do {
@@ -47,7 +47,7 @@ public enum MarketDataHDF5 {
                 }
             }
         } catch {
-            throw .unreadable(file: url.path, reason: "cannot write HDF5: \(error)")
+            throw .unwritable(file: url.path, reason: "\(error)")
         }
     }
 
@@ -187,7 +187,7 @@ extension PredictionTable {
     /// - Parameters:
     ///   - url: the file (replaced when it exists).
     ///   - provenance: a JSON string stored as the `provenance` attribute of `/predictions`.
-    /// - Throws: `DataFileError.unreadable` when the file cannot be written.
+    /// - Throws: `DataFileError.unwritable` when the file cannot be written.
     public func writeHDF5(to url: URL, provenance: String? = nil) throws(DataFileError) {
         try MarketDataHDF5.write(bars: nil, predictions: self, provenance: provenance, to: url)
     }

@@ -140,12 +140,12 @@ extension PredictionTable {
     /// - Parameters:
     ///   - url: the file to write (atomically).
     ///   - significantDigits: see `csvBytes(significantDigits:)`; nil for exact round trips.
-    /// - Throws: `DataFileError.unreadable` when the file cannot be written.
+    /// - Throws: `DataFileError.unwritable` when the file cannot be written.
     public func writeCSV(to url: URL, significantDigits: Int? = nil) throws(DataFileError) {
         var bytes = csvBytes(significantDigits: significantDigits)
         if url.pathExtension == "gz" { bytes = Gzip.compress(bytes, level: 9) }
         do { try Data(bytes).write(to: url, options: .atomic) } catch {
-            throw .unreadable(file: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw .unwritable(file: url.path, reason: error.localizedDescription)
         }
     }
 }

@@ -39,6 +39,13 @@ struct HDF5LayoutTests {
         #expect(try PredictionTable.load(contentsOf: url) == predictions)
         let loaded = try MarketData.loadWithReport(contentsOf: url)
         #expect(loaded.layout == .hdf5)
+        // A folder that does not exist: a typed error naming the file, not a crash.
+        let missing = URL(fileURLWithPath: "/nonexistent-marketgym-folder/x.h5")
+        let error = dataError { try MarketDataHDF5.write(bars: bars, to: missing) }
+        guard case let .unwritable(file, _)? = error else { Issue.record("expected unwritable, got \(String(describing: error))"); return }
+        #expect(file == missing.path)
+        let csvError = dataError { try predictions.writeCSV(to: URL(fileURLWithPath: "/nonexistent-marketgym-folder/p.csv")) }
+        guard case .unwritable? = csvError else { Issue.record("expected unwritable, got \(String(describing: csvError))"); return }
     }
 
     @Test("h5py reads what we write with the documented reference reader")
