@@ -184,6 +184,8 @@ extension TrainingState {
         }
         let arr = try g.createGroup("arrays")
         for (name, values) in arrays.sorted(by: { $0.key < $1.key }) { try arr.createDataset(name, values: values) }
+        let ints = try g.createGroup("integerArrays")
+        for (name, values) in integerArrays.sorted(by: { $0.key < $1.key }) { try ints.createDataset(name, values: values) }
         let counterKeys = counters.keys.sorted(), scalarKeys = scalars.keys.sorted(), textKeys = texts.keys.sorted()
         try g.setAttribute("counterNames", .strings(counterKeys))
         try g.setAttribute("counterValues", .ints(counterKeys.map { counters[$0] ?? 0 }))
@@ -215,6 +217,8 @@ extension TrainingState {
             }
             let arr = try g.openGroup("arrays")
             for name in try arr.memberNames() { s.arrays[name] = try arr.openDataset(name).read(as: Double.self).values }
+            let ints = try g.openGroup("integerArrays")
+            for name in try ints.memberNames() { s.integerArrays[name] = try ints.openDataset(name).read(as: Int64.self).values }
             func pairs<V>(_ names: String, _ values: [V]) throws -> [String: V] {
                 let keys = try g.stringsAttribute(names)
                 guard keys.count == values.count else {

@@ -19,6 +19,7 @@ import HDF5
 ///   rng/<name>             int64 [4] (xoshiro256** state words, bit patterns)
 ///   attrs                  counters (int64), scalars (float64), texts (str)
 ///   arrays/<name>          float64 datasets (statistics, env state)
+///   integerArrays/<name>   int64 datasets (env cursors, flags)
 /// ```
 public struct Checkpoint: Sendable, Equatable {
     /// The format's name, stored in the root's `format` attribute.
@@ -67,6 +68,8 @@ public struct TrainingState: Sendable, Equatable {
     public var texts: [String: String] = [:]
     /// Real arrays (normalizer statistics, episode-return windows), by name.
     public var arrays: [String: [Double]] = [:]
+    /// Integer arrays (environment cursors and flags, generator words), by name.
+    public var integerArrays: [String: [Int64]] = [:]
 
     public init() {}
 }

@@ -27,7 +27,8 @@ import HDF5
             s.counters = ["updates": 42, "episodes": 7]
             s.scalars = ["epsilon": 0.05]
             s.texts = ["env.0": "{\"cursor\": 12}"]
-            s.arrays = ["returns": [1.5, 2.5]]
+            s.arrays = ["returns": [1.5, 2.5], "empty": []]
+            s.integerArrays = ["env.0.cursor": [Int64.max, -3]]
             state = s
         }
         return Checkpoint(algorithm: "dqn", step: 1000, episodes: 7, configYAML: "name: test\n", policy: spec, policyParameters: params, training: state)

@@ -43,6 +43,16 @@ public struct RewardShaper: Sendable, Equatable {
 
     public init(_ config: RewardConfig) { self.config = config }
 
+    /// The running statistics (DSR moments A and B, the variance term's mean, the last drawdown), for state export.
+    public var statistics: [Double] { [dsrA, dsrB, mean, previousDrawdown] }
+
+    /// Restores `statistics`.
+    /// - Precondition: four values.
+    public mutating func restore(statistics s: [Double]) {
+        precondition(s.count == 4, "RewardShaper.restore: expected 4 statistics, got \(s.count)")
+        dsrA = s[0]; dsrB = s[1]; mean = s[2]; previousDrawdown = s[3]
+    }
+
     /// Clears the running statistics (start of an episode).
     public mutating func reset() {
         dsrA = 0; dsrB = 0; mean = 0; previousDrawdown = 0
