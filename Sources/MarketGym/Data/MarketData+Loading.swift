@@ -77,7 +77,9 @@ extension MarketData {
         var layout: BarLayout?
         do {
             let raw = try DataFileReader.rawBytes(url)
-            if !DataFileReader.isHDF5(raw), let text = try? DataFileReader.textBytes(raw, file: url.path) {
+            if DataFileReader.isHDF5(raw) {
+                layout = .hdf5
+            } else if let text = try? DataFileReader.textBytes(raw, file: url.path) {
                 layout = firstLineLayout(text)
             }
             result = try read(raw, file: url.path, options: options, sink: &sink)

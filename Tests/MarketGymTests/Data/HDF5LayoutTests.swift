@@ -125,6 +125,8 @@ struct HDF5LayoutTests {
         _ = try runPython(script: "import sys, h5py\nh5py.File(sys.argv[1], 'w').create_dataset('x', data=[1])", arguments: [noFormat.path])
         #expect(dataError { _ = try MarketData.load(contentsOf: noFormat) }
                 == .badLayout(file: noFormat.path, path: "/@format", expected: "'marketgym-market-data'", found: "'no 'format' attribute'"))
+        let report = MarketData.validate(contentsOf: noFormat)
+        #expect(report.layout == .hdf5 && report.errorCount == 1 && !report.isValid)
         let wrongShape = try write("shape.h5", """
         f["bars/assets"] = np.array(["A", "B"], dtype=h5py.string_dtype())
         f["bars/timestamps"] = np.array([0, 1, 2], dtype=np.int64)
