@@ -8,7 +8,7 @@ import TestSupport
 /// against an independent numpy implementation written from the documented definitions.
 @Suite("Walk-forward vs numpy")
 struct WalkForwardNumpyTests {
-    @Test("every prediction matches a numpy re-implementation of docs/predictions.md")
+    @Test("every prediction and the mean rank IC match a numpy re-implementation of docs/predictions.md")
     func againstNumpy() throws {
         var config = WalkForwardPredictorTests().smallConfig()
         config.lookbacks = [1, 5]
@@ -57,12 +57,29 @@ struct WalkForwardNumpyTests {
                     for i in range(N):
                         if valid[t, i]:
                             out.setdefault(f"{t},{i}", []).append(float(b.mean() + ((X[t, i] - mu) / sd) @ coef))
+        # Mean Spearman rank IC per horizon against raw forward log returns (no ties in random data).
+        ics = []
+        for k, h in enumerate(horizons):
+            per_bar = []
+            for t in range(60, T - h):
+                i = [i for i in range(N) if f"{t},{i}" in out]
+                if len(i) < 3: continue
+                p = np.array([out[f"{t},{a}"][k] for a in i]); f = lp[t + h, i] - lp[t, i]
+                rp, rf = p.argsort().argsort(), f.argsort().argsort()
+                per_bar.append(np.corrcoef(rp, rf)[0, 1])
+            ics.append([float(np.mean(per_bar)), len(per_bar)])
+        out["ic"] = ics
         print(json.dumps(out))
         """
         let result = try runPython(script: script, arguments: [closes.path])
         #expect(result.status == 0, "\(result.stderr)")
-        let reference = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [Double]])
-        #expect(reference.count == run.table.recordCount)
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]).mapValues { value in
+            (value as? [Double]) ?? ((value as? [[Double]])?.flatMap { $0 } ?? [])
+        }
+        let ic = try #require(reference["ic"])  // [mean h1, bars h1, mean h3, bars h3]
+        #expect(isClose(run.report.horizons[0].meanIC, ic[0], relative: 1e-9) && run.report.horizons[0].bars == Int(ic[1]))
+        #expect(isClose(run.report.horizons[1].meanIC, ic[2], relative: 1e-9) && run.report.horizons[1].bars == Int(ic[3]))
+        #expect(reference.count - 1 == run.table.recordCount)
         var barOf: [Int64: Int] = [:]
         for (b, ts) in data.timestamps.enumerated() { barOf[ts] = b }
         var worst = 0.0
