@@ -74,7 +74,7 @@ public struct DataValidationReport: Sendable, CustomStringConvertible {
 
     public var description: String {
         var lines: [String] = []
-        lines.append("\(file): \(layout.map(\.description) ?? "unknown layout"), \(barCount) bars x \(assetCount) assets")
+        lines.append("\(file): \(layout.map(\.description) ?? "unknown layout")" + (isValid ? ", \(barCount) bars x \(assetCount) assets" : ""))
         for e in errors { lines.append("error: \(e.description)") }
         if errorCount > errors.count { lines.append("... and \(errorCount - errors.count) more errors") }
         for w in warnings { lines.append(w.description) }
