@@ -1,6 +1,5 @@
 import CheckpointFormat
 import Gym
-import HDF5
 
 /// What the lab needs from every agent (DQN family and policy-gradient family alike), so one
 /// training loop, one checkpoint writer and one evaluator serve them all.
@@ -61,11 +60,3 @@ public enum AgentError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// An agent with state too large for `TrainingState` (the replay buffer), stored as extra groups of
-/// the same checkpoint file, written before the file is marked complete.
-public protocol CheckpointAttachments: AnyObject {
-    /// Writes the extra groups into an open checkpoint file.
-    func writeAttachments(to file: HDF5File) throws
-    /// Reads them back from a checkpoint file (after `restore(policy:training:)`).
-    func readAttachments(from file: HDF5File) throws
-}

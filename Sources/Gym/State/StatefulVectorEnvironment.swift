@@ -102,13 +102,17 @@ extension SyncVectorEnvironment {
     /// Imports a state from `exportStateIfSupported()`.
     /// - Throws: `EnvironmentError.invalidState` when the copies are not stateful or the state does not fit.
     public mutating func importStateIfSupported(_ state: EnvironmentState) throws(EnvironmentError) {
-        guard var stateful = self as? any StatefulVectorEnvironment else {
+        guard let stateful = self as? any StatefulVectorEnvironment else {
             throw .invalidState("\(Env.self) does not export its state (not a StatefulEnvironment)")
         }
-        try stateful.importState(state)
-        guard let restored = stateful as? SyncVectorEnvironment<Env> else {
-            throw .invalidState("internal: the restored vector changed type")
-        }
-        self = restored
+        self = try Self.imported(stateful, state)
+    }
+
+    /// Opens the existential so the import runs on the concrete vector type.
+    private static func imported<V: StatefulVectorEnvironment>(_ vector: V, _ state: EnvironmentState) throws(EnvironmentError) -> Self {
+        var copy = vector
+        try copy.importState(state)
+        guard let restored = copy as? Self else { throw .invalidState("internal: the restored vector changed type") }
+        return restored
     }
 }

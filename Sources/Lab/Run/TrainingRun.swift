@@ -109,10 +109,10 @@ public final class TrainingRun {
             guard let training = checkpoint.training else { throw .badRun(path: url.path, detail: "a policy-only checkpoint cannot resume training") }
             do {
                 try agent.restore(policy: checkpoint.policyParameters, training: training)
-                if let attachments = agent as? CheckpointAttachments {
+                if let replay = agent as? ReplayCheckpointing, spec.training.saveReplayBuffer {
                     let file = try HDF5File.open(url)
                     defer { try? file.close() }
-                    try attachments.readAttachments(from: file)
+                    try replay.readReplay(from: file)
                 }
             } catch {
                 throw .badRun(path: url.path, detail: "cannot resume: \(error)")
@@ -163,8 +163,8 @@ public final class TrainingRun {
                     log("step \(agent.step): new best \(spec.evaluation.selectMetric) \(String(format: "%.4f", score)) -> checkpoints/best.h5")
                 }
             }
-            let attachments = (agent as? CheckpointAttachments).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
-            lastCheckpoint = try store.save(c, extra: attachments.map { a in { file in try a.writeAttachments(to: file) } })
+            let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
+            lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
             metrics.flush()
             if stopping {
                 progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
