@@ -1,10 +1,6 @@
 // swift-tools-version: 6.1
 // MarketGym's speed benchmarks, kept out of the main package so `make test` never builds them.
-// Run: cd Benchmarks && swift run -c release <Area>Bench
-        ),
-        .executableTarget(
-// Speed benchmarks for MarketGym, kept out of the main package so `make test` never builds them.
-// Run from this folder: swift run -c release <Area>Bench (see docs/benchmarks/).
+// Run: cd Benchmarks && swift run -c release <Area>Bench (see docs/benchmarks/).
 import PackageDescription
 
 let package = Package(
@@ -30,8 +26,6 @@ let package = Package(
             dependencies: [.product(name: "MarketGym", package: "MarketGym")],
             path: "EnvBench"
         ),
-        ),
-        .executableTarget(
         // TensorCore/NeuralNet: DQN and PPO training steps, single-observation inference
         // (side by side with Benchmarks/scripts/torch_bench.py; docs/benchmarks/tensor.md).
         .executableTarget(

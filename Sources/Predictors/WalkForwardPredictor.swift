@@ -51,6 +51,9 @@ enum FittedModel {
 /// 4. That model predicts bars R ..< R_next from their own inputs; a prediction computed from data
 ///    through bar t's close is stamped with bar t's timestamp.
 /// So a prediction stamped at t depends on closes at bars <= t only (tested by perturbing the future).
+///
+/// Models: ridge (default; closed form from running sums) or a small MLP (`config.model = .mlp`,
+/// trained with Adam from a seeded fresh initialization at each refit, see `MLPConfig`).
 public struct WalkForwardPredictor: Sendable {
     /// The configuration.
     public let config: WalkForwardConfig
