@@ -81,10 +81,11 @@ public struct MarketEnv: Environment {
         try self.init(panel: panel, config: config, seed: seed)
     }
 
-    /// Builds the environment over an already prepared panel (shares its storage).
+    /// Builds the environment over an already prepared panel (shares its storage; envs built over the
+    /// same panel with the same config also share the prepared tables).
     /// - Throws: `MarketEnvError`.
     public init(panel: MarketPanel, config: MarketEnvConfig, seed: UInt64 = 0) throws(MarketEnvError) {
-        engine = try MarketEngine(panel: panel, config: config)
+        engine = try panel.engines.engine(for: config) { () throws(MarketEnvError) in try MarketEngine(panel: panel, config: config) }
         do {
             split = try DataSplit.named(config.episode.split, config: config.splits, timestamps: panel.timestamps)
         } catch {

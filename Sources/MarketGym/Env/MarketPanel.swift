@@ -1,3 +1,5 @@
+import Foundation  // NSLock: `Mutex` needs macOS 15, the package supports macOS 14
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,6 +49,14 @@ public struct MarketPanel: Sendable {
     /// Index of the sizing book's signal feature, and of the confidence feature (or nil).
     public let signalIndex: Int
     public let confidenceIndex: Int?
+    /// The settings the panel was prepared with (an env checks its config agrees).
+    public let volatilityWindow: Int
+    public let betaWindow: Int
+    public let signalFeature: String
+    public let confidenceFeature: String
+    /// Engines (prepared tables) already built over this panel, so envs made one by one from the
+    /// same panel and config share them instead of rebuilding (copies of the panel share the cache).
+    let engines = EngineCache()
 
     /// Prepares the panel.
     /// - Parameters:
@@ -86,6 +96,10 @@ public struct MarketPanel: Sendable {
         confidenceIndex = confidenceFeature.isEmpty ? nil : try featureIndex(confidenceFeature, path: "action.confidenceFeature")
 
         let T = data.barCount, N = names.count, K = features.featureCount, M = data.assetCount
+        self.volatilityWindow = volatilityWindow
+        self.betaWindow = betaWindow
+        self.signalFeature = signalFeature
+        self.confidenceFeature = confidenceFeature
         assets = names
         timestamps = data.timestamps
         featureNames = features.names
@@ -210,5 +224,29 @@ public struct MarketPanel: Sendable {
             n += 1
         }
         return n > 0 ? s / Double(n) : 0
+    }
+}
+
+/// The few most recent `MarketEngine`s built over one panel, keyed by config.
+/// `@unchecked Sendable`: the list is only touched under `lock`.
+final class EngineCache: @unchecked Sendable {
+    /// Engines kept; older ones are dropped (a sweep over many configs would otherwise hold them all).
+    static let capacity = 4
+    private let lock = NSLock()
+    private var entries: [MarketEngine] = []
+
+    /// The cached engine for `config`, or a new one built by `make` (and cached).
+    func engine(for config: MarketEnvConfig, make: () throws(MarketEnvError) -> MarketEngine) throws(MarketEnvError) -> MarketEngine {
+        lock.lock()
+        let hit = entries.first { $0.config == config }
+        lock.unlock()
+        if let hit { return hit }
+        let built = try make()
+        lock.lock()
+        defer { lock.unlock() }
+        if let raced = entries.first(where: { $0.config == config }) { return raced }
+        entries.append(built)
+        if entries.count > Self.capacity { entries.removeFirst() }
+        return built
     }
 }
