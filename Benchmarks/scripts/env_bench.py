@@ -5,7 +5,8 @@ Runs, on one core:
   1. gym-trading-env 0.3.5 (one asset, pandas-based; its usual Python loop);
   2. a minimal NumPy vectorized market-neutral env (20 assets, window 10, 3 features, the same
      345-float observation and the same step semantics as MarketGym's sizing scheme), for 1 and 64 envs;
-  3. MarketGym's EnvBench (release build), single env and 64 envs stepped in a loop;
+  3. MarketGym's EnvBench (release build): single env, 64 envs stepped in a loop, and 64 envs in
+     Gym's SyncVectorEnvironment;
 and prints steps/s with the ratios.
 
 Setup: python3 -m venv /work/venv-env && /work/venv-env/bin/pip install gym-trading-env numpy pandas
@@ -164,7 +165,7 @@ def bench_marketgym(steps):
     out = subprocess.run([BENCH, "--steps", str(steps), "--repeats", "3"], check=True, capture_output=True, text=True).stdout
     rates = {}
     for line in out.splitlines():
-        m = re.match(r"(single env|\d+ envs \(loop\)):\s+wall\s+(\d+).*cpu-time\s+(\d+)", line)
+        m = re.match(r"(single env|\d+ envs \((?:loop|Gym)\)):\s+wall\s+(\d+).*cpu-time\s+(\d+)", line)
         if m:
             rates[m.group(1)] = (float(m.group(2)), float(m.group(3)))
     return out, rates
@@ -189,12 +190,14 @@ def main():
     nan = (float("nan"), float("nan"))
     single = mg.get("single env", nan)
     vec = next((v for k, v in mg.items() if k.endswith("(loop)")), nan)
+    gymvec = next((v for k, v in mg.items() if k.endswith("(Gym)")), nan)
     rows = [
         ("gym-trading-env 0.3.5 (1 asset)", gte, 1),
         ("NumPy vectorized, 1 env (20 assets)", np1, 1),
         ("NumPy vectorized, 64 envs", np64, 64),
         ("MarketGym, 1 env", single, 1),
         ("MarketGym, 64 envs in a loop", vec, 64),
+        ("MarketGym, 64 envs in Gym's SyncVectorEnvironment", gymvec, 64),
     ]
     print()
     print("wall = elapsed time; cpu = this process's CPU time (robust when other jobs share the cores)")
