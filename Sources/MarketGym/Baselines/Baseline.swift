@@ -17,6 +17,7 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     /// Spacing of the gross grid baselines choose from.
     public static let gridStep = 0.01
 
+    /// A short name for tables.
     public var description: String {
         switch self {
         case .flat: return "flat"
@@ -91,6 +92,7 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
 
 /// One row of a baseline table: a baseline's metrics on a split.
 public struct BaselineRow: Sendable, Equatable {
+    /// The baseline's description, the split name and the metrics.
     public var baseline: String
     public var split: String
     public var metrics: BacktestMetrics

@@ -22,6 +22,7 @@ public struct MarketPanel: Sendable {
     public let timestamps: [Int64]
     /// Prediction feature names.
     public let featureNames: [String]
+    /// T, N and K.
     public let barCount: Int
     public let assetCount: Int
     public let featureCount: Int

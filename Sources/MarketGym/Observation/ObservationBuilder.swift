@@ -11,6 +11,7 @@ public struct PortfolioSnapshot: Sendable, Equatable {
     /// The last bar's net return (scaled like the log returns in the observation).
     public var lastReturn: Double
 
+    /// A snapshot (all zero by default: a flat book at an episode's start).
     public init(gross: Double = 0, net: Double = 0, drawdown: Double = 0, time: Double = 0, lastReturn: Double = 0) {
         self.gross = gross
         self.net = net
@@ -43,6 +44,7 @@ public struct PortfolioSnapshot: Sendable, Equatable {
 /// T · N · (window + K + 3) floats (10.6 MB for the bundled 8,313 x 20 data at window 10, K = 3).
 /// Immutable after construction.
 public final class ObservationBuilder: @unchecked Sendable {
+    /// N, K, the window, T, the return scale and the clip bound the builder was prepared with.
     public let assetCount: Int
     public let featureCount: Int
     public let window: Int

@@ -3,6 +3,7 @@
 /// Algorithms from H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil,
 /// civil_from_days), exact for every date in range.
 public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    /// Calendar year, month (1-12) and day (1-31).
     public var year: Int
     public var month: Int
     public var day: Int
@@ -49,11 +50,13 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
         return Int64(era * 146_097 + doe - 719_468) * 86_400
     }
 
+    /// `YYYY-MM-DD`.
     public var description: String {
         func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
+    /// Chronological order.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
 
