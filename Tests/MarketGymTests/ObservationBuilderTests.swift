@@ -16,10 +16,10 @@ import Glibc
         c.action.scheme = .weights
         var env = try MarketEnv(data: data, features: feats, config: c)
         let names = env.observationNames
-        let per = 5 + 2 + 4
-        #expect(names.count == 4 * per + 5 && env.observationSpace.count == names.count)
+        let per = 5 + 2 + 3
+        #expect(names.count == 4 * (per + 1) + 5 && env.observationSpace.count == names.count)
         #expect(names[0] == "S0.logret[t-0]" && names[4] == "S0.logret[t-4]" && names[5] == "S0.pred" && names[6] == "S0.snr")
-        #expect(names[7] == "S0.vol" && names[8] == "S0.tradable" && names[9] == "S0.pred_ok" && names[10] == "S0.weight")
+        #expect(names[7] == "S0.vol" && names[8] == "S0.tradable" && names[9] == "S0.pred_ok" && names[4 * per] == "S0.weight" && names[4 * per + 3] == "S3.weight")
         #expect(names[per] == "S1.logret[t-0]" && names.suffix(5) == ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"])
         var obs = try env.reset(seed: 1, options: .none).observation
         var sawUntradable = false
@@ -35,7 +35,7 @@ import Glibc
                 let z = feats.value(bar: t, asset: i, feature: 0)
                 #expect(obs[o + 9] == (z.isFinite ? 1 : 0))
                 #expect(obs[o + 5] == (z.isFinite ? max(-10, min(10, z)) : 0))
-                #expect(isClose(obs[o + 10], Float(env.weights[i]), relative: 1e-6, absolute: 1e-7))
+                #expect(isClose(obs[4 * per + i], Float(env.weights[i]), relative: 1e-6, absolute: 1e-7))
                 if !tradable { sawUntradable = true }
             }
             #expect(obs.allSatisfy { $0.isFinite })

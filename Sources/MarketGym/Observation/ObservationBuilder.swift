@@ -24,23 +24,22 @@ public struct PortfolioSnapshot: Sendable, Equatable {
 /// Builds the market observation at a bar: standalone, so the env and the trading daemon's
 /// `PolicyRuntime` produce bit-identical inputs from the same data.
 ///
-/// Layout: for each asset A (in panel order) `featuresPerAsset = window + K + 4` elements
+/// Layout: for each asset A (in panel order) a market block of `window + K + 3` elements
 /// - `A.logret[t-0]` ... `A.logret[t-(window-1)]`: log returns over (t-j-1, t-j], × `returnScale`
 ///   (0 before the first bar or where a price is missing)
 /// - `A.<feature>` for each prediction feature (missing → 0)
 /// - `A.vol`: trailing volatility × `returnScale`
 /// - `A.tradable`: 1 when the asset has a price at t, else 0
 /// - `A.pred_ok`: 1 when all its prediction features are present at t, else 0
-/// - `A.weight`: the held (drifted) weight
 ///
-/// then `portfolio.gross`, `portfolio.net`, `portfolio.drawdown`, `portfolio.time`,
-/// `portfolio.return`. Every element is finite and clipped to [-clip, clip]: no NaN ever.
-/// Only data at bars ≤ t is read.
+/// then `A.weight` for each asset (the held, drifted weight), then `portfolio.gross`,
+/// `portfolio.net`, `portfolio.drawdown`, `portfolio.time`, `portfolio.return`. Every element is
+/// finite and clipped to [-clip, clip]: no NaN ever. Only data at bars ≤ t is read.
 ///
-/// Everything in an asset's block except its weight depends on the data only, so it is scaled,
-/// clipped and laid out once at construction, as T x N blocks of `window + K + 3` floats: `write`
-/// then copies one contiguous region per bar (consecutive bars adjacent in memory) and adds the
-/// weights, which keeps the env's step fast and allocation-free. The price is memory:
+/// The market blocks depend on the data only, so they are scaled, clipped and laid out once at
+/// construction, as T rows of N blocks of `window + K + 3` floats: `write` then copies one
+/// contiguous row (consecutive bars adjacent in memory) and adds the weights and the portfolio,
+/// which keeps the env's step fast and allocation-free. The price is memory:
 /// T · N · (window + K + 3) floats (10.6 MB for the bundled 8,313 x 20 data at window 10, K = 3).
 /// Immutable after construction.
 public final class ObservationBuilder: @unchecked Sendable {
@@ -57,12 +56,12 @@ public final class ObservationBuilder: @unchecked Sendable {
     // Owned, immutable after init (hence the unchecked Sendable): T x N x (window + K + 3).
     private let blocks: UnsafeMutableBufferPointer<Float>
 
-    /// Elements per asset block.
-    public var featuresPerAsset: Int { window + featureCount + 4 }
+    /// Elements per asset market block (the weights follow all the blocks).
+    public var featuresPerAsset: Int { window + featureCount + 3 }
     /// Portfolio elements at the end.
     public static let portfolioCount = 5
     /// Total observation length.
-    public var count: Int { assetCount * featuresPerAsset + Self.portfolioCount }
+    public var count: Int { assetCount * (featuresPerAsset + 1) + Self.portfolioCount }
 
     /// Prepares the builder for `panel`.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
@@ -85,8 +84,9 @@ public final class ObservationBuilder: @unchecked Sendable {
         for a in panel.assets {
             for j in 0..<w { names.append("\(a).logret[t-\(j)]") }
             for f in panel.featureNames { names.append("\(a).\(f)") }
-            names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok", "\(a).weight"]
+            names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"]
         }
+        for a in panel.assets { names.append("\(a).weight") }
         names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
         self.names = names
 
@@ -126,14 +126,10 @@ public final class ObservationBuilder: @unchecked Sendable {
         guard let o0 = out.baseAddress, let src0 = blocks.baseAddress else { return }
         let n = assetCount, stride = window + featureCount + 3, c = clip
         @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
-        var o = o0
-        var src = src0 + t * n * stride
-        for i in 0..<n {
-            for j in 0..<stride { o[j] = src[j] }
-            o[stride] = cl(weights[i])
-            o += stride + 1
-            src += stride
-        }
+        (o0).update(from: src0 + t * n * stride, count: n * stride)
+        var o = o0 + n * stride
+        for i in 0..<n { o[i] = cl(weights[i]) }
+        o += n
         o[0] = cl(portfolio.gross)
         o[1] = cl(portfolio.net)
         o[2] = cl(portfolio.drawdown)
