@@ -82,3 +82,18 @@ import TestSupport
         #expect(d.observationBuilder !== a.observationBuilder && d.config.costs.feeBps == 3)
     }
 }
+
+extension EngineSharingTests {
+    /// Engines are freed with their last env (the cache holds them weakly: no cycle through the panel).
+    @Test func enginesAreFreedWithTheirEnvs() throws {
+        let m = Fixtures.synthetic(assets: 4, bars: 200, seed: 4)
+        let panel = try MarketPanel(data: m.data, features: m.features, benchmark: nil, volatilityWindow: 10, betaWindow: 20)
+        weak var builder: ObservationBuilder?
+        do {
+            let env = try MarketEnv(panel: panel, config: Fixtures.config(), seed: 1)
+            builder = env.observationBuilder
+            #expect(builder != nil)
+        }
+        #expect(builder == nil)
+    }
+}

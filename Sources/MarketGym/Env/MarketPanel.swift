@@ -228,26 +228,30 @@ public struct MarketPanel: Sendable {
     }
 }
 
-/// The few most recent `MarketEngine`s built over one panel, keyed by config.
+/// The `MarketEngine`s alive over one panel, keyed by config, held weakly: an engine holds its
+/// panel (and so this cache), so strong entries would form a cycle that is never freed. An engine
+/// is shared while some env uses it and freed with the last one.
 /// `@unchecked Sendable`: the list is only touched under `lock`.
 final class EngineCache: @unchecked Sendable {
-    /// Engines kept; older ones are dropped (a sweep over many configs would otherwise hold them all).
-    static let capacity = 4
+    private struct Entry { weak var engine: MarketEngine? }
     private let lock = NSLock()
-    private var entries: [MarketEngine] = []
+    private var entries: [Entry] = []
 
-    /// The cached engine for `config`, or a new one built by `make` (and cached).
+    /// The live engine for `config`, or a new one built by `make` (and remembered).
     func engine(for config: MarketEnvConfig, make: () throws(MarketEnvError) -> MarketEngine) throws(MarketEnvError) -> MarketEngine {
-        lock.lock()
-        let hit = entries.first { $0.config == config }
-        lock.unlock()
-        if let hit { return hit }
+        if let hit = lookup(config) { return hit }
         let built = try make()
         lock.lock()
         defer { lock.unlock() }
-        if let raced = entries.first(where: { $0.config == config }) { return raced }
-        entries.append(built)
-        if entries.count > Self.capacity { entries.removeFirst() }
+        entries.removeAll { $0.engine == nil }
+        if let raced = entries.lazy.compactMap(\.engine).first(where: { $0.config == config }) { return raced }
+        entries.append(Entry(engine: built))
         return built
+    }
+
+    private func lookup(_ config: MarketEnvConfig) -> MarketEngine? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.lazy.compactMap(\.engine).first { $0.config == config }
     }
 }
