@@ -26,6 +26,17 @@ import TestSupport
         #expect(isClose(fixed.averageGross, 1, relative: 0.01))
     }
 
+    @Test func walkForwardBaselinesCoverEachTestYear() throws {
+        let m = Fixtures.synthetic(assets: 6, bars: 1500, seed: 3)
+        var c = Fixtures.config()
+        c.action.confidenceFeature = "snr"
+        let panel = try MarketPanel(data: m.data, features: m.features, benchmark: m.benchmark, volatilityWindow: 10, betaWindow: 20, confidenceFeature: "snr")
+        let rows = try Baseline.walkForwardTable(panel: panel, config: c, testYears: 2002...2003)
+        #expect(rows.count == 6 && Set(rows.map(\.split)) == ["test 2002", "test 2003"])
+        for r in rows { #expect(r.metrics.perYear.map(\.year).allSatisfy { $0 == Int(r.split.suffix(4)) }) }
+        #expect(throws: MarketEnvError.self) { _ = try Baseline.walkForwardTable(panel: panel, config: c, testYears: 2000...2000) }
+    }
+
     @Test func sameSeedSameMarket() {
         let a = Fixtures.synthetic(seed: 5), b = Fixtures.synthetic(seed: 5), c = Fixtures.synthetic(seed: 6)
         #expect(a.data == b.data && a.features == b.features && a.benchmark == b.benchmark)

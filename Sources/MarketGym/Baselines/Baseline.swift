@@ -117,6 +117,23 @@ extension Baseline {
         return rows
     }
 
+    /// The standard baselines on the test year of each walk-forward fold (split names `test <year>`);
+    /// the confidence baseline's reference level comes from each fold's own train part.
+    /// - Throws: `MarketEnvError` (for example a fold with no bars).
+    public static func walkForwardTable(panel: MarketPanel, config: MarketEnvConfig, testYears: ClosedRange<Int>, validYears: Int = 1, gross: Double = 1) throws(MarketEnvError) -> [BaselineRow] {
+        var rows: [BaselineRow] = []
+        for year in testYears {
+            var c = config
+            c.splits.walkForwardTestYear = year
+            c.splits.walkForwardValidYears = validYears
+            for var row in try table(panel: panel, config: c, splits: ["test"], gross: gross) {
+                row.split = "test \(year)"
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+
     /// A Markdown table of `rows`.
     public static func markdown(_ rows: [BaselineRow]) -> String {
         func f(_ x: Double, _ d: Int = 2) -> String {
