@@ -15,6 +15,7 @@ import MarketGym
             #expect(CivilDate(iso: d.description) == d)
         }
         #expect(CivilDate(iso: "2020-1-01") == nil && CivilDate(iso: "2020-13-01") == nil)
+        #expect(CivilDate(iso: "2021-02-29") == nil && CivilDate(iso: "2020-02-29") != nil && CivilDate(iso: "1900-02-29") == nil && CivilDate(iso: "2000-02-29") != nil)
     }
 
     @Test func splitsResolveToBarRanges() throws {
