@@ -24,24 +24,23 @@ public struct PortfolioSnapshot: Sendable, Equatable {
 /// Builds the market observation at a bar: standalone, so the env and the trading daemon's
 /// `PolicyRuntime` produce bit-identical inputs from the same data.
 ///
-/// Layout: for each asset A (in panel order) a market block of `window + K + 3` elements
-/// - `A.logret[t-0]` ... `A.logret[t-(window-1)]`: log returns over (t-j-1, t-j], × `returnScale`
-///   (0 before the first bar or where a price is missing)
-/// - `A.<feature>` for each prediction feature (missing → 0)
-/// - `A.vol`: trailing volatility × `returnScale`
-/// - `A.tradable`: 1 when the asset has a price at t, else 0
-/// - `A.pred_ok`: 1 when all its prediction features are present at t, else 0
+/// Layout (N assets in panel order, K prediction features, window W), in four sections then the
+/// portfolio:
+/// 1. log returns, lag-major: for j = 0..W−1, for each asset A, `A.logret[t-j]` — the log return
+///    over (t−j−1, t−j] × `returnScale` (0 before the first bar or where a price is missing);
+/// 2. predictions: for each asset A, `A.<feature>` for each feature (missing → 0);
+/// 3. state: for each asset A, `A.vol` (trailing volatility × `returnScale`), `A.tradable` (1 when
+///    the asset has a price at t), `A.pred_ok` (1 when all its prediction features are present);
+/// 4. weights: for each asset A, `A.weight` (the held, drifted weight);
+/// 5. `portfolio.gross`, `portfolio.net`, `portfolio.drawdown`, `portfolio.time`, `portfolio.return`.
 ///
-/// then `A.weight` for each asset (the held, drifted weight), then `portfolio.gross`,
-/// `portfolio.net`, `portfolio.drawdown`, `portfolio.time`, `portfolio.return`. Every element is
-/// finite and clipped to [-clip, clip]: no NaN ever. Only data at bars ≤ t is read.
+/// Every element is finite and clipped to [-clip, clip]: no NaN ever. Only data at bars ≤ t is read.
 ///
-/// The market blocks depend on the data only, so they are scaled, clipped and laid out once at
-/// construction, as T rows of N blocks of `window + K + 3` floats: `write` then copies one
-/// contiguous row (consecutive bars adjacent in memory) and adds the weights and the portfolio,
-/// which keeps the env's step fast and allocation-free. The price is memory:
-/// T · N · (window + K + 3) floats (10.6 MB for the bundled 8,313 x 20 data at window 10, K = 3).
-/// Immutable after construction.
+/// Why this order: consecutive bars share W−1 of their W return rows, so with the returns stored
+/// once, bar-major (W zero rows in front), a step reads one new row of N floats instead of N new
+/// windows; sections 2 and 3 are one contiguous row each. Scaling, clipping and NaN removal happen
+/// once at construction; `write` only copies, which keeps the env's step fast, memory-light
+/// (T·N·(K + 4) floats) and allocation-free. Immutable after construction.
 public final class ObservationBuilder: @unchecked Sendable {
     /// N, K, the window, T, the return scale and the clip bound the builder was prepared with.
     public let assetCount: Int
@@ -53,15 +52,15 @@ public final class ObservationBuilder: @unchecked Sendable {
     /// Element names, in order.
     public let names: [String]
 
-    // Owned, immutable after init (hence the unchecked Sendable): T x N x (window + K + 3).
-    private let blocks: UnsafeMutableBufferPointer<Float>
+    // Owned, immutable after init (hence the unchecked Sendable).
+    private let logReturns: UnsafeMutableBufferPointer<Float>   // (W + T) x N, the first W rows zero
+    private let predictions: UnsafeMutableBufferPointer<Float>  // T x N x K
+    private let states: UnsafeMutableBufferPointer<Float>       // T x N x 3: vol, tradable, pred_ok
 
-    /// Elements per asset market block (the weights follow all the blocks).
-    public var featuresPerAsset: Int { window + featureCount + 3 }
     /// Portfolio elements at the end.
     public static let portfolioCount = 5
-    /// Total observation length.
-    public var count: Int { assetCount * (featuresPerAsset + 1) + Self.portfolioCount }
+    /// Total observation length: N·(W + K + 4) + 5.
+    public var count: Int { assetCount * (window + featureCount + 4) + Self.portfolioCount }
 
     /// Prepares the builder for `panel`.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
@@ -81,32 +80,30 @@ public final class ObservationBuilder: @unchecked Sendable {
         func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(-c, x)) }
         var names: [String] = []
         names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
-        for a in panel.assets {
-            for j in 0..<w { names.append("\(a).logret[t-\(j)]") }
-            for f in panel.featureNames { names.append("\(a).\(f)") }
-            names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"]
-        }
+        for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
+        for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
+        for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
         for a in panel.assets { names.append("\(a).weight") }
         names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
         self.names = names
 
-        let stride = w + k + 3
-        blocks = .allocate(capacity: T * n * stride)
-        blocks.initialize(repeating: 0)
-        for t in 0..<T {
-            for i in 0..<n {
-                let o = (t * n + i) * stride
-                for j in 0..<min(w, t + 1) { blocks[o + j] = cl(panel.logReturnsByAsset[i * T + t - j] * scale) }
-                for q in 0..<k { blocks[o + w + q] = cl(panel.features[(t * n + i) * k + q]) }
-                blocks[o + w + k] = cl(Float(panel.volatility[t * n + i]) * scale)
-                blocks[o + w + k + 1] = panel.tradable[t * n + i] ? 1 : 0
-                blocks[o + w + k + 2] = panel.featuresPresent[t * n + i] ? 1 : 0
-            }
+        logReturns = .allocate(capacity: (w + T) * n)
+        logReturns.initialize(repeating: 0)
+        for s in 0..<T { for i in 0..<n { logReturns[(w + s) * n + i] = cl(panel.logReturnsByAsset[i * T + s] * scale) } }
+        predictions = .allocate(capacity: T * n * k)
+        for j in 0..<(T * n * k) { predictions.initializeElement(at: j, to: cl(panel.features[j])) }
+        states = .allocate(capacity: T * n * 3)
+        for j in 0..<(T * n) {
+            states.initializeElement(at: 3 * j, to: cl(Float(panel.volatility[j]) * scale))
+            states.initializeElement(at: 3 * j + 1, to: panel.tradable[j] ? 1 : 0)
+            states.initializeElement(at: 3 * j + 2, to: panel.featuresPresent[j] ? 1 : 0)
         }
     }
 
     deinit {
-        blocks.deallocate()
+        logReturns.deallocate()
+        predictions.deallocate()
+        states.deallocate()
     }
 
     /// The observation space: every element in [-clip, clip].
@@ -118,16 +115,22 @@ public final class ObservationBuilder: @unchecked Sendable {
     ///   - weights: the held book, N values.
     ///   - portfolio: the portfolio state.
     ///   - out: the destination.
-    /// - Complexity: O(N · (window + K)), straight copies.
+    /// - Complexity: O(N · (W + K)), straight copies.
     public func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(out.count == count && weights.count == assetCount,
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
         precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
-        guard let o0 = out.baseAddress, let src0 = blocks.baseAddress else { return }
-        let n = assetCount, stride = window + featureCount + 3, c = clip
+        guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
+        let n = assetCount, k = featureCount, w = window, c = clip
         @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
-        (o0).update(from: src0 + t * n * stride, count: n * stride)
-        var o = o0 + n * stride
+        for j in 0..<w {
+            o.update(from: lr + (w + t - j) * n, count: n)
+            o += n
+        }
+        o.update(from: pr + t * n * k, count: n * k)
+        o += n * k
+        o.update(from: st + t * n * 3, count: n * 3)
+        o += n * 3
         for i in 0..<n { o[i] = cl(weights[i]) }
         o += n
         o[0] = cl(portfolio.gross)
