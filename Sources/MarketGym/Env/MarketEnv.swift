@@ -31,14 +31,20 @@ public struct MarketEnv: Environment {
     /// Immutable parts, shared by every copy of the env (a vector env stores them once).
     let engine: MarketEngine
 
+    /// The configuration the env was built with.
     public var config: MarketEnvConfig { engine.config }
     /// The prepared data.
     public var panel: MarketPanel { engine.panel }
+    /// The neutrality projection, action scheme and observation builder the env uses (the same
+    /// standalone code the trading daemon runs).
     public var projection: NeutralityProjection { engine.projection }
     public var scheme: ActionScheme { engine.scheme }
     public var observationBuilder: ObservationBuilder { engine.builder }
+    /// Observations: every element in [-clip, clip] (names in `observationNames`).
     public let observationSpace: BoxSpace
+    /// The action scheme's space.
     public let actionSpace: ActionSpace
+    /// One name per observation element (docs/market-env.md, "Observation").
     public var observationNames: [String] { engine.builder.names }
 
     /// The split episodes currently run in.
@@ -81,10 +87,11 @@ public struct MarketEnv: Environment {
         try self.init(panel: panel, config: config, seed: seed)
     }
 
-    /// Builds the environment over an already prepared panel (shares its storage).
+    /// Builds the environment over an already prepared panel (shares its storage; envs built over the
+    /// same panel with the same config also share the prepared tables).
     /// - Throws: `MarketEnvError`.
     public init(panel: MarketPanel, config: MarketEnvConfig, seed: UInt64 = 0) throws(MarketEnvError) {
-        engine = try MarketEngine(panel: panel, config: config)
+        engine = try panel.engines.engine(for: config) { () throws(MarketEnvError) in try MarketEngine(panel: panel, config: config) }
         do {
             split = try DataSplit.named(config.episode.split, config: config.splits, timestamps: panel.timestamps)
         } catch {
@@ -100,6 +107,9 @@ public struct MarketEnv: Environment {
 
     // MARK: - Reset
 
+    /// Starts an episode (options: `evaluation`, `start`, `split`; see the type's discussion) and
+    /// writes its first observation.
+    /// - Throws: `EnvironmentError.invalidOption` for an unknown option, an out-of-range start or a bad split.
     public mutating func reset(seed: UInt64?, options: ResetOptions, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> MarketStepInfo {
         precondition(observation.count == observationSpace.count, "MarketEnv.reset: buffer has \(observation.count) elements, expected \(observationSpace.count)")
         if let seed { rng = Xoshiro256(seed: seed) }
@@ -152,6 +162,10 @@ public struct MarketEnv: Environment {
 
     // MARK: - Step
 
+    /// Trades to the action's book at the current bar, books the return to the next bar, and writes
+    /// the next observation.
+    /// - Throws: `EnvironmentError.resetNeeded` before a reset or after the episode ended;
+    ///   `.invalidAction` (nothing changes) when the action is not in `actionSpace`.
     public mutating func step(_ action: Action, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> StepOutcome<MarketStepInfo> {
         guard !needsReset else { throw .resetNeeded("MarketEnv.step") }
         precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")

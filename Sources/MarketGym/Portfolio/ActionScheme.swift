@@ -9,6 +9,7 @@
 ///
 /// Pure and allocation-free, shared with `PolicyRuntime`.
 public struct ActionScheme: Sendable, Equatable {
+    /// The scheme, its levels, the per-asset cap and N.
     public let kind: ActionSchemeKind
     public let grossLevels: [Double]
     public let perAssetLevels: [Double]
