@@ -1,0 +1,19 @@
+// swift-tools-version: 6.1
+// MarketGym's speed benchmarks, kept out of the main package so `make test` never builds them.
+// Run: cd Benchmarks && swift run -c release <Area>Bench
+import PackageDescription
+
+let package = Package(
+    name: "MarketGymBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "MarketGym", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "DQNBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "DQNBench"
+        ),
+    ]
+)
