@@ -64,13 +64,44 @@ public final class Adam: Optimizer {
                 mT.withUnsafeMutableBufferPointer { m in
                     vT.withUnsafeMutableBufferPointer { v in
                         p.value.withUnsafeMutableBufferPointer { w in
-                            for k in 0..<w.count {
-                                var gk = g[k]
-                                if decoupled { w[k] *= decay } else if wd != 0 { gk += wd * w[k] }
-                                m[k] += c1 * (gk - m[k])                // torch: exp_avg.lerp_(grad, 1 - beta1)
-                                v[k] = v[k] * b2 + c2 * gk * gk
-                                let denom = v[k].squareRoot() / bc2Sqrt + eps
-                                w[k] -= stepSize * (m[k] / denom)
+                            guard let gp = g.baseAddress, let mp = m.baseAddress, let vp = v.baseAddress, let wp = w.baseAddress else { return }
+                            let n = w.count
+                            if decoupled || wd != 0 {
+                                for k in 0..<n {
+                                    var gk = gp[k]
+                                    if decoupled { wp[k] *= decay } else { gk += wd * wp[k] }
+                                    mp[k] += c1 * (gk - mp[k])                // torch: exp_avg.lerp_(grad, 1 - beta1)
+                                    vp[k] = vp[k] * b2 + c2 * gk * gk
+                                    let denom = vp[k].squareRoot() / bc2Sqrt + eps
+                                    wp[k] -= stepSize * (mp[k] / denom)
+                                }
+                            } else {
+                                // The same operations eight lanes at a time: vector sqrt and division
+                                // are correctly rounded like the scalar ones, so results are identical.
+                                let (c1v, b2v, c2v) = (SIMD8<Float>(repeating: c1), SIMD8<Float>(repeating: b2), SIMD8<Float>(repeating: c2))
+                                let (bcv, epsv, stepv) = (SIMD8<Float>(repeating: bc2Sqrt), SIMD8<Float>(repeating: eps), SIMD8<Float>(repeating: stepSize))
+                                var k0 = 0
+                                while k0 + 8 <= n {
+                                    let gk = UnsafeRawPointer(gp + k0).loadUnaligned(as: SIMD8<Float>.self)
+                                    let mo = UnsafeRawPointer(mp + k0).loadUnaligned(as: SIMD8<Float>.self)
+                                    let vo = UnsafeRawPointer(vp + k0).loadUnaligned(as: SIMD8<Float>.self)
+                                    let wo = UnsafeRawPointer(wp + k0).loadUnaligned(as: SIMD8<Float>.self)
+                                    let mk = mo + c1v * (gk - mo)
+                                    let vk = vo * b2v + c2v * gk * gk
+                                    let wk = wo - stepv * (mk / (vk.squareRoot() / bcv + epsv))
+                                    UnsafeMutableRawPointer(mp + k0).storeBytes(of: mk, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(vp + k0).storeBytes(of: vk, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(wp + k0).storeBytes(of: wk, as: SIMD8<Float>.self)
+                                    k0 += 8
+                                }
+                                for k in k0..<n {
+                                    let gk = gp[k]
+                                    let mk = mp[k] + c1 * (gk - mp[k])
+                                    let vk = vp[k] * b2 + c2 * gk * gk
+                                    mp[k] = mk
+                                    vp[k] = vk
+                                    wp[k] -= stepSize * (mk / (vk.squareRoot() / bc2Sqrt + eps))
+                                }
                             }
                         }
                     }
