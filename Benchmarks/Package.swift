@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 // MarketGym's speed benchmarks, kept out of the main package so `make test` never builds them.
 // Run: cd Benchmarks && swift run -c release <Area>Bench (see docs/benchmarks/).
+        ),
+        .executableTarget(
+// Run: cd Benchmarks && swift run -c release <Area>Bench
 import PackageDescription
 
 let package = Package(
@@ -35,5 +38,11 @@ let package = Package(
         ),
         // Counts heap allocations per step for TensorBench (interposes malloc; Linux/glibc).
         .target(name: "TensorBenchMallocCounter", path: "TensorBenchMallocCounter"),
+        ),
+        .executableTarget(
+            name: "DQNBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "DQNBench"
+        ),
     ]
 )
