@@ -26,5 +26,10 @@ let package = Package(
             dependencies: [.product(name: "MarketGym", package: "MarketGym")],
             path: "EnvBench"
         ),
+        .executableTarget(
+            name: "PPOBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "PPOBench"
+        ),
     ]
 )
