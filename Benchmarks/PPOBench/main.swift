@@ -27,6 +27,8 @@ while let a = args.popFirst() {
 }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+/// Process CPU time in seconds (less sensitive than wall time to other processes on a shared machine).
+func cpuNow() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
 
 /// RL Zoo `hyperparams/ppo.yml` CartPole-v1 / `a2c.yml` CartPole-v1; REINFORCE: our choice.
 func cartPoleConfig(_ algo: PolicyGradientAlgorithm) -> (PolicyGradientConfig, Int) {
@@ -81,16 +83,16 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
     for seed in seeds {
         let agent = try PolicyGradientAgent(config: config, seed: seed, totalSteps: steps) { _ in CartPole.v1() }
         var recent: [Double] = []
-        let t0 = now()
+        let t0 = now(), c0 = cpuNow()
         try agent.train(untilStep: steps, shouldStop: { false }) { tag, value, _ in
             if tag == "train/episode_return" { recent.append(value); if recent.count > 20 { recent.removeFirst() } }
         }
-        let seconds = now() - t0
+        let seconds = now() - t0, cpu = cpuNow() - c0
         let eval = try evaluateCartPole(agent, seed: seed)
         if eval >= 475 { passes += 1 }
         let trainMean = recent.isEmpty ? 0 : recent.reduce(0, +) / Double(recent.count)
-        print(String(format: "seed %d: train %.2f s, %d gradient steps, last-20 train return %.1f, eval mean return %.1f",
-                     Int(seed), seconds, agent.gradientSteps, trainMean, eval))
+        print(String(format: "seed %d: train %.2f s (cpu %.2f s), %d gradient steps, last-20 train return %.1f, eval mean return %.1f",
+                     Int(seed), seconds, cpu, agent.gradientSteps, trainMean, eval))
     }
     print("eval >= 475: \(passes)/\(seeds.count) seeds")
 }
