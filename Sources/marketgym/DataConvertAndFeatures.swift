@@ -3,7 +3,7 @@ import Foundation
 import Lab
 import Predictors
 
-struct DataConvert: ParsableCommand {
+struct DataConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert a bar file (and optionally predictions) to MarketGym's HDF5 layout (docs/data.md).",
