@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // MarketGym's speed benchmarks, kept out of the main package so `make test` never builds them.
-// Run: cd Benchmarks && swift run -c release <Area>Bench
+// Run: cd Benchmarks && swift run -c release <Area>Bench (see docs/benchmarks/).
 import PackageDescription
 
 let package = Package(
@@ -11,9 +11,29 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "GymBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "GymBench",
+            exclude: ["gymnasium_cartpole.py", "count_allocations.sh"]
+        ),
+        .executableTarget(
+            name: "DataBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym")],
+            path: "DataBench"
+        ),
+        .executableTarget(
             name: "EnvBench",
             dependencies: [.product(name: "MarketGym", package: "MarketGym")],
             path: "EnvBench"
         ),
+        // TensorCore/NeuralNet: DQN and PPO training steps, single-observation inference
+        // (side by side with Benchmarks/scripts/torch_bench.py; docs/benchmarks/tensor.md).
+        .executableTarget(
+            name: "TensorBench",
+            dependencies: [.product(name: "MarketGym", package: "MarketGym"), "TensorBenchMallocCounter"],
+            path: "TensorBench"
+        ),
+        // Counts heap allocations per step for TensorBench (interposes malloc; Linux/glibc).
+        .target(name: "TensorBenchMallocCounter", path: "TensorBenchMallocCounter"),
     ]
 )

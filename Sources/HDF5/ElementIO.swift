@@ -5,6 +5,8 @@ import CHDF5
 enum ElementIO {
     case dataset(id: hid_t, memorySpace: hid_t, fileSpace: hid_t)
     case attribute(id: hid_t)
+    /// An empty selection: nothing to move (HDF5 rejects some empty selections, so it is not asked).
+    case empty
 
     private func read(_ memoryType: hid_t, _ buffer: UnsafeMutableRawPointer) -> herr_t {
         switch self {
@@ -12,6 +14,8 @@ enum ElementIO {
             H5Dread(id, memoryType, memorySpace, fileSpace, hid_t(mg_H5P_DEFAULT()), buffer)
         case let .attribute(id):
             H5Aread(id, memoryType, buffer)
+        case .empty:
+            0
         }
     }
 
@@ -21,6 +25,8 @@ enum ElementIO {
             H5Dwrite(id, memoryType, memorySpace, fileSpace, hid_t(mg_H5P_DEFAULT()), buffer)
         case let .attribute(id):
             H5Awrite(id, memoryType, buffer)
+        case .empty:
+            0
         }
     }
 
@@ -36,7 +42,7 @@ enum ElementIO {
     func readScalars<T: BitwiseCopyable>(count: Int, memoryType: hid_t, _ context: HDF5Context) throws -> [T] {
         var status: herr_t = 0
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress { status = read(memoryType, UnsafeMutableRawPointer(base)) }
+            if count > 0, let base = buffer.baseAddress { status = read(memoryType, UnsafeMutableRawPointer(base)) }
             initialized = count
         }
         if status < 0 { throw context.failure(isDataset ? "H5Dread" : "H5Aread") }
