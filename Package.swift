@@ -11,10 +11,10 @@ let package = Package(
         // What researchers import: the environments, agents, storage and the lab.
         .library(
             name: "MarketGym",
-            targets: ["MarketGym", "Gym", "Agents", "Predictors", "Lab", "NeuralNet", "TensorCore", "HDF5", "SeededRandom"]
+            targets: ["MarketGym", "Gym", "Agents", "Predictors", "Lab", "NeuralNet", "TensorCore", "HDF5", "CheckpointFormat", "SeededRandom"]
         ),
         // What the trading daemon imports: inference only, no training code.
-        .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
+        .library(name: "PolicyRuntime", targets: ["PolicyRuntime", "CheckpointFormat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,8 +48,11 @@ let package = Package(
         .target(name: "Gym", dependencies: ["SeededRandom"]),
         .target(name: "MarketGym", dependencies: ["Gym", "HDF5", "SeededRandom", "CZlib"]),
         .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet"]),
-        .target(name: "Agents", dependencies: ["NeuralNet", "Gym", "HDF5"]),
-        .target(name: "PolicyRuntime", dependencies: ["NeuralNet", "HDF5", "MarketGym"]),
+        // The checkpoint file format, shared by training (Agents) and inference (PolicyRuntime),
+        // so the daemon reads policies without linking any training code.
+        .target(name: "CheckpointFormat", dependencies: ["HDF5"]),
+        .target(name: "Agents", dependencies: ["NeuralNet", "Gym", "HDF5", "CheckpointFormat"]),
+        .target(name: "PolicyRuntime", dependencies: ["NeuralNet", "HDF5", "MarketGym", "CheckpointFormat"]),
         .target(
             name: "Lab",
             dependencies: [
@@ -59,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "marketgym",
-            dependencies: ["Lab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Lab", "Predictors", "PolicyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Shared test helpers: approximate equality, finite differences, toy environments, Python runner.
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "TestSupport"]),
         .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
+        .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),

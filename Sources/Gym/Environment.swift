@@ -50,6 +50,7 @@ public struct StepOutcome<Info: Sendable>: Sendable {
     public var truncated: Bool
     public var info: Info
 
+    @inlinable
     public init(reward: Double, terminated: Bool, truncated: Bool, info: Info) {
         self.reward = reward
         self.terminated = terminated
@@ -58,7 +59,7 @@ public struct StepOutcome<Info: Sendable>: Sendable {
     }
 
     /// True when the episode is over for either reason.
-    public var isDone: Bool { terminated || truncated }
+    @inlinable public var isDone: Bool { terminated || truncated }
 }
 
 /// The full result of `step(_:)` in the array-returning form.
@@ -69,7 +70,18 @@ public struct StepResult<Info: Sendable>: Sendable {
     public var truncated: Bool
     public var info: Info
 
-    public var isDone: Bool { terminated || truncated }
+    /// A result from its parts.
+    @inlinable
+    public init(observation: [Float], reward: Double, terminated: Bool, truncated: Bool, info: Info) {
+        self.observation = observation
+        self.reward = reward
+        self.terminated = terminated
+        self.truncated = truncated
+        self.info = info
+    }
+
+    /// True when the episode is over for either reason.
+    @inlinable public var isDone: Bool { terminated || truncated }
 }
 
 /// Environment-specific reset options (Gymnasium's `options` dict), as named numbers and strings.
@@ -98,18 +110,22 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidAction(String)
     /// A reset option is unknown or out of range.
     case invalidOption(String)
+    /// An imported state (`StatefulEnvironment.importState`) is missing entries or mis-sized.
+    case invalidState(String)
 
     public var description: String {
         switch self {
         case .resetNeeded(let m): return "reset needed: \(m). Call reset(seed:options:) before step, and again after terminated or truncated."
         case .invalidAction(let m): return "invalid action: \(m)"
         case .invalidOption(let m): return "invalid reset option: \(m)"
+        case .invalidState(let m): return "invalid environment state: \(m). Restore from a checkpoint of the same environment configuration."
         }
     }
 }
 
 extension Environment {
     /// Starts an episode and returns the first observation with the info.
+    @inlinable
     public mutating func reset(seed: UInt64? = nil, options: ResetOptions = .none) throws(EnvironmentError) -> (observation: [Float], info: Info) {
         var obs = [Float](repeating: 0, count: observationSpace.count)
         let info = try obs.withUnsafeMutableBufferPointer { (buf) throws(EnvironmentError) -> Info in
@@ -119,6 +135,7 @@ extension Environment {
     }
 
     /// Applies `action` and returns the next observation, reward, end flags and info.
+    @inlinable
     public mutating func step(_ action: Action) throws(EnvironmentError) -> StepResult<Info> {
         var obs = [Float](repeating: 0, count: observationSpace.count)
         let out = try obs.withUnsafeMutableBufferPointer { (buf) throws(EnvironmentError) -> StepOutcome<Info> in

@@ -1,1 +1,3 @@
-// The NeuralNet module. See docs/architecture.md for what lives here.
+// The NeuralNet module: layers, initializers, losses, optimizers, schedules and gradient clipping,
+// on TensorCore. Guide: docs/tensor.md.
+@_exported import TensorCore

@@ -38,8 +38,11 @@ public enum PredictionBuilder {
         return output.deletingLastPathComponent().appendingPathComponent(name + ".provenance.json")
     }
 
-    /// Loads bars, runs the walk-forward predictor, and writes the predictions (CSV, gzip when the
-    /// name ends in `.gz`) and their provenance JSON.
+    /// Loads bars, runs the walk-forward predictor, and writes the predictions and their provenance JSON.
+    ///
+    /// The output format follows the name: `.h5`/`.hdf5` writes MarketGym's HDF5 layout (exact
+    /// `Float` values, provenance also as the `/predictions` `provenance` attribute); anything else
+    /// writes a long CSV, gzip-compressed when the name ends in `.gz`.
     /// - Parameters:
     ///   - bars: the bars file (any layout `MarketData.load` reads).
     ///   - output: the predictions file to write.
@@ -60,10 +63,16 @@ public enum PredictionBuilder {
         }
         let run = try predictor.run(bars: bars)
         let provenance = makeProvenance(run: run, config: config, inputFile: barsURL.lastPathComponent, inputBytes: raw, bars: bars)
-        do { try run.table.writeCSV(to: output, significantDigits: significantDigits) } catch { throw .file(error) }
+        do {
+            if ["h5", "hdf5"].contains(output.pathExtension.lowercased()) {
+                try run.table.writeHDF5(to: output, provenance: String(decoding: provenance.jsonBytes(), as: UTF8.self))
+            } else {
+                try run.table.writeCSV(to: output, significantDigits: significantDigits)
+            }
+        } catch { throw .file(error) }
         let provenanceFile = provenanceURL(for: output)
         do { try Data(provenance.jsonBytes()).write(to: provenanceFile, options: .atomic) } catch {
-            throw .file(.unreadable(file: provenanceFile.path, reason: "cannot write: \(error.localizedDescription)"))
+            throw .file(.unwritable(file: provenanceFile.path, reason: error.localizedDescription))
         }
         return PredictionBuildResult(output: output, provenanceFile: provenanceFile, run: run, provenance: provenance)
     }

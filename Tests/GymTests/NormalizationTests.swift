@@ -161,6 +161,13 @@ struct NormalizationTests {
         var badCount = good
         badCount.count = 0
         #expect(throws: NormalizationError.self) { try env.restoreStatistics(badCount) }
+        var wrongSize = good
+        wrongSize.names.append("extra")
+        wrongSize.mean.append(0)
+        wrongSize.variance.append(1)
+        #expect(throws: NormalizationError.self) { try env.restoreStatistics(wrongSize) }
+        // Failed restores leave the statistics untouched.
+        #expect(env.exportStatistics() == good)
         var otherClip = good
         otherClip.clip = 5
         #expect(throws: NormalizationError.self) { try env.restoreStatistics(otherClip) }

@@ -95,4 +95,48 @@ struct VectorEnvironmentTests {
         #expect(vec.observations.allSatisfy { abs($0) <= 10 })
         #expect(vec.episodeLengths.contains { $0 > 0 })
     }
+
+    /// Training code is generic over `VectorEnvironment`; both implementations serve it.
+    static func totalReward<V: VectorEnvironment>(_ vec: inout V, steps: Int) throws -> (reward: Double, episodes: Int) {
+        try vec.reset(seed: 7)
+        let actions = [Action](repeating: .discrete(1), count: vec.environmentCount)
+        var total = 0.0, episodes = 0
+        for _ in 0..<steps {
+            try vec.step(actions)
+            total += vec.rewards.reduce(0, +)
+            episodes += vec.ended.filter { $0 }.count
+        }
+        return (total, episodes)
+    }
+
+    @Test("generic code runs on both vector environments")
+    func generic() throws {
+        var plain = SyncVectorEnvironment(count: 3) { _ in CartPole.v1() }
+        var normalized = VectorNormalize(SyncVectorEnvironment(count: 3) { _ in CartPole.v1() })
+        let a = try Self.totalReward(&plain, steps: 40)
+        let b = try Self.totalReward(&normalized, steps: 40)
+        #expect(a.reward == 120 && a.episodes > 3)
+        #expect(a.episodes == b.episodes)
+        #expect(b.reward != a.reward)
+        #expect(normalized.base.observations == plain.observations)
+    }
+}
+
+@Suite struct VectorStateIfSupportedTests {
+    /// The dynamic path generic agents use must round-trip exactly (it opens an existential).
+    @Test func exportAndImportIfSupportedRoundTrip() throws {
+        var a = SyncVectorEnvironment(count: 2) { (i: Int) in CartPole.v1(seed: UInt64(i)) }
+        try a.reset(seed: 3, options: .none)
+        for _ in 0..<7 { try a.step([.discrete(1), .discrete(0)]) }
+        #expect(a.isStateful)
+        let state = try #require(a.exportStateIfSupported())
+        var b = SyncVectorEnvironment(count: 2) { (i: Int) in CartPole.v1(seed: UInt64(100 + i)) }
+        try b.importStateIfSupported(state)
+        for _ in 0..<20 {
+            try a.step([.discrete(0), .discrete(1)])
+            try b.step([.discrete(0), .discrete(1)])
+            #expect(a.observations == b.observations)
+            #expect(a.rewards == b.rewards)
+        }
+    }
 }

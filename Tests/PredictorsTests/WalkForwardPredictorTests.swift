@@ -110,3 +110,95 @@ struct WalkForwardPredictorTests {
         #expect(throws: PredictorError.notEnoughData(bars: 100, needed: 756)) { try WalkForwardPredictor().run(bars: short) }
     }
 }
+
+@Suite("Prediction builder files")
+struct PredictionBuilderTests {
+    @Test("build writes CSV.gz or HDF5 plus provenance; both load back to the run's predictions")
+    func writesFiles() throws {
+        let dir = try makeTemporaryDirectory()
+        let barsURL = dir.appendingPathComponent("bars.csv")
+        var lines = ["Date,A,B,C,D"]
+        var price = [100.0, 50, 20, 10]
+        for b in 0..<400 {
+            for i in 0..<4 { price[i] *= 1 + 0.01 * sin(Double(b * (i + 2)) * 0.7) }
+            lines.append(Timestamp.iso(Int64(1_262_304_000 + b * 86_400), dateOnly: true) + "," + price.map { String($0) }.joined(separator: ","))
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: barsURL)
+        var config = WalkForwardConfig()
+        config.minimumTrainingBars = 300
+        config.lookbacks = [1, 5]
+        config.volatilityWindows = [10]
+        config.rankLookbacks = [5]
+        let h5 = try PredictionBuilder.build(bars: barsURL, output: dir.appendingPathComponent("p.h5"), config: config)
+        let csv = try PredictionBuilder.build(bars: barsURL, output: dir.appendingPathComponent("p.csv.gz"), config: config)
+        #expect(h5.run.table.recordCount == 100 * 4)
+        #expect(try PredictionTable.load(contentsOf: h5.output) == h5.run.table)
+        #expect(try PredictionTable.load(contentsOf: csv.output) == csv.run.table)
+        #expect(csv.provenanceFile.lastPathComponent == "p.provenance.json")
+        let decoded = try JSONDecoder().decode(PredictionProvenance.self, from: Data(contentsOf: csv.provenanceFile))
+        #expect(decoded == csv.provenance)
+        #expect(decoded.config == config && decoded.refits.map(\.bar) == [300, 365])
+        #expect(decoded.inputHash == fnv1a64([UInt8](try Data(contentsOf: barsURL))))
+        let script = """
+        import sys, json, h5py
+        with h5py.File(sys.argv[1], "r") as f:
+            p = json.loads(f["predictions"].attrs["provenance"])
+            print(p["model"], p["horizons"], p["inputHash"], f["predictions/values"].shape)
+        """
+        let result = try runPython(script: script, arguments: [h5.output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ridge [1, 5, 20] \(decoded.inputHash) (400, 3)\n")
+        #expect(csv.description.contains("out-of-sample rank IC"))
+    }
+}
+
+@Suite("Walk-forward MLP")
+struct WalkForwardMLPTests {
+    func config(steps: Int) -> WalkForwardConfig {
+        var config = WalkForwardPredictorTests().smallConfig()
+        config.model = .mlp
+        config.mlp.hiddenSizes = [16]
+        config.mlp.stepsPerRefit = steps
+        config.mlp.batchSize = 64
+        config.mlp.learningRate = 3e-3
+        return config
+    }
+
+    @Test("learns the planted reversal out of sample; same seed gives the same bits, another seed differs")
+    func learnsAndIsDeterministic() throws {
+        let data = try WalkForwardPredictorTests().bars()
+        let run = try WalkForwardPredictor(config: config(steps: 150)).run(bars: data)
+        #expect(run.report.horizons[0].meanIC > 0.2, "mean IC \(run.report.horizons[0].meanIC)")
+        let again = try WalkForwardPredictor(config: config(steps: 150)).run(bars: data)
+        #expect(again.table.values == run.table.values)
+        var other = config(steps: 150)
+        other.mlp.seed = 1
+        #expect(try WalkForwardPredictor(config: other).run(bars: data).table.values != run.table.values)
+    }
+
+    @Test("property: changing closes after bar t changes no MLP prediction stamped at or before t")
+    func noLookAhead() throws {
+        let base = try WalkForwardPredictorTests().bars(t: 220, seed: 4)
+        let predictor = try WalkForwardPredictor(config: config(steps: 20))
+        let reference = try predictor.run(bars: base).table
+        for cut in [70, 130, 190] {
+            var close = base.close
+            for k in ((cut + 1) * base.assetCount)..<close.count { close[k] *= 1.1 }
+            let table = try predictor.run(bars: MarketData(assets: base.assets, timestamps: base.timestamps, close: close)).table
+            let upTo = reference.timestamps.firstIndex { $0 > base.timestamps[cut] } ?? reference.recordCount
+            let k = reference.featureCount
+            #expect(Array(table.values.prefix(upTo * k)) == Array(reference.values.prefix(upTo * k)), "cut \(cut)")
+            #expect(table.values != reference.values)
+        }
+    }
+
+    @Test("invalid MLP settings throw")
+    func invalid() {
+        var bad = config(steps: 10)
+        bad.mlp.hiddenSizes = []
+        #expect(throws: PredictorError.self) { try WalkForwardPredictor(config: bad) }
+        bad = config(steps: 10)
+        bad.mlp.learningRate = 0
+        #expect(throws: PredictorError.self) { try WalkForwardPredictor(config: bad) }
+    }
+}

@@ -66,17 +66,18 @@ public struct CartPole: Environment, Sendable {
     /// The time limit of the registered `CartPole-v1` (steps).
     public static let v1MaxEpisodeSteps = 500
 
-    private static let totalMass = massPole + massCart
-    private static let poleMassLength = massPole * length
+    @usableFromInline static let totalMass = massPole + massCart
+    @usableFromInline static let poleMassLength = massPole * length
 
     public let observationSpace: BoxSpace
     public let actionSpace: ActionSpace = .discrete(DiscreteSpace(2))
     public let observationNames = ["cart_position", "cart_velocity", "pole_angle", "pole_angular_velocity"]
 
     /// The current physical state (`nil` before the first reset).
-    public private(set) var state: State?
-    private var rng: Xoshiro256
-    private var ended = false
+    @inlinable public var state: State? { _state }
+    @usableFromInline var _state: State?
+    var rng: Xoshiro256
+    @usableFromInline var ended = false
 
     /// A cart-pole with no time limit.
     /// - Parameter seed: seeds the generator used by resets that pass no seed (Gymnasium would
@@ -98,23 +99,24 @@ public struct CartPole: Environment, Sendable {
         precondition(observation.count == 4, "CartPole.reset: observation buffer has \(observation.count) elements, expected 4")
         if let seed { rng = Xoshiro256(seed: seed) }
         let s = try CartPole.startState(options: options, rng: &rng)
-        state = s
+        _state = s
         ended = false
         CartPole.write(s, into: observation)
         return EmptyInfo()
     }
 
+    @inlinable
     public mutating func step(_ action: Action, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> StepOutcome<EmptyInfo> {
         precondition(observation.count == 4, "CartPole.step: observation buffer has \(observation.count) elements, expected 4")
         guard case .discrete(let a) = action, a == 0 || a == 1 else {
             throw .invalidAction("CartPole expects .discrete(0) or .discrete(1), got \(action)")
         }
-        guard var s = state, !ended else {
-            throw .resetNeeded(state == nil ? "CartPole.step before the first reset" : "CartPole.step after the episode terminated")
+        guard var s = _state, !ended else {
+            throw .resetNeeded(_state == nil ? "CartPole.step before the first reset" : "CartPole.step after the episode terminated")
         }
         let force = a == 1 ? CartPole.forceMagnitude : -CartPole.forceMagnitude
-        let cosTheta = _cos(s.theta)
-        let sinTheta = _sin(s.theta)
+        let cosTheta = cartPoleCos(s.theta)
+        let sinTheta = cartPoleSin(s.theta)
         // The same expression order as Gymnasium, so the float64 results agree to the last bits.
         let temp = (force + CartPole.poleMassLength * (s.thetaDot * s.thetaDot) * sinTheta) / CartPole.totalMass
         let thetaAcc = (CartPole.gravity * sinTheta - cosTheta * temp)
@@ -124,7 +126,7 @@ public struct CartPole: Environment, Sendable {
         s.xDot = s.xDot + CartPole.tau * xAcc
         s.theta = s.theta + CartPole.tau * s.thetaDot
         s.thetaDot = s.thetaDot + CartPole.tau * thetaAcc
-        state = s
+        _state = s
         let terminated = s.x < -CartPole.xThreshold || s.x > CartPole.xThreshold
             || s.theta < -CartPole.thetaThreshold || s.theta > CartPole.thetaThreshold
         ended = terminated
@@ -132,8 +134,8 @@ public struct CartPole: Environment, Sendable {
         return StepOutcome(reward: 1.0, terminated: terminated, truncated: false, info: EmptyInfo())
     }
 
-    @inline(__always)
-    private static func write(_ s: State, into observation: UnsafeMutableBufferPointer<Float>) {
+    @inlinable @inline(__always)
+    static func write(_ s: State, into observation: UnsafeMutableBufferPointer<Float>) {
         observation[0] = Float(s.x)
         observation[1] = Float(s.xDot)
         observation[2] = Float(s.theta)
@@ -183,10 +185,10 @@ public struct CartPole: Environment, Sendable {
 
 #if canImport(Glibc)
 import Glibc
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
+@inlinable @inline(__always) func cartPoleCos(_ x: Double) -> Double { Glibc.cos(x) }
+@inlinable @inline(__always) func cartPoleSin(_ x: Double) -> Double { Glibc.sin(x) }
 #elseif canImport(Darwin)
 import Darwin
-@inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Darwin.sin(x) }
+@inlinable @inline(__always) func cartPoleCos(_ x: Double) -> Double { Darwin.cos(x) }
+@inlinable @inline(__always) func cartPoleSin(_ x: Double) -> Double { Darwin.sin(x) }
 #endif

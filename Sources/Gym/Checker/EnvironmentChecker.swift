@@ -230,8 +230,8 @@ private struct EnvironmentChecker<E: Environment> {
                 let action = e.actionSpace.sample(using: &rng)
                 for i in 0..<d { buf[i] = .nan }
                 let out = try buf.withUnsafeMutableBufferPointer { (b) throws(EnvironmentError) in try e.step(action, into: b) }
-                if outside == nil, let p = describeOutside(buf) { outside = "step \(t): \(p)" }
-                if nonFinite == nil, !out.reward.isFinite { nonFinite = "step \(t): reward \(out.reward)" }
+                if outside == nil, let p = describeOutside(buf) { outside = "rollout step \(t + 1): \(p)" }
+                if nonFinite == nil, !out.reward.isFinite { nonFinite = "rollout step \(t + 1): reward \(out.reward)" }
                 if out.terminated { terminations += 1 }
                 if out.truncated { truncations += 1 }
                 if out.terminated && out.truncated { both += 1 }

@@ -27,7 +27,7 @@ public struct ObservationNormalizer: Sendable, Equatable {
     /// Names of the normalized elements.
     public let names: [String]
     /// The running statistics.
-    public private(set) var statistics: RunningMeanStd
+    public internal(set) var statistics: RunningMeanStd
     /// When true, observations are scaled but the statistics are not updated (evaluation).
     public var isFrozen = false
 
@@ -90,7 +90,8 @@ public struct ObservationNormalizer: Sendable, Equatable {
         }
         guard saved.clip == config.clip else { throw .invalidValue(what: "clip (this normalizer has \(config.clip))", value: saved.clip) }
         guard saved.epsilon == config.epsilon else { throw .invalidValue(what: "epsilon (this normalizer has \(config.epsilon))", value: saved.epsilon) }
-        statistics = try RunningMeanStd(mean: saved.mean, variance: saved.variance, count: saved.count)
-        if statistics.size != names.count { throw .sizeMismatch(what: "mean", expected: names.count, found: statistics.size) }
+        let restored = try RunningMeanStd(mean: saved.mean, variance: saved.variance, count: saved.count)
+        guard restored.size == names.count else { throw .sizeMismatch(what: "mean", expected: names.count, found: restored.size) }
+        statistics = restored
     }
 }

@@ -17,28 +17,39 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
     public typealias Info = Env.Info
 
     /// The copies (read-only access, e.g. for their statistics).
-    public private(set) var environments: [Env]
+    @inlinable public var environments: [Env] { _environments }
+    @usableFromInline var _environments: [Env]
     public let environmentCount: Int
     public let observationSpace: BoxSpace
     public let actionSpace: ActionSpace
     public let observationNames: [String]
 
-    public private(set) var observations: [Float]
-    public private(set) var rewards: [Double]
-    public private(set) var terminated: [Bool]
-    public private(set) var truncated: [Bool]
-    public private(set) var ended: [Bool]
-    public private(set) var finalObservations: [Float]
-    public private(set) var infos: [Env.Info?]
+    @inlinable public var observations: [Float] { _observations }
+    @usableFromInline var _observations: [Float]
+    @inlinable public var rewards: [Double] { _rewards }
+    @usableFromInline var _rewards: [Double]
+    @inlinable public var terminated: [Bool] { _terminated }
+    @usableFromInline var _terminated: [Bool]
+    @inlinable public var truncated: [Bool] { _truncated }
+    @usableFromInline var _truncated: [Bool]
+    @inlinable public var ended: [Bool] { _ended }
+    @usableFromInline var _ended: [Bool]
+    @inlinable public var finalObservations: [Float] { _finalObservations }
+    @usableFromInline var _finalObservations: [Float]
+    @inlinable public var infos: [Env.Info?] { _infos }
+    @usableFromInline var _infos: [Env.Info?]
     /// M infos returned by the reset of each copy: from `reset(seed:options:)`, or from the
     /// autoreset of the last step where `ended[i]`.
-    public private(set) var resetInfos: [Env.Info?]
-    public private(set) var episodeReturns: [Double]
-    public private(set) var episodeLengths: [Int]
+    @inlinable public var resetInfos: [Env.Info?] { _resetInfos }
+    @usableFromInline var _resetInfos: [Env.Info?]
+    @inlinable public var episodeReturns: [Double] { _episodeReturns }
+    @usableFromInline var _episodeReturns: [Double]
+    @inlinable public var episodeLengths: [Int] { _episodeLengths }
+    @usableFromInline var _episodeLengths: [Int]
 
-    private var runningReturns: [Double]
-    private var runningLengths: [Int]
-    private var needsReset = true
+    @usableFromInline var runningReturns: [Double]
+    @usableFromInline var runningLengths: [Int]
+    @usableFromInline var needsReset = true
 
     /// Builds `count` copies with `make(i)`.
     /// - Precondition: `count > 0`; every copy has the same spaces and names.
@@ -61,46 +72,48 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
         precondition(first.observationNames.count == first.observationSpace.count,
                      "SyncVectorEnvironment: \(first.observationNames.count) observation names for \(first.observationSpace.count) elements")
         let m = environments.count, d = first.observationSpace.count
-        self.environments = environments
+        self._environments = environments
         environmentCount = m
         observationSpace = first.observationSpace
         actionSpace = first.actionSpace
         observationNames = first.observationNames
-        observations = [Float](repeating: 0, count: m * d)
-        finalObservations = [Float](repeating: 0, count: m * d)
-        rewards = [Double](repeating: 0, count: m)
-        terminated = [Bool](repeating: false, count: m)
-        truncated = [Bool](repeating: false, count: m)
-        ended = [Bool](repeating: false, count: m)
-        infos = [Env.Info?](repeating: nil, count: m)
-        resetInfos = [Env.Info?](repeating: nil, count: m)
-        episodeReturns = [Double](repeating: 0, count: m)
-        episodeLengths = [Int](repeating: 0, count: m)
+        _observations = [Float](repeating: 0, count: m * d)
+        _finalObservations = [Float](repeating: 0, count: m * d)
+        _rewards = [Double](repeating: 0, count: m)
+        _terminated = [Bool](repeating: false, count: m)
+        _truncated = [Bool](repeating: false, count: m)
+        _ended = [Bool](repeating: false, count: m)
+        _infos = [Env.Info?](repeating: nil, count: m)
+        _resetInfos = [Env.Info?](repeating: nil, count: m)
+        _episodeReturns = [Double](repeating: 0, count: m)
+        _episodeLengths = [Int](repeating: 0, count: m)
         runningReturns = [Double](repeating: 0, count: m)
         runningLengths = [Int](repeating: 0, count: m)
     }
 
-    public mutating func reset(seed: UInt64, options: ResetOptions = .none) throws(EnvironmentError) {
+    @inlinable
+    public mutating func reset(seed: UInt64, options: ResetOptions) throws(EnvironmentError) {
         needsReset = true
         let d = observationSpace.count
-        try observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
+        try _observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
             for i in 0..<environmentCount {
                 let row = UnsafeMutableBufferPointer(rebasing: obs[(i * d)..<((i + 1) * d)])
-                resetInfos[i] = try environments[i].reset(seed: seed &+ UInt64(i), options: options, into: row)
+                _resetInfos[i] = try _environments[i].reset(seed: seed &+ UInt64(i), options: options, into: row)
             }
         }
         for i in 0..<environmentCount {
-            rewards[i] = 0
-            terminated[i] = false
-            truncated[i] = false
-            ended[i] = false
-            infos[i] = nil
+            _rewards[i] = 0
+            _terminated[i] = false
+            _truncated[i] = false
+            _ended[i] = false
+            _infos[i] = nil
             runningReturns[i] = 0
             runningLengths[i] = 0
         }
         needsReset = false
     }
 
+    @inlinable
     public mutating func step(_ actions: [Action]) throws(EnvironmentError) {
         precondition(actions.count == environmentCount, "SyncVectorEnvironment.step: \(actions.count) actions for \(environmentCount) environments")
         guard !needsReset else {
@@ -112,27 +125,27 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
         // A copy that throws now leaves the rows inconsistent: demand a full reset.
         needsReset = true
         let d = observationSpace.count
-        try observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
-            try finalObservations.withUnsafeMutableBufferPointer { (fin) throws(EnvironmentError) in
+        try _observations.withUnsafeMutableBufferPointer { (obs) throws(EnvironmentError) in
+            try _finalObservations.withUnsafeMutableBufferPointer { (fin) throws(EnvironmentError) in
                 for i in 0..<environmentCount {
                     let row = UnsafeMutableBufferPointer(rebasing: obs[(i * d)..<((i + 1) * d)])
-                    let outcome = try environments[i].step(actions[i], into: row)
-                    rewards[i] = outcome.reward
-                    terminated[i] = outcome.terminated
-                    truncated[i] = outcome.truncated
-                    infos[i] = outcome.info
+                    let outcome = try _environments[i].step(actions[i], into: row)
+                    _rewards[i] = outcome.reward
+                    _terminated[i] = outcome.terminated
+                    _truncated[i] = outcome.truncated
+                    _infos[i] = outcome.info
                     runningReturns[i] += outcome.reward
                     runningLengths[i] += 1
                     let done = outcome.terminated || outcome.truncated
-                    ended[i] = done
+                    _ended[i] = done
                     if done {
-                        episodeReturns[i] = runningReturns[i]
-                        episodeLengths[i] = runningLengths[i]
+                        _episodeReturns[i] = runningReturns[i]
+                        _episodeLengths[i] = runningLengths[i]
                         runningReturns[i] = 0
                         runningLengths[i] = 0
                         let finalRow = UnsafeMutableBufferPointer(rebasing: fin[(i * d)..<((i + 1) * d)])
                         _ = finalRow.update(fromContentsOf: row)
-                        resetInfos[i] = try environments[i].reset(seed: nil, options: .none, into: row)
+                        _resetInfos[i] = try _environments[i].reset(seed: nil, options: .none, into: row)
                     }
                 }
             }
@@ -140,3 +153,6 @@ public struct SyncVectorEnvironment<Env: Environment>: VectorEnvironment {
         needsReset = false
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension SyncVectorEnvironment: Sendable where Env: Sendable {}

@@ -61,5 +61,12 @@ public protocol VectorEnvironment {
 
 extension VectorEnvironment {
     /// Number of elements of one observation row.
-    public var observationCount: Int { observationSpace.count }
+    @inlinable public var observationCount: Int { observationSpace.count }
+
+    /// Resets every copy without options, copy i with seed `seed + i`.
+    /// - Throws: whatever a copy's reset throws.
+    @inlinable
+    public mutating func reset(seed: UInt64) throws(EnvironmentError) {
+        try reset(seed: seed, options: .none)
+    }
 }

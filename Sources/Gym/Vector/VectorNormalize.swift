@@ -38,30 +38,36 @@ public struct VectorNormalize<Base: VectorEnvironment>: VectorEnvironment {
     }
 
     /// The wrapped vector environment.
-    public private(set) var base: Base
+    @inlinable public var base: Base { _base }
+    @usableFromInline var _base: Base
     /// The settings.
     public let config: Config
     /// Observation statistics and scaling.
-    public private(set) var observationNormalizer: ObservationNormalizer
+    @inlinable public var observationNormalizer: ObservationNormalizer { _observationNormalizer }
+    @usableFromInline var _observationNormalizer: ObservationNormalizer
     /// Return statistics and reward scaling.
-    public private(set) var rewardNormalizer: RewardNormalizer
+    @inlinable public var rewardNormalizer: RewardNormalizer { _rewardNormalizer }
+    @usableFromInline var _rewardNormalizer: RewardNormalizer
 
-    public private(set) var observations: [Float]
-    public private(set) var rewards: [Double]
-    public private(set) var finalObservations: [Float]
+    @inlinable public var observations: [Float] { _observations }
+    @usableFromInline var _observations: [Float]
+    @inlinable public var rewards: [Double] { _rewards }
+    @usableFromInline var _rewards: [Double]
+    @inlinable public var finalObservations: [Float] { _finalObservations }
+    @usableFromInline var _finalObservations: [Float]
     public let observationSpace: BoxSpace
 
     /// Wraps `base`.
     public init(_ base: Base, config: Config = Config()) {
         precondition(base.observationNames.count == base.observationSpace.count,
                      "VectorNormalize: \(base.observationNames.count) observation names for \(base.observationSpace.count) elements")
-        self.base = base
+        _base = base
         self.config = config
-        observationNormalizer = ObservationNormalizer(names: base.observationNames, config: config.observation)
-        rewardNormalizer = RewardNormalizer(environmentCount: base.environmentCount, config: config.reward)
-        observations = base.observations
-        rewards = base.rewards
-        finalObservations = base.finalObservations
+        _observationNormalizer = ObservationNormalizer(names: base.observationNames, config: config.observation)
+        _rewardNormalizer = RewardNormalizer(environmentCount: base.environmentCount, config: config.reward)
+        _observations = base.observations
+        _rewards = base.rewards
+        _finalObservations = base.finalObservations
         observationSpace = config.normalizeObservations
             ? BoxSpace(low: Float(-config.observation.clip), high: Float(config.observation.clip), shape: base.observationSpace.shape)
             : base.observationSpace
@@ -70,83 +76,89 @@ public struct VectorNormalize<Base: VectorEnvironment>: VectorEnvironment {
     /// True while training: statistics are updated. False for evaluation: statistics are frozen
     /// (SB3's `training` attribute).
     public var isTraining: Bool {
-        get { !observationNormalizer.isFrozen }
+        get { !_observationNormalizer.isFrozen }
         set {
-            observationNormalizer.isFrozen = !newValue
-            rewardNormalizer.isFrozen = !newValue
+            _observationNormalizer.isFrozen = !newValue
+            _rewardNormalizer.isFrozen = !newValue
         }
     }
 
-    public var environmentCount: Int { base.environmentCount }
-    public var actionSpace: ActionSpace { base.actionSpace }
-    public var observationNames: [String] { base.observationNames }
-    public var terminated: [Bool] { base.terminated }
-    public var truncated: [Bool] { base.truncated }
-    public var ended: [Bool] { base.ended }
-    public var infos: [Base.Info?] { base.infos }
-    public var episodeReturns: [Double] { base.episodeReturns }
-    public var episodeLengths: [Int] { base.episodeLengths }
+    @inlinable public var environmentCount: Int { _base.environmentCount }
+    @inlinable public var actionSpace: ActionSpace { _base.actionSpace }
+    @inlinable public var observationNames: [String] { _base.observationNames }
+    @inlinable public var terminated: [Bool] { _base.terminated }
+    @inlinable public var truncated: [Bool] { _base.truncated }
+    @inlinable public var ended: [Bool] { _base.ended }
+    @inlinable public var infos: [Base.Info?] { _base.infos }
+    @inlinable public var episodeReturns: [Double] { _base.episodeReturns }
+    @inlinable public var episodeLengths: [Int] { _base.episodeLengths }
 
     /// Observation statistics in the checkpoint format.
-    public func exportObservationStatistics() -> NormalizationStatistics { observationNormalizer.exportStatistics() }
+    public func exportObservationStatistics() -> NormalizationStatistics { _observationNormalizer.exportStatistics() }
     /// Return statistics in the checkpoint format (element name `return`).
-    public func exportRewardStatistics() -> NormalizationStatistics { rewardNormalizer.exportStatistics() }
+    public func exportRewardStatistics() -> NormalizationStatistics { _rewardNormalizer.exportStatistics() }
 
     /// Restores saved observation statistics exactly.
     /// - Throws: `NormalizationError` when they do not fit this environment.
     public mutating func restoreObservationStatistics(_ saved: NormalizationStatistics) throws(NormalizationError) {
-        try observationNormalizer.restore(saved)
+        try _observationNormalizer.restore(saved)
     }
 
     /// Restores saved return statistics exactly.
     /// - Throws: `NormalizationError` when they are not reward statistics with this clip and epsilon.
     public mutating func restoreRewardStatistics(_ saved: NormalizationStatistics) throws(NormalizationError) {
-        try rewardNormalizer.restore(saved)
+        try _rewardNormalizer.restore(saved)
     }
 
-    public mutating func reset(seed: UInt64, options: ResetOptions = .none) throws(EnvironmentError) {
-        try base.reset(seed: seed, options: options)
+    @inlinable
+    public mutating func reset(seed: UInt64, options: ResetOptions) throws(EnvironmentError) {
+        try _base.reset(seed: seed, options: options)
         copyAndNormalizeObservations(afterReset: true)
-        let m = base.environmentCount
-        for i in 0..<m { rewards[i] = 0 }
-        rewardNormalizer.resetReturns()
+        let m = _base.environmentCount
+        for i in 0..<m { _rewards[i] = 0 }
+        _rewardNormalizer.resetReturns()
     }
 
+    @inlinable
     public mutating func step(_ actions: [Action]) throws(EnvironmentError) {
-        try base.step(actions)
+        try _base.step(actions)
         copyAndNormalizeObservations(afterReset: false)
-        let baseRewards = base.rewards
-        let ended = base.ended
+        let baseRewards = _base.rewards
+        let ended = _base.ended
         let normalize = config.normalizeRewards
-        rewards.withUnsafeMutableBufferPointer { r in
+        _rewards.withUnsafeMutableBufferPointer { r in
             _ = baseRewards.withUnsafeBufferPointer { r.update(fromContentsOf: $0) }
             if normalize {
-                ended.withUnsafeBufferPointer { rewardNormalizer.process(rewards: r, ended: $0) }
+                ended.withUnsafeBufferPointer { _rewardNormalizer.process(rewards: r, ended: $0) }
             }
         }
     }
 
     /// Copies the base's observations (and, after a step, the ended rows' final observations) and scales them.
-    private mutating func copyAndNormalizeObservations(afterReset: Bool) {
-        let baseObs = base.observations
-        let rows = base.environmentCount
+    @inlinable
+    mutating func copyAndNormalizeObservations(afterReset: Bool) {
+        let baseObs = _base.observations
+        let rows = _base.environmentCount
         let normalize = config.normalizeObservations
-        observations.withUnsafeMutableBufferPointer { o in
+        _observations.withUnsafeMutableBufferPointer { o in
             _ = baseObs.withUnsafeBufferPointer { o.update(fromContentsOf: $0) }
-            if normalize { observationNormalizer.process(o, rows: rows) }
+            if normalize { _observationNormalizer.process(o, rows: rows) }
         }
         if afterReset { return }
-        let baseFinal = base.finalObservations
-        let ended = base.ended
+        let baseFinal = _base.finalObservations
+        let ended = _base.ended
         let d = observationSpace.count
-        finalObservations.withUnsafeMutableBufferPointer { f in
+        _finalObservations.withUnsafeMutableBufferPointer { f in
             baseFinal.withUnsafeBufferPointer { b in
                 for i in 0..<ended.count where ended[i] {
                     let row = UnsafeMutableBufferPointer(rebasing: f[(i * d)..<((i + 1) * d)])
                     _ = row.update(fromContentsOf: UnsafeBufferPointer(rebasing: b[(i * d)..<((i + 1) * d)]))
-                    if normalize { observationNormalizer.normalize(row) }
+                    if normalize { _observationNormalizer.normalize(row) }
                 }
             }
         }
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension VectorNormalize: Sendable where Base: Sendable {}

@@ -4,7 +4,7 @@ public struct ClipReward<Base: Environment>: Environment {
     public typealias Info = Base.Info
 
     /// The wrapped environment.
-    public private(set) var base: Base
+    public internal(set) var base: Base
     /// Lower bound of the reward.
     public let minimum: Double
     /// Upper bound of the reward.
@@ -33,3 +33,6 @@ public struct ClipReward<Base: Environment>: Environment {
         return outcome
     }
 }
+
+/// Sendable when what it wraps is, so experiments can run environments on separate tasks.
+extension ClipReward: Sendable where Base: Sendable {}

@@ -24,17 +24,13 @@ public enum SpecDecoder {
         do {
             value = try YAMLDecoder().decode(T.self, from: merged.yamlString())
         } catch let error as DecodingError {
+            // Yams wraps errors thrown by a config's own init(from:) as "not valid YAML".
+            if case .dataCorrupted(let ctx) = error, let config = ctx.underlyingError as? ConfigError {
+                throw describe(config, file: file, prefix: path)
+            }
             throw describe(error, in: merged, file: file, prefix: path)
         } catch let error as ConfigError {
-            // MarketGym's configs check their own keys and ranges while decoding.
-            let join = { (p: String) in path.isEmpty ? p : (p.isEmpty ? path : "\(path).\(p)") }
-            switch error {
-            case let .unknownKey(at, key, known):
-                let allowed = known.sorted()
-                throw .unknownKey(file: file, path: join(at.isEmpty ? key : "\(at).\(key)"), suggestion: closest(key, in: allowed), allowed: allowed)
-            case let .invalidValue(at, found, expected):
-                throw .badValue(file: file, path: join(at), found: found, expected: expected)
-            }
+            throw describe(error, file: file, prefix: path)
         } catch {
             throw .badValue(file: file, path: path, found: "\(error)", expected: "a valid \(T.self)")
         }
@@ -66,6 +62,18 @@ public enum SpecDecoder {
                 throw .unknownKey(file: file, path: full, suggestion: closest(key, in: allowed), allowed: allowed)
             }
             if case .mapping = sub { try checkKnownKeys(value, against: sub, file: file, prefix: full) }
+        }
+    }
+
+    /// MarketGym's configs check their own keys and ranges while decoding.
+    static func describe(_ error: ConfigError, file: String, prefix: String) -> SpecError {
+        let join = { (p: String) in prefix.isEmpty ? p : (p.isEmpty ? prefix : "\(prefix).\(p)") }
+        switch error {
+        case let .unknownKey(at, key, known):
+            let allowed = known.sorted()
+            return .unknownKey(file: file, path: join(at.isEmpty ? key : "\(at).\(key)"), suggestion: closest(key, in: allowed), allowed: allowed)
+        case let .invalidValue(at, found, expected):
+            return .badValue(file: file, path: join(at), found: found, expected: expected)
         }
     }
 

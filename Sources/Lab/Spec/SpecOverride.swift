@@ -27,6 +27,12 @@ public struct SpecOverride: Sendable, Equatable, CustomStringConvertible {
         self.value = parsed["v"] ?? .null
     }
 
+    /// An override from parts already split and a parsed value.
+    init(path: [String], value: SpecValue) {
+        self.path = path
+        self.value = value
+    }
+
     public var description: String { "\(path.joined(separator: "."))=\(SpecValue.scalarText(value))" }
 
     /// Applies this override to `tree`, creating intermediate mappings as needed.

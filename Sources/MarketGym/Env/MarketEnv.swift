@@ -23,44 +23,52 @@ import SeededRandom
 /// split), `strings["split"]` (`train`, `valid`, `test`, `all`: switches the split).
 ///
 /// `step` does not allocate: scratch books are preallocated and the observation is written into the
-/// caller's buffer.
+/// caller's buffer. Copies share the immutable data and prepared tables (`reseeded(_:)`), so a
+/// vector of envs over one dataset stores them once.
 public struct MarketEnv: Environment {
     public typealias Info = MarketStepInfo
 
-    public let config: MarketEnvConfig
+    /// Immutable parts, shared by every copy of the env (a vector env stores them once).
+    let engine: MarketEngine
+
+    /// The configuration the env was built with.
+    public var config: MarketEnvConfig { engine.config }
     /// The prepared data.
-    public let panel: MarketPanel
-    public let projection: NeutralityProjection
-    public let scheme: ActionScheme
-    public let observationBuilder: ObservationBuilder
+    public var panel: MarketPanel { engine.panel }
+    /// The neutrality projection, action scheme and observation builder the env uses (the same
+    /// standalone code the trading daemon runs).
+    public var projection: NeutralityProjection { engine.projection }
+    public var scheme: ActionScheme { engine.scheme }
+    public var observationBuilder: ObservationBuilder { engine.builder }
+    /// Observations: every element in [-clip, clip] (names in `observationNames`).
     public let observationSpace: BoxSpace
+    /// The action scheme's space.
     public let actionSpace: ActionSpace
-    public var observationNames: [String] { observationBuilder.names }
+    /// One name per observation element (docs/market-env.md, "Observation").
+    public var observationNames: [String] { engine.builder.names }
 
     /// The split episodes currently run in.
-    public private(set) var split: DataSplit
-    /// Bars of history needed before the first decision bar (trailing windows).
-    public let warmup: Int
+    public internal(set) var split: DataSplit
+    /// Bars of history wanted before the first decision bar (trailing windows).
+    public var warmup: Int { engine.warmup }
 
-    private var rng: Xoshiro256
+    var rng: Xoshiro256
     /// The current decision bar t (the bar the last observation describes).
-    public private(set) var bar = 0
-    private var startBar = 0
-    private var lastDecisionBar = 0
-    private var horizon = 1
-    private var stepsTaken = 0
-    private var needsReset = true
+    public internal(set) var bar = 0
+    var startBar = 0
+    var lastDecisionBar = 0
+    var horizon = 1
+    var stepsTaken = 0
+    var needsReset = true
     /// NAV and its episode peak.
-    public private(set) var nav = 1.0
-    private var peak = 1.0
-    private var lastNetReturn = 0.0
+    public internal(set) var nav = 1.0
+    var peak = 1.0
+    var lastNetReturn = 0.0
     /// The held (drifted) book, fraction of NAV per asset.
-    public private(set) var weights: [Double]
+    public internal(set) var weights: [Double]
     /// The book traded at the last step (after projection and threshold), held over (t, t+1].
-    public private(set) var tradedWeights: [Double]
-    private var shaper: RewardShaper
-    private let secondsToYears = 1.0 / secondsPerYear
-    private let useOpens: Bool
+    public internal(set) var tradedWeights: [Double]
+    var shaper: RewardShaper
 
     /// Builds the environment.
     /// - Parameters:
@@ -79,49 +87,29 @@ public struct MarketEnv: Environment {
         try self.init(panel: panel, config: config, seed: seed)
     }
 
-    /// Builds the environment over an already prepared panel (shares its storage).
+    /// Builds the environment over an already prepared panel (shares its storage; envs built over the
+    /// same panel with the same config also share the prepared tables).
     /// - Throws: `MarketEnvError`.
     public init(panel: MarketPanel, config: MarketEnvConfig, seed: UInt64 = 0) throws(MarketEnvError) {
-        let c = config.constraints
-        guard c.maxGross.isFinite, c.maxGross >= 0 else { throw .invalidConfig(path: "constraints.maxGross", found: "\(c.maxGross)", expected: "a finite number ≥ 0") }
-        guard c.maxWeight.isFinite, c.maxWeight >= 0 else { throw .invalidConfig(path: "constraints.maxWeight", found: "\(c.maxWeight)", expected: "a finite number ≥ 0") }
-        guard c.rebalanceThreshold >= 0 else { throw .invalidConfig(path: "constraints.rebalanceThreshold", found: "\(c.rebalanceThreshold)", expected: "≥ 0") }
-        guard config.episode.horizon >= 1 else { throw .invalidConfig(path: "episode.horizon", found: "\(config.episode.horizon)", expected: "at least 1 step") }
-        guard config.episode.maxDrawdown > 0 else { throw .invalidConfig(path: "episode.maxDrawdown", found: "\(config.episode.maxDrawdown)", expected: "in (0, 1]") }
-        guard config.episode.initialNAV > 0, config.episode.initialNAV.isFinite else { throw .invalidConfig(path: "episode.initialNAV", found: "\(config.episode.initialNAV)", expected: "> 0") }
-        if c.betaNeutral && panel.benchmarkReturns == nil {
-            throw .invalidConfig(path: "constraints.betaNeutral", found: "true", expected: "false, or a benchmark series passed to the environment")
-        }
-        if c.thresholdScalesWithConfidence && panel.confidenceIndex == nil {
-            throw .invalidConfig(path: "constraints.thresholdScalesWithConfidence", found: "true", expected: "false, or action.confidenceFeature set")
-        }
-        let costs = config.costs
-        for (path, v) in [("costs.feeBps", costs.feeBps), ("costs.slippageBps", costs.slippageBps), ("costs.borrowAnnualBps", costs.borrowAnnualBps), ("costs.fundingAnnualBps", costs.fundingAnnualBps)] where !(v.isFinite && v >= 0) {
-            throw .invalidConfig(path: path, found: "\(v)", expected: "a finite number of basis points ≥ 0")
-        }
-        guard costs.slippageVolatilityReference > 0 else { throw .invalidConfig(path: "costs.slippageVolatilityReference", found: "\(costs.slippageVolatilityReference)", expected: "> 0") }
+        engine = try panel.engines.engine(for: config) { () throws(MarketEnvError) in try MarketEngine(panel: panel, config: config) }
         do {
             split = try DataSplit.named(config.episode.split, config: config.splits, timestamps: panel.timestamps)
         } catch {
             throw .split(error)
         }
-        self.config = config
-        self.panel = panel
-        projection = NeutralityProjection(c)
-        scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: panel.assetCount)
-        observationBuilder = try ObservationBuilder(assets: panel.assets, featureNames: panel.featureNames, config: config.observation)
-        observationSpace = observationBuilder.space
-        actionSpace = scheme.actionSpace
-        warmup = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0)
+        observationSpace = engine.builder.space
+        actionSpace = engine.scheme.actionSpace
         rng = Xoshiro256(seed: seed)
         weights = [Double](repeating: 0, count: panel.assetCount)
         tradedWeights = weights
         shaper = RewardShaper(config.reward)
-        useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
     }
 
     // MARK: - Reset
 
+    /// Starts an episode (options: `evaluation`, `start`, `split`; see the type's discussion) and
+    /// writes its first observation.
+    /// - Throws: `EnvironmentError.invalidOption` for an unknown option, an out-of-range start or a bad split.
     public mutating func reset(seed: UInt64?, options: ResetOptions, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> MarketStepInfo {
         precondition(observation.count == observationSpace.count, "MarketEnv.reset: buffer has \(observation.count) elements, expected \(observationSpace.count)")
         if let seed { rng = Xoshiro256(seed: seed) }
@@ -131,13 +119,14 @@ public struct MarketEnv: Environment {
         for key in options.strings.keys where key != "split" {
             throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
         }
+        let config = engine.config
         if let name = options.strings["split"] {
-            do { split = try DataSplit.named(name, config: config.splits, timestamps: panel.timestamps) } catch { throw .invalidOption("split '\(name)': \(error)") }
+            do { split = try DataSplit.named(name, config: config.splits, timestamps: engine.panel.timestamps) } catch { throw .invalidOption("split '\(name)': \(error)") }
         }
         let evaluation = config.episode.evaluation || (options.values["evaluation"] ?? 0) != 0
         // A decision at t needs the return over (t, t+1], so the last decision bar is the split's second to last.
         lastDecisionBar = split.bars.upperBound - 2
-        var first = max(split.bars.lowerBound, warmup)
+        var first = max(split.bars.lowerBound, engine.warmup)
         if first > lastDecisionBar { first = split.bars.lowerBound }
         guard first <= lastDecisionBar else {
             throw .invalidOption("split '\(split.name)' has \(split.bars.count) bars; at least 2 are needed for one step")
@@ -165,7 +154,7 @@ public struct MarketEnv: Environment {
         writeObservation(into: observation)
         var info = MarketStepInfo()
         info.bar = bar
-        info.timestamp = panel.timestamps[bar]
+        info.timestamp = engine.panel.timestamps[bar]
         info.navBefore = nav
         info.nav = nav
         return info
@@ -173,20 +162,21 @@ public struct MarketEnv: Environment {
 
     // MARK: - Step
 
+    /// Trades to the action's book at the current bar, books the return to the next bar, and writes
+    /// the next observation.
+    /// - Throws: `EnvironmentError.resetNeeded` before a reset or after the episode ended;
+    ///   `.invalidAction` (nothing changes) when the action is not in `actionSpace`.
     public mutating func step(_ action: Action, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> StepOutcome<MarketStepInfo> {
         guard !needsReset else { throw .resetNeeded("MarketEnv.step") }
         precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")
-        let t = bar
-        var w = weights, tg = tradedWeights
-        weights = []; tradedWeights = []
-        defer { weights = w; tradedWeights = tg }
-        var info = MarketStepInfo()
-        try tg.withUnsafeMutableBufferPointer { (tp) throws(EnvironmentError) in
-            try scheme.rawBook(action, panel: panel, bar: t, into: tp)
+        let e = engine, t = bar, navNow = nav
+        try tradedWeights.withUnsafeMutableBufferPointer { (tp) throws(EnvironmentError) in
+            try e.rawBook(action, bar: t, into: tp)
         }
-        w.withUnsafeMutableBufferPointer { wp in
-            tg.withUnsafeMutableBufferPointer { tp in
-                info = execute(held: wp, target: tp, bar: t)
+        var info = MarketStepInfo()
+        weights.withUnsafeMutableBufferPointer { wp in
+            tradedWeights.withUnsafeMutableBufferPointer { tp in
+                info = e.execute(held: wp, target: tp, bar: t, nav: navNow)
             }
         }
         let R = info.netReturn
@@ -197,121 +187,35 @@ public struct MarketEnv: Environment {
         lastNetReturn = R
         stepsTaken += 1
         bar = t + 1
-        let terminated = nav <= 0 || info.drawdown >= config.episode.maxDrawdown
+        let terminated = nav <= 0 || info.drawdown >= e.config.episode.maxDrawdown
         let truncated = !terminated && (stepsTaken >= horizon || bar > lastDecisionBar)
         needsReset = terminated || truncated
-        weights = w
-        tradedWeights = tg
         writeObservation(into: observation)
         return StepOutcome(reward: info.reward.total, terminated: terminated, truncated: truncated, info: info)
     }
 
-    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
-    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
-    private func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int) -> MarketStepInfo {
-        let n = w.count, t1 = t + 1
-        var info = MarketStepInfo()
-        info.bar = t
-        info.timestamp = panel.timestamps[t1]
-        info.navBefore = nav
-        let years = Double(panel.timestamps[t1] - panel.timestamps[t]) * secondsToYears
-        info.years = years
-        let c = config.costs
-        panel.tradable.withUnsafeBufferPointer { trAll in
-        panel.beta.withUnsafeBufferPointer { betaAll in
-        panel.volatility.withUnsafeBufferPointer { volAll in
-            let tr = UnsafeBufferPointer(rebasing: trAll[t * n ..< t * n + n])
-            let beta = UnsafeBufferPointer(rebasing: betaAll[t * n ..< t * n + n])
-            projection.project(tg, tradable: tr, beta: beta)
-
-            // Rebalance threshold, decided at t from the held book as of t's close (no look-ahead).
-            var hold = false
-            let threshold = config.constraints.rebalanceThreshold
-            if threshold > 0 {
-                var l1 = 0.0
-                for i in 0..<n { l1 += abs(tg[i] - w[i]) }
-                var eff = threshold
-                if config.constraints.thresholdScalesWithConfidence {
-                    eff /= 1 + max(0, panel.meanConfidence(bar: t))
-                }
-                hold = l1 < eff
-            }
-
-            // Phase 1 (next-open execution only): the held book rides the overnight gap.
-            var navTrade = nav
-            if useOpens, let gap = panel.gapReturns {
-                var g = 0.0
-                for i in 0..<n { g += w[i] * gap[t1 * n + i] }
-                let d = 1 + g
-                for i in 0..<n { w[i] = d > 0 ? w[i] * (1 + gap[t1 * n + i]) / d : 0 }
-                navTrade = nav * max(d, 0)
-                info.grossReturn += g
-            }
-
-            // Holding keeps the (drifted) book, re-projected so neutrality and caps hold exactly;
-            // the only trade is that small correction.
-            if hold {
-                for i in 0..<n { tg[i] = w[i] }
-                projection.project(tg, tradable: tr, beta: beta)
-                info.rebalanced = false
-            }
-
-            // Trade costs on turnover.
-            let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
-            let volScaled = c.slippageScalesWithVolatility
-            let volRef = c.slippageVolatilityReference
-            var turnover = 0.0, slip = 0.0, long = 0.0, short = 0.0, betaExp = 0.0
-            for i in 0..<n {
-                let dw = abs(tg[i] - w[i])
-                turnover += dw
-                slip += volScaled ? dw * volAll[t * n + i] / volRef : dw
-                let x = tg[i]
-                if x > 0 { long += x } else { short -= x }
-                betaExp += x * beta[i]
-            }
-            let costFactor = navTrade / nav
-            info.turnover = turnover * costFactor
-            info.fee = feeRate * turnover * costFactor
-            info.slippage = slipRate * slip * costFactor
-            info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
-            info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
-            info.gross = long + short
-            info.net = long - short
-            info.betaExposure = betaExp
-
-            // The new book earns the rest of the bar; the held book is replaced by it.
-            // Without opens this is the close-to-close return; with them, open-to-close.
-            let rest = useOpens ? (panel.intradayReturns ?? panel.returns) : panel.returns
-            let r0 = t1 * n
-            var g = 0.0
-            for i in 0..<n { g += tg[i] * rest[r0 + i] }
-            info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
-            let costFraction = info.fee + info.slippage + info.borrow + info.funding
-            // NAV_{t+1} = NAV_t (1 + Σ w r − cost), with costs and gap folded in for next-open execution.
-            let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
-            let newNAV = nav * max(growth, 0)
-            info.nav = newNAV
-            info.netReturn = max(growth, 0) - 1
-            let d = 1 + g - (useOpens ? costFraction / costFactor : costFraction)
-            for i in 0..<n { w[i] = d > 0 ? tg[i] * (1 + rest[r0 + i]) / d : 0 }
-            if let b = panel.benchmarkReturns { info.benchmarkReturn = b[t1] }
-        }
-        }
-        }
-        return info
-    }
-
     /// Writes the observation at the current bar.
     private func writeObservation(into out: UnsafeMutableBufferPointer<Float>) {
+        var gross = 0.0, net = 0.0
+        for x in weights { gross += abs(x); net += x }
         let snap = PortfolioSnapshot(
-            gross: weights.reduce(0) { $0 + abs($1) },
-            net: weights.reduce(0, +),
+            gross: gross, net: net,
             drawdown: nav > 0 ? 1 - nav / peak : 1,
             time: Double(stepsTaken) / Double(max(horizon, 1)),
             lastReturn: lastNetReturn)
+        let b = engine.builder, t = bar
         weights.withUnsafeBufferPointer { wp in
-            observationBuilder.write(panel: panel, bar: bar, weights: wp, portfolio: snap, into: out)
+            b.write(bar: t, weights: wp, portfolio: snap, into: out)
         }
+    }
+
+    /// A copy sharing this env's data and prepared tables, with its generator re-seeded: the cheap
+    /// way to make the many envs of a vector env (a fresh `init` rebuilds the tables each time).
+    public func reseeded(_ seed: UInt64) -> MarketEnv {
+        var copy = self
+        copy.rng = Xoshiro256(seed: seed)
+        copy.needsReset = true
+        return copy
     }
 
     /// The number of steps taken in the current episode.

@@ -20,7 +20,7 @@ public struct MarketStepInfo: Sendable, Equatable {
     public var funding: Double = 0
     /// Σ|Δw| traded.
     public var turnover: Double = 0
-    /// Gross Σ|w|, net Σw and beta exposure Σβw of the traded book.
+    /// Gross Σ|w|, net Σw and beta exposure Σβw of the traded book (beta exposure 0 without a benchmark).
     public var gross: Double = 0
     public var net: Double = 0
     public var betaExposure: Double = 0
@@ -35,6 +35,7 @@ public struct MarketStepInfo: Sendable, Equatable {
     /// The reward, term by term; `reward.total` is the step's reward.
     public var reward = RewardTerms()
 
+    /// All fields zero.
     public init() {}
 
     /// Total costs as a fraction of NAV.

@@ -11,6 +11,7 @@ public struct PortfolioSnapshot: Sendable, Equatable {
     /// The last bar's net return (scaled like the log returns in the observation).
     public var lastReturn: Double
 
+    /// A snapshot (all zero by default: a flat book at an episode's start).
     public init(gross: Double = 0, net: Double = 0, drawdown: Double = 0, time: Double = 0, lastReturn: Double = 0) {
         self.gross = gross
         self.net = net
@@ -20,59 +21,89 @@ public struct PortfolioSnapshot: Sendable, Equatable {
     }
 }
 
-/// Builds the market observation at a bar: standalone and pure, so the env and the trading
-/// daemon's `PolicyRuntime` produce bit-identical inputs from the same data.
+/// Builds the market observation at a bar: standalone, so the env and the trading daemon's
+/// `PolicyRuntime` produce bit-identical inputs from the same data.
 ///
-/// Layout: for each asset i (in panel order) `featuresPerAsset = window + K + 4` elements
-/// - `A.logret[t-0]` ... `A.logret[t-(window-1)]`: log returns over (t-j-1, t-j], × `returnScale`
-/// - `A.<feature>` for each prediction feature (missing → 0)
-/// - `A.vol`: trailing volatility × `returnScale`
-/// - `A.weight`: the held (drifted) weight
-/// - `A.tradable`: 1 when the asset has a price at t, else 0
-/// - `A.pred_ok`: 1 when all its prediction features are present at t, else 0
+/// Layout (N assets in panel order, K prediction features, window W), in four sections then the
+/// portfolio:
+/// 1. log returns, lag-major: for j = 0..W−1, for each asset A, `A.logret[t-j]` — the log return
+///    over (t−j−1, t−j] × `returnScale` (0 before the first bar or where a price is missing);
+/// 2. predictions: for each asset A, `A.<feature>` for each feature (missing → 0);
+/// 3. state: for each asset A, `A.vol` (trailing volatility × `returnScale`), `A.tradable` (1 when
+///    the asset has a price at t), `A.pred_ok` (1 when all its prediction features are present);
+/// 4. weights: for each asset A, `A.weight` (the held, drifted weight);
+/// 5. `portfolio.gross`, `portfolio.net`, `portfolio.drawdown`, `portfolio.time`, `portfolio.return`.
 ///
-/// then `portfolio.gross`, `portfolio.net`, `portfolio.drawdown`, `portfolio.time`,
-/// `portfolio.return`. Every element is finite and clipped to [-clip, clip]: no NaN ever.
-/// Only data at bars ≤ t is read.
-public struct ObservationBuilder: Sendable, Equatable {
+/// Every element is finite and clipped to [-clip, clip]: no NaN ever. Only data at bars ≤ t is read.
+///
+/// Why this order: consecutive bars share W−1 of their W return rows, so with the returns stored
+/// once, bar-major (W zero rows in front), a step reads one new row of N floats instead of N new
+/// windows; sections 2 and 3 are one contiguous row each. Scaling, clipping and NaN removal happen
+/// once at construction; `write` only copies, which keeps the env's step fast, memory-light
+/// (T·N·(K + 4) floats) and allocation-free. Immutable after construction.
+public final class ObservationBuilder: @unchecked Sendable {
+    /// N, K, the window, T, the return scale and the clip bound the builder was prepared with.
     public let assetCount: Int
     public let featureCount: Int
     public let window: Int
+    public let barCount: Int
     public let returnScale: Float
     public let clip: Float
     /// Element names, in order.
     public let names: [String]
 
-    /// Elements per asset block.
-    public var featuresPerAsset: Int { window + featureCount + 4 }
+    // Owned, immutable after init (hence the unchecked Sendable).
+    private let logReturns: UnsafeMutableBufferPointer<Float>   // (W + T) x N, the first W rows zero
+    private let predictions: UnsafeMutableBufferPointer<Float>  // T x N x K
+    private let states: UnsafeMutableBufferPointer<Float>       // T x N x 3: vol, tradable, pred_ok
+
     /// Portfolio elements at the end.
     public static let portfolioCount = 5
-    /// Total observation length.
-    public var count: Int { assetCount * featuresPerAsset + Self.portfolioCount }
+    /// Total observation length: N·(W + K + 4) + 5.
+    public var count: Int { assetCount * (window + featureCount + 4) + Self.portfolioCount }
 
-    /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip.
-    public init(assets: [String], featureNames: [String], config: ObservationConfig) throws(MarketEnvError) {
+    /// Prepares the builder for `panel`.
+    /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
+    public init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
         guard config.window >= 1 else { throw .invalidConfig(path: "observation.window", found: "\(config.window)", expected: "at least 1 bar") }
-        guard config.clip > 0, config.returnScale.isFinite, config.returnScale > 0 else {
+        guard config.clip > 0, config.clip.isFinite, config.returnScale.isFinite, config.returnScale > 0 else {
             throw .invalidConfig(path: "observation.clip/returnScale", found: "\(config.clip)/\(config.returnScale)", expected: "positive finite numbers")
         }
-        assetCount = assets.count
-        featureCount = featureNames.count
-        window = config.window
+        let n = panel.assetCount, k = panel.featureCount, w = config.window, T = panel.barCount
+        assetCount = n
+        featureCount = k
+        window = w
+        barCount = T
         returnScale = Float(config.returnScale)
         clip = Float(config.clip)
-        var n: [String] = []
-        n.reserveCapacity(assets.count * (window + featureNames.count + 4) + Self.portfolioCount)
-        for a in assets {
-            for j in 0..<window { n.append("\(a).logret[t-\(j)]") }
-            for f in featureNames { n.append("\(a).\(f)") }
-            n.append("\(a).vol")
-            n.append("\(a).weight")
-            n.append("\(a).tradable")
-            n.append("\(a).pred_ok")
+        let c = clip, scale = returnScale
+        func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(-c, x)) }
+        var names: [String] = []
+        names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
+        for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
+        for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
+        for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
+        for a in panel.assets { names.append("\(a).weight") }
+        names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
+        self.names = names
+
+        logReturns = .allocate(capacity: (w + T) * n)
+        logReturns.initialize(repeating: 0)
+        for s in 0..<T { for i in 0..<n { logReturns[(w + s) * n + i] = cl(panel.logReturnsByAsset[i * T + s] * scale) } }
+        predictions = .allocate(capacity: T * n * k)
+        for j in 0..<(T * n * k) { predictions.initializeElement(at: j, to: cl(panel.features[j])) }
+        states = .allocate(capacity: T * n * 3)
+        for j in 0..<(T * n) {
+            states.initializeElement(at: 3 * j, to: cl(Float(panel.volatility[j]) * scale))
+            states.initializeElement(at: 3 * j + 1, to: panel.tradable[j] ? 1 : 0)
+            states.initializeElement(at: 3 * j + 2, to: panel.featuresPresent[j] ? 1 : 0)
         }
-        n += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
-        names = n
+    }
+
+    deinit {
+        logReturns.deallocate()
+        predictions.deallocate()
+        states.deallocate()
     }
 
     /// The observation space: every element in [-clip, clip].
@@ -80,47 +111,32 @@ public struct ObservationBuilder: Sendable, Equatable {
 
     /// Writes the observation at bar `t` into `out` (exactly `count` elements). No allocation.
     /// - Parameters:
-    ///   - panel: the prepared data (read at bars ≤ t only).
     ///   - t: the bar whose close the observation describes.
     ///   - weights: the held book, N values.
     ///   - portfolio: the portfolio state.
-    public func write(panel: MarketPanel, bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
-        precondition(out.count == count && weights.count == assetCount && panel.assetCount == assetCount && panel.featureCount == featureCount,
-                     "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count), panel \(panel.assetCount)x\(panel.featureCount)")
-        precondition(t >= 0 && t < panel.barCount, "ObservationBuilder: bar \(t) outside 0..<\(panel.barCount)")
-        let n = assetCount, k = featureCount, w = window, T = panel.barCount
-        let c = clip, lo = -clip, scale = returnScale
-        @inline(__always) func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(lo, x)) }
-        panel.logReturnsByAsset.withUnsafeBufferPointer { lr in
-            panel.features.withUnsafeBufferPointer { f in
-                panel.volatility.withUnsafeBufferPointer { vol in
-                    panel.tradable.withUnsafeBufferPointer { tr in
-                        panel.featuresPresent.withUnsafeBufferPointer { ok in
-                            var o = 0
-                            let avail = min(w, t + 1)
-                            for i in 0..<n {
-                                let base = i * T + t
-                                for j in 0..<avail { out[o + j] = cl(lr[base - j] * scale) }
-                                for j in avail..<w { out[o + j] = 0 }
-                                o += w
-                                let fb = (t * n + i) * k
-                                for q in 0..<k { out[o + q] = cl(f[fb + q]) }
-                                o += k
-                                out[o] = cl(Float(vol[t * n + i]) * scale)
-                                out[o + 1] = cl(Float(weights[i]))
-                                out[o + 2] = tr[t * n + i] ? 1 : 0
-                                out[o + 3] = ok[t * n + i] ? 1 : 0
-                                o += 4
-                            }
-                            out[o] = cl(Float(portfolio.gross))
-                            out[o + 1] = cl(Float(portfolio.net))
-                            out[o + 2] = cl(Float(portfolio.drawdown))
-                            out[o + 3] = cl(Float(portfolio.time))
-                            out[o + 4] = cl(Float(portfolio.lastReturn) * scale)
-                        }
-                    }
-                }
-            }
+    ///   - out: the destination.
+    /// - Complexity: O(N · (W + K)), straight copies.
+    public func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
+        precondition(out.count == count && weights.count == assetCount,
+                     "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
+        precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
+        guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
+        let n = assetCount, k = featureCount, w = window, c = clip
+        @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
+        for j in 0..<w {
+            o.update(from: lr + (w + t - j) * n, count: n)
+            o += n
         }
+        o.update(from: pr + t * n * k, count: n * k)
+        o += n * k
+        o.update(from: st + t * n * 3, count: n * 3)
+        o += n * 3
+        for i in 0..<n { o[i] = cl(weights[i]) }
+        o += n
+        o[0] = cl(portfolio.gross)
+        o[1] = cl(portfolio.net)
+        o[2] = cl(portfolio.drawdown)
+        o[3] = cl(portfolio.time)
+        o[4] = cl(portfolio.lastReturn * Double(returnScale))
     }
 }

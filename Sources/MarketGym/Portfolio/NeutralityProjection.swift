@@ -27,6 +27,8 @@ public struct NeutralityProjection: Sendable, Equatable {
     /// Alternating rounds before the exact finish.
     public var iterations: Int
 
+    /// A projection with the given caps.
+    /// - Precondition: both caps ≥ 0.
     public init(maxGross: Double, maxWeight: Double, betaNeutral: Bool = false, iterations: Int = 20) {
         precondition(maxGross >= 0 && maxWeight >= 0, "NeutralityProjection: caps must be non-negative, got gross \(maxGross), weight \(maxWeight)")
         self.maxGross = maxGross
@@ -49,13 +51,13 @@ public struct NeutralityProjection: Sendable, Equatable {
     public func project(_ w: UnsafeMutableBufferPointer<Double>, tradable: UnsafeBufferPointer<Bool>, beta: UnsafeBufferPointer<Double>) {
         let n = w.count
         precondition(tradable.count == n && beta.count == n, "NeutralityProjection: \(n) weights, \(tradable.count) flags, \(beta.count) betas")
-        var m = 0
-        var betaMean = 0.0
+        var m = 0, sum = 0.0, betaMean = 0.0
         for i in 0..<n {
             if tradable[i] {
+                var x = w[i]
+                if !x.isFinite { x = 0; w[i] = 0 }
+                sum += x
                 m += 1
-                betaMean += beta[i]
-                if !w[i].isFinite { w[i] = 0 }
             } else {
                 w[i] = 0
             }
@@ -64,31 +66,32 @@ public struct NeutralityProjection: Sendable, Equatable {
             for i in 0..<n { w[i] = 0 }
             return
         }
-        betaMean /= Double(m)
         var betaNorm2 = 0.0
         if betaNeutral {
+            // Betas are read only when needed: they are another cache line per step.
+            for i in 0..<n where tradable[i] { betaMean += beta[i] }
+            betaMean /= Double(m)
             for i in 0..<n where tradable[i] { let v = beta[i] - betaMean; betaNorm2 += v * v }
+            // Betas that are all equal make beta-neutral the same as dollar-neutral.
+            if betaNorm2 <= 1e-18 { betaNorm2 = 0 }
         }
-        // Betas that are all equal make beta-neutral the same as dollar-neutral.
-        let useBeta = betaNeutral && betaNorm2 > 1e-18
-
-        for _ in 0..<iterations {
-            subspace(w, tradable: tradable, beta: beta, betaMean: betaMean, betaNorm2: useBeta ? betaNorm2 : 0)
-            var gross = 0.0, maxAbs = 0.0
-            for i in 0..<n { let a = abs(w[i]); gross += a; maxAbs = max(maxAbs, a) }
+        var knownSum: Double? = sum
+        var round = 0
+        while true {
+            let (gross, maxAbs) = subspace(w, tradable: tradable, beta: beta, betaMean: betaMean, betaNorm2: betaNorm2, count: m, sum: knownSum)
+            knownSum = nil
             if maxAbs <= maxWeight && gross <= maxGross { return }
-            for i in 0..<n { w[i] = min(maxWeight, max(-maxWeight, w[i])) }
-            gross = 0
-            for i in 0..<n { gross += abs(w[i]) }
-            if gross > maxGross { let s = maxGross / gross; for i in 0..<n { w[i] *= s } }
+            if round == iterations {
+                // Exact finish: a uniform scaling keeps every homogeneous constraint.
+                let s = min(maxAbs > maxWeight ? maxWeight / maxAbs : 1, gross > maxGross ? maxGross / gross : 1)
+                for i in 0..<n { w[i] *= s }
+                return
+            }
+            round += 1
+            var g = 0.0
+            for i in 0..<n { let x = min(maxWeight, max(-maxWeight, w[i])); w[i] = x; g += abs(x) }
+            if g > maxGross { let s = maxGross / g; for i in 0..<n { w[i] *= s } }
         }
-        subspace(w, tradable: tradable, beta: beta, betaMean: betaMean, betaNorm2: useBeta ? betaNorm2 : 0)
-        var gross = 0.0, maxAbs = 0.0
-        for i in 0..<n { let a = abs(w[i]); gross += a; maxAbs = max(maxAbs, a) }
-        var s = 1.0
-        if maxAbs > maxWeight { s = min(s, maxWeight / maxAbs) }
-        if gross > maxGross { s = min(s, maxGross / gross) }
-        if s < 1 { for i in 0..<n { w[i] *= s } }
     }
 
     /// Array convenience for `project(_:tradable:beta:)`.
@@ -101,24 +104,32 @@ public struct NeutralityProjection: Sendable, Equatable {
         }
     }
 
-    /// Orthogonal projection onto {1ᵀw = 0, (β - β̄)ᵀw = 0} over the tradable coordinates.
+    /// Orthogonal projection onto {1ᵀw = 0, (β - β̄)ᵀw = 0} over the tradable coordinates (untradable
+    /// ones are zero on entry and stay zero); returns the resulting gross and largest |w_i|.
     @inline(__always)
-    private func subspace(_ w: UnsafeMutableBufferPointer<Double>, tradable: UnsafeBufferPointer<Bool>, beta: UnsafeBufferPointer<Double>, betaMean: Double, betaNorm2: Double) {
+    private func subspace(_ w: UnsafeMutableBufferPointer<Double>, tradable: UnsafeBufferPointer<Bool>, beta: UnsafeBufferPointer<Double>,
+                          betaMean: Double, betaNorm2: Double, count m: Int, sum knownSum: Double?) -> (gross: Double, maxAbs: Double) {
         let n = w.count
-        var sum = 0.0, m = 0
-        for i in 0..<n where tradable[i] { sum += w[i]; m += 1 }
-        let mean = sum / Double(m)
-        for i in 0..<n where tradable[i] { w[i] -= mean }
+        var sum = 0.0
+        if let knownSum { sum = knownSum } else { for i in 0..<n { sum += w[i] } }
+        var mean = sum / Double(m)
         if betaNorm2 > 0 {
             var dot = 0.0
-            for i in 0..<n where tradable[i] { dot += w[i] * (beta[i] - betaMean) }
+            for i in 0..<n where tradable[i] { w[i] -= mean; dot += w[i] * (beta[i] - betaMean) }
             let c = dot / betaNorm2
-            for i in 0..<n where tradable[i] { w[i] -= c * (beta[i] - betaMean) }
-            // A second pass of the mean removes the rounding the beta step leaves in Σw.
             sum = 0
-            for i in 0..<n where tradable[i] { sum += w[i] }
-            let mean2 = sum / Double(m)
-            for i in 0..<n where tradable[i] { w[i] -= mean2 }
+            for i in 0..<n where tradable[i] { w[i] -= c * (beta[i] - betaMean); sum += w[i] }
+            // A second removal of the mean clears the rounding the beta step leaves in Σw.
+            mean = sum / Double(m)
         }
+        var gross = 0.0, maxAbs = 0.0
+        for i in 0..<n {
+            let x = w[i] - (tradable[i] ? mean : 0)
+            w[i] = x
+            let a = abs(x)
+            gross += a
+            maxAbs = a > maxAbs ? a : maxAbs
+        }
+        return (gross, maxAbs)
     }
 }

@@ -3,6 +3,7 @@
 /// Algorithms from H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil,
 /// civil_from_days), exact for every date in range.
 public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    /// Calendar year, month (1-12) and day (1-31).
     public var year: Int
     public var month: Int
     public var day: Int
@@ -34,8 +35,17 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+              (1...12).contains(m), d >= 1, d <= CivilDate.daysIn(month: m, year: y) else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Seconds since 1970-01-01T00:00:00Z at this date's midnight UTC.
@@ -49,11 +59,13 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
         return Int64(era * 146_097 + doe - 719_468) * 86_400
     }
 
+    /// `YYYY-MM-DD`.
     public var description: String {
         func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
+    /// Chronological order.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Reference timings for DataBench: pandas reading the bundled CSV.gz, h5py reading the same arrays.
+
+Run (venv with pandas, numpy, h5py; never committed):
+    python3 -m venv /work/venv-data && /work/venv-data/bin/pip install pandas numpy h5py
+    /work/venv-data/bin/python Benchmarks/scripts/pandas_bench.py Experiments/data/sp500-20-daily.csv.gz [bars.h5]
+Prints the median wall time of each operation, like DataBench.
+"""
+import statistics
+import sys
+import time
+
+import pandas as pd
+
+
+def median_ms(fn, runs, warmup=2):
+    """Median wall and CPU (process_time: user + system) milliseconds, as DataBench reports them."""
+    for _ in range(warmup):
+        fn()
+    walls, cpus = [], []
+    for _ in range(runs):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        fn()
+        walls.append((time.perf_counter() - t0) * 1e3)
+        cpus.append((time.process_time() - c0) * 1e3)
+    return f"{statistics.median(walls):.3f} ms wall, {statistics.median(cpus):.3f} ms CPU"
+
+
+def main():
+    csv = sys.argv[1] if len(sys.argv) > 1 else "Experiments/data/sp500-20-daily.csv.gz"
+    frame = pd.read_csv(csv, index_col=0, parse_dates=True)
+    print(f"pandas {pd.__version__}: {csv}, {frame.shape[0]} bars x {frame.shape[1]} assets")
+    ms = median_ms(lambda: pd.read_csv(csv, index_col=0, parse_dates=True), runs=50)
+    print(f"pandas.read_csv(index_col=0, parse_dates=True), median of 50: {ms}")
+    ms = median_ms(lambda: pd.read_csv(csv, parse_dates=True), runs=50)
+    print(f"pandas.read_csv(parse_dates=True), median of 50: {ms}")
+    if len(sys.argv) > 2:
+        import h5py
+
+        path = sys.argv[2]
+
+        def read_h5():
+            with h5py.File(path, "r") as f:
+                g = f["bars"]
+                ts = g["timestamps"][()]
+                close = g["close"][()]
+                tradable = g["tradable"][()] if "tradable" in g else None
+                assets = g["assets"][()]
+                return ts, close, tradable, assets
+
+        ts, close, _, _ = read_h5()
+        print(f"h5py {h5py.__version__}: {path}, close {close.shape}")
+        ms = median_ms(read_h5, runs=200)
+        print(f"h5py open + read timestamps, close, tradable, assets, median of 200: {ms}")
+
+
+if __name__ == "__main__":
+    main()

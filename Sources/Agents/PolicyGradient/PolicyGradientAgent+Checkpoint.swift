@@ -1,0 +1,136 @@
+import CheckpointFormat
+import Gym
+import NeuralNet
+import SeededRandom
+import TensorCore
+
+/// Export and restore for checkpoints (docs/checkpoint-format.md; names in docs/policy-gradient.md).
+///
+/// `/policy/parameters`: `actor.layers.<i>.weight|bias` and, for Gaussian heads, `log_std`.
+/// `/training`: `networks/critic`, the optimizer's buffers (`<parameter>.<buffer>`), `rng/agent`,
+/// counters (`step`, `episodes`, `gradientSteps`, `iterations`, `started`, `optimizer.step`),
+/// `optimizer.learningRate`, texts (`algorithm`, `optimizer.algorithm`), arrays `observations`,
+/// `runningReturns`, integer array `runningLengths`, and each env copy's state under `env.<i>.`.
+extension PolicyGradientAgent {
+    public func policyParameters() -> [NamedTensor] {
+        Self.export(model.policyParameters)
+    }
+
+    public func trainingState() -> TrainingState {
+        var s = TrainingState()
+        s.networks["critic"] = Self.export(model.criticParameters)
+        let opt = optimizer.exportState()
+        s.optimizer = opt.buffers.keys.sorted().map { key in
+            let values = opt.buffers[key] ?? []
+            return NamedTensor(name: key, shape: [values.count], values: values)
+        }
+        s.counters["optimizer.step"] = Int64(opt.step)
+        s.scalars["optimizer.learningRate"] = opt.learningRate
+        s.texts["optimizer.algorithm"] = opt.algorithm
+        s.texts["algorithm"] = algorithm
+        s.rng["agent"] = rng.state
+        s.counters["step"] = Int64(step)
+        s.counters["episodes"] = Int64(episodes)
+        s.counters["gradientSteps"] = Int64(gradientSteps)
+        s.counters["iterations"] = Int64(iterations)
+        s.counters["started"] = started ? 1 : 0
+        s.counters["numEnvs"] = Int64(environments.count)
+        s.arrays["observations"] = observations.map(Double.init)
+        s.arrays["runningReturns"] = runningReturns
+        s.integerArrays["runningLengths"] = runningLengths.map { Int64($0) }
+        var stateful = true
+        for (i, env) in environments.enumerated() {
+            guard let env = env as? any StatefulEnvironment else { stateful = false; break }
+            let state = env.exportState().prefixed("env.\(i).")
+            s.integerArrays.merge(state.integers) { $1 }
+            s.arrays.merge(state.reals) { $1 }
+        }
+        s.counters["environmentsStateful"] = stateful ? 1 : 0
+        return s
+    }
+
+    public func restore(policy: [NamedTensor], training: TrainingState) throws {
+        func incompatible(_ m: String) -> AgentError { .incompatibleCheckpoint(m) }
+        guard training.texts["algorithm"] == algorithm else {
+            throw incompatible("checkpoint algorithm '\(training.texts["algorithm"] ?? "none")', this agent runs '\(algorithm)'")
+        }
+        guard training.counters["numEnvs"] == Int64(environments.count) else {
+            throw incompatible("checkpoint has \(training.counters["numEnvs"].map(String.init) ?? "no") env copies, this agent \(environments.count); use the same numEnvs")
+        }
+        guard let critic = training.networks["critic"] else { throw incompatible("no networks/critic") }
+        guard let rngState = training.rng["agent"], let generator = try? Xoshiro256(state: rngState) else {
+            throw incompatible("missing or malformed rng/agent")
+        }
+        func counter(_ name: String) throws -> Int {
+            guard let v = training.counters[name] else { throw incompatible("missing counter '\(name)'") }
+            return Int(v)
+        }
+        let started = try counter("started") != 0
+        let environmentsSaved = try counter("environmentsStateful") != 0
+        if started && !environmentsSaved {
+            throw incompatible("the environment copies were not saved (\(Env.self) does not conform to StatefulEnvironment), so training cannot resume exactly")
+        }
+        guard let obs = training.arrays["observations"], obs.count == observations.count,
+              let returns = training.arrays["runningReturns"], returns.count == runningReturns.count,
+              let lengths = training.integerArrays["runningLengths"], lengths.count == runningLengths.count else {
+            throw incompatible("observations or running episode statistics missing or mis-sized (observation size \(observationCount), \(environments.count) copies)")
+        }
+        // Check everything before changing anything.
+        try Self.check(policy, against: model.policyParameters, role: "policy")
+        try Self.check(critic, against: model.criticParameters, role: "critic")
+        var restoredEnvironments = environments
+        if started {
+            for i in restoredEnvironments.indices {
+                let prefix = "env.\(i)."
+                let state = EnvironmentState(integers: training.integerArrays, reals: training.arrays).unprefixed(prefix)
+                guard var env = restoredEnvironments[i] as? any StatefulEnvironment else {
+                    throw incompatible("\(Env.self) does not conform to StatefulEnvironment")
+                }
+                do { try env.importState(state) } catch { throw incompatible("env copy \(i): \(error)") }
+                guard let typed = env as? Env else { throw incompatible("env copy \(i) changed type on import") }
+                restoredEnvironments[i] = typed
+            }
+        }
+        var buffers: [String: [Float]] = [:]
+        for t in training.optimizer { buffers[t.name] = t.values }
+        let optimizerState = OptimizerState(algorithm: training.texts["optimizer.algorithm"] ?? "",
+                                            step: try counter("optimizer.step"),
+                                            learningRate: training.scalars["optimizer.learningRate"] ?? optimizer.learningRate,
+                                            buffers: buffers)
+        let savedParameters = model.allParameters.map { $0.parameter.value }
+        do {
+            Self.assign(policy, to: model.policyParameters)
+            Self.assign(critic, to: model.criticParameters)
+            try optimizer.restoreState(optimizerState)
+        } catch {
+            for (p, v) in zip(model.allParameters, savedParameters) { p.parameter.value = v }
+            throw incompatible("optimizer state: \(error)")
+        }
+        environments = restoredEnvironments
+        rng = generator
+        step = try counter("step")
+        episodes = try counter("episodes")
+        gradientSteps = try counter("gradientSteps")
+        iterations = try counter("iterations")
+        self.started = started
+        observations = obs.map { Float($0) }
+        runningReturns = returns
+        runningLengths = lengths.map { Int($0) }
+    }
+
+    static func export(_ parameters: [NamedParameter]) -> [NamedTensor] {
+        parameters.map { NamedTensor(name: $0.name, shape: $0.parameter.value.shape, values: $0.parameter.value.scalars) }
+    }
+
+    static func check(_ saved: [NamedTensor], against parameters: [NamedParameter], role: String) throws {
+        let expected = parameters.map { "\($0.name) \($0.parameter.value.shape)" }
+        let found = saved.map { "\($0.name) \($0.shape)" }
+        guard expected == found else {
+            throw AgentError.incompatibleCheckpoint("\(role) parameters \(found) do not match this agent's \(expected) (network or environment differs)")
+        }
+    }
+
+    static func assign(_ saved: [NamedTensor], to parameters: [NamedParameter]) {
+        for (t, p) in zip(saved, parameters) { p.parameter.value = Tensor(shape: t.shape, scalars: t.values) }
+    }
+}

@@ -1,0 +1,185 @@
+/// The immutable part of a `MarketEnv`: data, config and the pure building blocks, validated once
+/// and shared by reference between copies of the env. `execute` is the accounting of one step.
+final class MarketEngine: Sendable {
+    let config: MarketEnvConfig
+    let panel: MarketPanel
+    let projection: NeutralityProjection
+    let scheme: ActionScheme
+    let builder: ObservationBuilder
+    let warmup: Int
+    let useOpens: Bool
+    let hasBenchmark: Bool
+    /// Mean confidence per bar (for the confidence-scaled threshold), precomputed.
+    let confidence: [Double]
+    /// `sizing` scheme: the unit prediction book per bar (T x N), `ActionScheme.predictionBook` at
+    /// gross 1, cached because it does not depend on the action.
+    let unitBooks: [Double]
+
+    init(panel: MarketPanel, config: MarketEnvConfig) throws(MarketEnvError) {
+        let c = config.constraints
+        for (path, panelValue, configValue) in [
+            ("observation.volatilityWindow", "\(panel.volatilityWindow)", "\(config.observation.volatilityWindow)"),
+            ("constraints.betaWindow", "\(panel.betaWindow)", "\(c.betaWindow)"),
+            ("action.signalFeature", panel.signalFeature, config.action.signalFeature),
+            ("action.confidenceFeature", panel.confidenceFeature, config.action.confidenceFeature),
+        ] where panelValue != configValue {
+            throw .invalidConfig(path: path, found: "'\(configValue)' in the config", expected: "'\(panelValue)', the value the panel was prepared with (prepare the panel from the same config)")
+        }
+        guard config.universe.isEmpty || config.universe == panel.assets else {
+            throw .invalidConfig(path: "universe", found: "\(config.universe)", expected: "the panel's assets \(panel.assets) (prepare the panel from the same config)")
+        }
+        guard c.maxGross.isFinite, c.maxGross >= 0 else { throw .invalidConfig(path: "constraints.maxGross", found: "\(c.maxGross)", expected: "a finite number ≥ 0") }
+        guard c.maxWeight.isFinite, c.maxWeight >= 0 else { throw .invalidConfig(path: "constraints.maxWeight", found: "\(c.maxWeight)", expected: "a finite number ≥ 0") }
+        guard c.rebalanceThreshold >= 0 else { throw .invalidConfig(path: "constraints.rebalanceThreshold", found: "\(c.rebalanceThreshold)", expected: "≥ 0") }
+        guard config.episode.horizon >= 1 else { throw .invalidConfig(path: "episode.horizon", found: "\(config.episode.horizon)", expected: "at least 1 step") }
+        guard config.episode.maxDrawdown > 0 else { throw .invalidConfig(path: "episode.maxDrawdown", found: "\(config.episode.maxDrawdown)", expected: "in (0, 1]") }
+        guard config.episode.initialNAV > 0, config.episode.initialNAV.isFinite else { throw .invalidConfig(path: "episode.initialNAV", found: "\(config.episode.initialNAV)", expected: "> 0") }
+        if c.betaNeutral && panel.benchmarkReturns == nil {
+            throw .invalidConfig(path: "constraints.betaNeutral", found: "true", expected: "false, or a benchmark series passed to the environment")
+        }
+        if c.thresholdScalesWithConfidence && panel.confidenceIndex == nil {
+            throw .invalidConfig(path: "constraints.thresholdScalesWithConfidence", found: "true", expected: "false, or action.confidenceFeature set")
+        }
+        let costs = config.costs
+        for (path, v) in [("costs.feeBps", costs.feeBps), ("costs.slippageBps", costs.slippageBps), ("costs.borrowAnnualBps", costs.borrowAnnualBps), ("costs.fundingAnnualBps", costs.fundingAnnualBps)] where !(v.isFinite && v >= 0) {
+            throw .invalidConfig(path: path, found: "\(v)", expected: "a finite number of basis points ≥ 0")
+        }
+        guard costs.slippageVolatilityReference > 0 else { throw .invalidConfig(path: "costs.slippageVolatilityReference", found: "\(costs.slippageVolatilityReference)", expected: "> 0") }
+        self.config = config
+        self.panel = panel
+        projection = NeutralityProjection(c)
+        scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: panel.assetCount)
+        builder = try ObservationBuilder(panel: panel, config: config.observation)
+        warmup = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0)
+        hasBenchmark = panel.benchmarkReturns != nil
+        useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
+        var books: [Double] = []
+        if config.action.scheme == .sizing {
+            let n = panel.assetCount
+            books = [Double](repeating: 0, count: panel.barCount * n)
+            books.withUnsafeMutableBufferPointer { b in
+                for t in 0..<panel.barCount {
+                    ActionScheme.predictionBook(panel: panel, bar: t, gross: 1, into: UnsafeMutableBufferPointer(rebasing: b[t * n ..< (t + 1) * n]))
+                }
+            }
+        }
+        unitBooks = books
+        confidence = c.thresholdScalesWithConfidence ? (0..<panel.barCount).map { panel.meanConfidence(bar: $0) } : []
+    }
+
+    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
+    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
+    /// The raw book for `action` at bar t: `scheme.rawBook`, with the sizing book read from the cache
+    /// (bit-identical to `ActionScheme.predictionBook` at the chosen gross).
+    @inline(__always)
+    func rawBook(_ action: Action, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) throws(EnvironmentError) {
+        if case .discrete(let a) = action, scheme.kind == .sizing, a >= 0, a < scheme.grossLevels.count {
+            let g = scheme.grossLevels[a], n = w.count
+            unitBooks.withUnsafeBufferPointer { u in
+                for i in 0..<n { w[i] = u[t * n + i] * g }
+            }
+            return
+        }
+        try scheme.rawBook(action, panel: panel, bar: t, into: w)
+    }
+
+    func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int, nav: Double) -> MarketStepInfo {
+        let n = w.count, t1 = t + 1
+        var info = MarketStepInfo()
+        info.bar = t
+        info.timestamp = panel.timestamps[t1]
+        info.navBefore = nav
+        let years = Double(panel.timestamps[t1] - panel.timestamps[t]) / secondsPerYear
+        info.years = years
+        let c = config.costs
+        panel.tradable.withUnsafeBufferPointer { trAll in
+        panel.beta.withUnsafeBufferPointer { betaAll in
+        panel.volatility.withUnsafeBufferPointer { volAll in
+            let tr = UnsafeBufferPointer(rebasing: trAll[t * n ..< t * n + n])
+            let beta = UnsafeBufferPointer(rebasing: betaAll[t * n ..< t * n + n])
+            projection.project(tg, tradable: tr, beta: beta)
+
+            // Rebalance threshold, decided at t from the held book as of t's close (no look-ahead).
+            var hold = false
+            let threshold = config.constraints.rebalanceThreshold
+            if threshold > 0 {
+                var l1 = 0.0
+                for i in 0..<n { l1 += abs(tg[i] - w[i]) }
+                var eff = threshold
+                if config.constraints.thresholdScalesWithConfidence {
+                    eff /= 1 + max(0, confidence[t])
+                }
+                hold = l1 < eff
+            }
+
+            // Phase 1 (next-open execution only): the held book rides the overnight gap.
+            var navTrade = nav
+            if useOpens, let gap = panel.gapReturns {
+                var g = 0.0
+                for i in 0..<n { g += w[i] * gap[t1 * n + i] }
+                let d = 1 + g
+                for i in 0..<n { w[i] = d > 0 ? w[i] * (1 + gap[t1 * n + i]) / d : 0 }
+                navTrade = nav * max(d, 0)
+                info.grossReturn += g
+            }
+
+            // Holding keeps the (drifted) book, re-projected so neutrality and caps hold exactly;
+            // the only trade is that small correction.
+            if hold {
+                for i in 0..<n { tg[i] = w[i] }
+                projection.project(tg, tradable: tr, beta: beta)
+                info.rebalanced = false
+            }
+
+            // Trade costs on turnover.
+            let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
+            let volScaled = c.slippageScalesWithVolatility
+            let volRef = c.slippageVolatilityReference
+            var turnover = 0.0, long = 0.0, short = 0.0
+            for i in 0..<n {
+                turnover += abs(tg[i] - w[i])
+                let x = tg[i]
+                long += x > 0 ? x : 0
+                short -= x < 0 ? x : 0
+            }
+            var slip = turnover
+            if volScaled {
+                slip = 0
+                for i in 0..<n { slip += abs(tg[i] - w[i]) * volAll[t * n + i] / volRef }
+            }
+            // Beta exposure is reported when betas mean something (a benchmark was given).
+            var betaExp = 0.0
+            if hasBenchmark { for i in 0..<n { betaExp += tg[i] * beta[i] } }
+            let costFactor = navTrade / nav
+            info.turnover = turnover * costFactor
+            info.fee = feeRate * turnover * costFactor
+            info.slippage = slipRate * slip * costFactor
+            info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
+            info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
+            info.gross = long + short
+            info.net = long - short
+            info.betaExposure = betaExp
+
+            // The new book earns the rest of the bar; the held book is replaced by it.
+            // Without opens this is the close-to-close return; with them, open-to-close.
+            let rest = useOpens ? (panel.intradayReturns ?? panel.returns) : panel.returns
+            let r0 = t1 * n
+            var g = 0.0
+            for i in 0..<n { g += tg[i] * rest[r0 + i] }
+            info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
+            let costFraction = info.fee + info.slippage + info.borrow + info.funding
+            // NAV_{t+1} = NAV_t (1 + Σ w r − cost), with costs and gap folded in for next-open execution.
+            let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
+            let newNAV = nav * max(growth, 0)
+            info.nav = newNAV
+            info.netReturn = max(growth, 0) - 1
+            let d = 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+            for i in 0..<n { w[i] = d > 0 ? tg[i] * (1 + rest[r0 + i]) / d : 0 }
+            if let b = panel.benchmarkReturns { info.benchmarkReturn = b[t1] }
+        }
+        }
+        }
+        return info
+    }
+
+}
