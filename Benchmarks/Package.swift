@@ -28,5 +28,8 @@ let package = Package(
         .executableTarget(name: "DQNBench", dependencies: [marketGym], path: "DQNBench"),
         // PPO CartPole wall time vs SB3 (docs/benchmarks/ppo.md).
         .executableTarget(name: "PPOBench", dependencies: [marketGym], path: "PPOBench"),
+        // HDF5 appends and random row reads vs h5py; run both with scripts/hdf5_bench.py
+        // (docs/benchmarks/hdf5.md).
+        .executableTarget(name: "HDF5Bench", dependencies: [marketGym], path: "HDF5Bench"),
     ]
 )
