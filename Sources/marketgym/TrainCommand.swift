@@ -40,6 +40,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print no progress (summary lines only).")
     var quiet = false
 
+    @Flag(help: "Write report.html into the run folder when training completes.")
+    var report = false
+
     func validate() throws {
         if spec == nil && resume == nil { throw ValidationError("give an experiment (e.g. `marketgym train quickstart`) or --resume RUN_DIR") }
         if spec != nil && resume != nil { throw ValidationError("give either an experiment or --resume RUN_DIR, not both") }
@@ -69,6 +72,7 @@ struct TrainCommand: ParsableCommand {
             switch outcome.status {
             case .completed:
                 print("done: \(outcome.step) steps; summary \(run.summaryURL.path)")
+                if report { print("report: \(try RunReport.write(runDirectory: run.directory).path)") }
             case .interrupted:
                 throw ExitCode(130)
             }

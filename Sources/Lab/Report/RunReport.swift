@@ -91,7 +91,8 @@ public enum RunReport {
 
     static func format(_ v: Double, percent: Bool) -> String {
         guard v.isFinite else { return "-" }
-        return percent ? String(format: "%.2f%%", v * 100) : String(format: "%.3f", v)
+        if percent { return String(format: "%.2f%%", v * 100) }
+        return abs(v) >= 100 ? String(format: "%.0f", v) : String(format: "%.3f", v)
     }
 
     static func metricsTable(_ rows: [(String, [String: Double])]) -> String {
