@@ -18,16 +18,8 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
 
     /// The UTC date of an epoch timestamp (seconds).
     public init(epochSeconds: Int64) {
-        let days = Int(floorDiv(epochSeconds, 86_400))
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+        let (y, m, d) = Timestamp.civil(days: floorDiv(epochSeconds, 86_400))
+        self.init(year: y, month: m, day: d)
     }
 
     /// Parses `YYYY-MM-DD`; nil when malformed.
@@ -50,13 +42,7 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
 
     /// Seconds since 1970-01-01T00:00:00Z at this date's midnight UTC.
     public var epochSeconds: Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468) * 86_400
+        Timestamp.days(year: year, month: month, day: day) * 86_400
     }
 
     /// `YYYY-MM-DD`.
