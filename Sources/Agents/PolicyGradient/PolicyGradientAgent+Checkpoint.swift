@@ -12,10 +12,12 @@ import TensorCore
 /// `optimizer.learningRate`, texts (`algorithm`, `optimizer.algorithm`), arrays `observations`,
 /// `runningReturns`, integer array `runningLengths`, and each env copy's state under `env.<i>.`.
 extension PolicyGradientAgent {
+    /// The actor's parameters (and `log_std`), in order.
     public func policyParameters() -> [NamedTensor] {
         Self.export(model.policyParameters)
     }
 
+    /// Critic, optimizer, generator, env states, observations, running statistics and counters.
     public func trainingState() -> TrainingState {
         var s = TrainingState()
         s.networks["critic"] = Self.export(model.criticParameters)
@@ -49,6 +51,10 @@ extension PolicyGradientAgent {
         return s
     }
 
+    /// Restores a state from `policyParameters()` + `trainingState()`; checks everything before
+    /// changing anything.
+    /// - Throws: `AgentError.incompatibleCheckpoint` naming what does not match (algorithm, number
+    ///   of env copies, parameter names or shapes, optimizer state, env state, non-stateful env).
     public func restore(policy: [NamedTensor], training: TrainingState) throws {
         func incompatible(_ m: String) -> AgentError { .incompatibleCheckpoint(m) }
         guard training.texts["algorithm"] == algorithm else {

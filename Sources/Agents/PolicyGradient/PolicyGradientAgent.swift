@@ -30,9 +30,13 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
     public let config: PolicyGradientConfig
     /// The run's seed: networks and sampling draw from `Xoshiro256(seed:)`; env copy `i` is reset with `seed + i`.
     public let seed: UInt64
+    /// The step count schedules are relative to (progress = step / totalSteps).
     public let totalSteps: Int
+    /// `ppo`, `a2c` or `reinforce`.
     public var algorithm: String { config.algorithm.rawValue }
+    /// Environment steps consumed, summed over copies (a multiple of `numEnvs`).
     public internal(set) var step = 0
+    /// Episodes finished, over all copies.
     public internal(set) var episodes = 0
     /// Gradient steps taken.
     public internal(set) var gradientSteps = 0
@@ -118,6 +122,10 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
 
     // MARK: TrainableAgent
 
+    /// Collects rollouts and updates until `step >= untilStep` (rounded up to a whole rollout of
+    /// `nSteps × numEnvs` steps) or `shouldStop()` returns true (polled before each rollout).
+    /// The first call resets env copy `i` with seed `seed + i`.
+    /// - Throws: whatever an env copy's `reset` or `step` throws.
     public func train(untilStep: Int, shouldStop: () -> Bool, log: (String, Double, Int) -> Void) throws {
         if !started { try resetEnvironments() }
         while step < untilStep && !shouldStop() {
@@ -137,16 +145,21 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         }
     }
 
+    /// The deterministic action (argmax per categorical, or the Gaussian mean clipped or squashed).
+    /// - Precondition: `observation.count` is the env's observation size.
     public func act(_ observation: [Float]) -> Action {
         precondition(observation.count == observationCount, "act: observation has \(observation.count) elements, expected \(observationCount)")
         let stored = model.deterministic(observation)
         return stored.withUnsafeBufferPointer { model.head.environmentAction($0) }
     }
 
+    /// The actor's architecture for the policy spec (`categorical`, `factorizedCategorical` or `gaussian`).
     public var policyNetwork: (kind: PolicySpec.NetworkKind, hidden: [Int], activation: String, dueling: Bool) {
         (model.head.networkKind, config.network.hidden, config.network.activation.rawValue, false)
     }
 
+    /// Always nil: observations go to the networks as the env emits them (wrap the env in a
+    /// normalization wrapper if needed).
     public var observationNormalization: PolicySpec.Normalization? { nil }
 
     // MARK: Rollouts
