@@ -48,6 +48,11 @@ extension PolicyGradientAgent {
             s.arrays.merge(state.reals) { $1 }
         }
         s.counters["environmentsStateful"] = stateful ? 1 : 0
+        if let normalizer {
+            s.arrays["observationNormalization.mean"] = normalizer.statistics.mean
+            s.arrays["observationNormalization.variance"] = normalizer.statistics.variance
+            s.scalars["observationNormalization.count"] = normalizer.statistics.count
+        }
         return s
     }
 
@@ -81,6 +86,19 @@ extension PolicyGradientAgent {
               let lengths = training.integerArrays["runningLengths"], lengths.count == runningLengths.count else {
             throw incompatible("observations or running episode statistics missing or mis-sized (observation size \(observationCount), \(environments.count) copies)")
         }
+        var restoredNormalizer = normalizer
+        if var n = restoredNormalizer {
+            guard let mean = training.arrays["observationNormalization.mean"],
+                  let variance = training.arrays["observationNormalization.variance"],
+                  let count = training.scalars["observationNormalization.count"] else {
+                throw incompatible("no observation statistics (observationNormalization.*) but this agent normalizes observations")
+            }
+            do {
+                try n.restore(NormalizationStatistics(names: n.names, mean: mean, variance: variance, count: count,
+                                                      clip: n.config.clip, epsilon: n.config.epsilon))
+            } catch { throw incompatible("observation statistics: \(error)") }
+            restoredNormalizer = n
+        }
         // Check everything before changing anything.
         try Self.check(policy, against: model.policyParameters, role: "policy")
         try Self.check(critic, against: model.criticParameters, role: "critic")
@@ -113,6 +131,7 @@ extension PolicyGradientAgent {
             throw incompatible("optimizer state: \(error)")
         }
         environments = restoredEnvironments
+        normalizer = restoredNormalizer
         rng = generator
         step = try counter("step")
         episodes = try counter("episodes")
