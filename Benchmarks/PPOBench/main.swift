@@ -5,6 +5,7 @@
 //       then 10 deterministic evaluation episodes per seed. Prints wall time of training and returns.
 //   cd Benchmarks && swift run -c release PPOBench market [--seeds 0,1,2] [--steps N]
 //       PPO on the synthetic market with the `weights` scheme; validation Sharpe vs fixed-gross baseline.
+//       [--normalize] normalizes observations (running mean/var).
 //       [--squash] tanh-squashes the Gaussian instead of clipping it.
 //       [--no-costs] sets fees, slippage and borrow to 0 (a diagnostic: does PPO find the signal at all?).
 //   ../Benchmarks/scripts/ppo_side_by_side.sh alternates `PPOBench cartpole` and the SB3 script.
@@ -20,6 +21,7 @@ var seeds: [UInt64] = [0, 1, 2]
 var stepsOverride: Int?
 var noCosts = false
 var squash = false
+var normalize = false
 var args = CommandLine.arguments.dropFirst(2)
 while let a = args.popFirst() {
     switch a {
@@ -28,6 +30,7 @@ while let a = args.popFirst() {
     case "--steps": stepsOverride = Int(args.popFirst() ?? "")
     case "--no-costs": noCosts = true
     case "--squash": squash = true
+    case "--normalize": normalize = true
     default: print("unknown argument \(a)"); exit(2)
     }
 }
@@ -145,6 +148,7 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
     config.learningRate = .constant(3e-4)
     config.logStdInit = -1
     if squash { config.continuousBound = .squash }
+    config.normalizeObservations = normalize
     let steps = stepsOverride ?? 300_000
     var wins = 0
     for seed in seeds {
