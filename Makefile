@@ -16,7 +16,7 @@ release: bootstrap
 	$(SWIFT) build -c release
 
 run: release
-	.build/release/marketgym quickstart $(RUN_ARGS)
+	.build/release/marketgym train quickstart --report $(RUN_ARGS)
 
 test: bootstrap
 	$(SWIFT) test

@@ -62,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "marketgym",
-            dependencies: ["Lab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Lab", "Predictors", "PolicyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Shared test helpers: approximate equality, finite differences, toy environments, Python runner.

@@ -136,11 +136,35 @@ func runVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSi
                 cpu: Double(rounds * vectorSize) / (cpu1 - cpu0))
 }
 
+/// The same 64 envs through Gym's `SyncVectorEnvironment` (same-step autoreset, its own buffers).
+func runGymVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSize: Int) throws -> Rate {
+    var venv = SyncVectorEnvironment((0..<vectorSize).map { template.reseeded(UInt64($0)) })
+    try venv.reset(seed: 1)
+    let rounds = totalSteps / vectorSize
+    var batches: [[Action]] = (0..<16).map { b in (0..<vectorSize).map { actions[(b * vectorSize + $0) & 1023] } }
+    var checksum = 0.0
+    let clock = ContinuousClock()
+    var cpu0 = 0.0, cpu1 = 0.0
+    let elapsed = try clock.measure {
+        cpu0 = threadCPUSeconds()
+        defer { cpu1 = threadCPUSeconds() }
+        for r in 0..<rounds {
+            try venv.step(batches[r & 15])
+            checksum += venv.rewards[r % vectorSize]
+        }
+    }
+    batches.removeAll()
+    if checksum.isNaN { print("NaN reward") }
+    return Rate(wall: Double(rounds * vectorSize) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18),
+                cpu: Double(rounds * vectorSize) / (cpu1 - cpu0))
+}
+
 print("MarketEnv: \(n) assets, window 10, 3 features, observation \(obsCount) floats, scheme \(scheme.rawValue), \(bars) bars, \(totalSteps) steps, median of \(repeats)")
 do {
-    var single: [Rate] = [], vector: [Rate] = []
+    var single: [Rate] = [], vector: [Rate] = [], gym: [Rate] = []
     if mode != "vector" { for _ in 0..<repeats { single.append(try runSingle(template: template, actions: actions, totalSteps: totalSteps)) } }
-    if mode != "single" { for _ in 0..<repeats { vector.append(try runVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
+    if mode != "single" && mode != "gym" { for _ in 0..<repeats { vector.append(try runVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
+    if mode == "both" || mode == "gym" { for _ in 0..<repeats { gym.append(try runGymVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
     func line(_ label: String, _ r: [Rate]) {
         print(label.padding(toLength: 18, withPad: " ", startingAt: 0)
               + String(format: "wall %10.0f steps/s (median; runs %@)   cpu-time %10.0f steps/s (median)",
@@ -148,6 +172,7 @@ do {
     }
     if !single.isEmpty { line("single env:", single) }
     if !vector.isEmpty { line("\(vectorSize) envs (loop):", vector) }
+    if !gym.isEmpty { line("\(vectorSize) envs (Gym):", gym) }
 } catch {
     print("error: \(error)"); exit(1)
 }

@@ -5,7 +5,8 @@ Runs, on one core:
   1. gym-trading-env 0.3.5 (one asset, pandas-based; its usual Python loop);
   2. a minimal NumPy vectorized market-neutral env (20 assets, window 10, 3 features, the same
      345-float observation and the same step semantics as MarketGym's sizing scheme), for 1 and 64 envs;
-  3. MarketGym's EnvBench (release build), single env and 64 envs stepped in a loop;
+  3. MarketGym's EnvBench (release build): single env, 64 envs stepped in a loop, and 64 envs in
+     Gym's SyncVectorEnvironment;
 and prints steps/s with the ratios.
 
 Setup: python3 -m venv /work/venv-env && /work/venv-env/bin/pip install gym-trading-env numpy pandas
@@ -52,12 +53,12 @@ def bench_gym_trading_env(closes, F, steps):
     rng = np.random.default_rng(0)
     env.reset(seed=0)
     actions = rng.integers(0, 3, size=steps)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for s in range(steps):
         _, _, term, trunc, _ = env.step(int(actions[s]))
         if term or trunc:
             env.reset()
-    return steps / (time.perf_counter() - t0)
+    return steps / (time.perf_counter() - t0), steps / (time.process_time() - c0)
 
 
 class NumpyMarketEnv:
@@ -154,17 +155,17 @@ def bench_numpy(closes, F, n_envs, steps):
     rng = np.random.default_rng(1)
     rounds = max(1, steps // n_envs)
     acts = rng.integers(0, 5, size=(1024, n_envs))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for s in range(rounds):
         env.step(acts[s & 1023])
-    return rounds * n_envs / (time.perf_counter() - t0)
+    return rounds * n_envs / (time.perf_counter() - t0), rounds * n_envs / (time.process_time() - c0)
 
 
 def bench_marketgym(steps):
     out = subprocess.run([BENCH, "--steps", str(steps), "--repeats", "3"], check=True, capture_output=True, text=True).stdout
     rates = {}
     for line in out.splitlines():
-        m = re.match(r"(single env|\d+ envs \(loop\)):\s+wall\s+(\d+).*cpu-time\s+(\d+)", line)
+        m = re.match(r"(single env|\d+ envs \((?:loop|Gym)\)):\s+wall\s+(\d+).*cpu-time\s+(\d+)", line)
         if m:
             rates[m.group(1)] = (float(m.group(2)), float(m.group(3)))
     return out, rates
@@ -186,20 +187,24 @@ def main():
     np64 = bench_numpy(closes, F, 64, a.numpy_steps * 10)
     out, mg = bench_marketgym(a.swift_steps)
     print(out.strip())
-    single = mg.get("single env", (float("nan"),) * 2)
-    vec = next((v for k, v in mg.items() if k.endswith("(loop)")), (float("nan"),) * 2)
+    nan = (float("nan"), float("nan"))
+    single = mg.get("single env", nan)
+    vec = next((v for k, v in mg.items() if k.endswith("(loop)")), nan)
+    gymvec = next((v for k, v in mg.items() if k.endswith("(Gym)")), nan)
     rows = [
         ("gym-trading-env 0.3.5 (1 asset)", gte, 1),
         ("NumPy vectorized, 1 env (20 assets)", np1, 1),
         ("NumPy vectorized, 64 envs", np64, 64),
-        ("MarketGym, 1 env (wall)", single[0], 1),
-        ("MarketGym, 64 envs in a loop (wall)", vec[0], 64),
+        ("MarketGym, 1 env", single, 1),
+        ("MarketGym, 64 envs in a loop", vec, 64),
+        ("MarketGym, 64 envs in Gym's SyncVectorEnvironment", gymvec, 64),
     ]
     print()
-    print("| env | envs | steps/s | MarketGym 1 env / this | MarketGym 64 envs / this |")
-    print("|---|---|---|---|---|")
-    for name, rate, n in rows:
-        print(f"| {name} | {n} | {rate:,.0f} | {single[0] / rate:.1f}x | {vec[0] / rate:.1f}x |")
+    print("wall = elapsed time; cpu = this process's CPU time (robust when other jobs share the cores)")
+    print("| env | envs | wall steps/s | cpu steps/s | MarketGym 1 env / this (cpu) | MarketGym 64 envs / this (cpu) |")
+    print("|---|---|---|---|---|---|")
+    for name, (wall, cpu), n in rows:
+        print(f"| {name} | {n} | {wall:,.0f} | {cpu:,.0f} | {single[1] / cpu:.1f}x | {vec[1] / cpu:.1f}x |")
 
 
 if __name__ == "__main__":

@@ -59,3 +59,4 @@ public enum AgentError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+

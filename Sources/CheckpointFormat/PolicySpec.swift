@@ -53,7 +53,8 @@ public struct PolicySpec: Sendable, Equatable, Codable {
     /// First and last bar timestamps (ISO dates) of the data the policy was trained on.
     public var trainDataStart: String
     public var trainDataEnd: String
-    /// The environment configuration (YAML) the observation builder and projection must use.
+    /// The market environment configuration (`MarketEnvConfig` as JSON; `{}` for other envs) that the
+    /// observation builder, action scheme and projection must use.
     public var environmentConfig: String
     /// Free-form provenance (data files, predictions, git revision, seed).
     public var provenance: [String: String]

@@ -34,6 +34,7 @@ public enum HDF5AttributeValue: Sendable, Equatable, CustomStringConvertible {
     /// An array of strings.
     case strings([String])
 
+    /// The value as text (float32 values are marked).
     public var description: String {
         switch self {
         case .int(let v): "\(v)"

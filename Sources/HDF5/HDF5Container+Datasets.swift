@@ -60,7 +60,8 @@ extension HDF5Container {
     /// - Parameters:
     ///   - path: the dataset's name or path.
     ///   - values: the elements, row-major (C order, as numpy); `values.count` must equal the
-    ///     product of `shape` (a programmer error otherwise).
+    ///     product of `shape` (``HDF5Error/shapeMismatch(file:path:expected:found:)`` otherwise,
+    ///     thrown before anything is created).
     ///   - shape: the dataset's shape; nil = one dimension of `values.count`.
     ///   - options: chunking, filters and growth.
     /// - Returns: the new dataset, open.
@@ -70,7 +71,11 @@ extension HDF5Container {
         _ path: String, values: [T], shape: [Int]? = nil, options: HDF5DatasetOptions = HDF5DatasetOptions()
     ) throws -> HDF5Dataset {
         try HDF5Library.locked {
-            let dataset = try createDataset(path, elementType: T.hdf5ElementType, shape: shape ?? [values.count], options: options)
+            let shape = shape ?? [values.count]
+            if shape.reduce(1, *) != values.count {
+                throw HDF5Error.shapeMismatch(file: handle.file, path: context.child(path), expected: shape, found: [values.count])
+            }
+            let dataset = try createDataset(path, elementType: T.hdf5ElementType, shape: shape, options: options)
             try dataset.write(values)
             return dataset
         }
@@ -90,7 +95,11 @@ extension HDF5Container {
         _ path: String, values: [String], shape: [Int]? = nil, options: HDF5DatasetOptions = HDF5DatasetOptions()
     ) throws -> HDF5Dataset {
         try HDF5Library.locked {
-            let dataset = try createDataset(path, elementType: .string, shape: shape ?? [values.count], options: options)
+            let shape = shape ?? [values.count]
+            if shape.reduce(1, *) != values.count {
+                throw HDF5Error.shapeMismatch(file: handle.file, path: context.child(path), expected: shape, found: [values.count])
+            }
+            let dataset = try createDataset(path, elementType: .string, shape: shape, options: options)
             try dataset.write(values)
             return dataset
         }

@@ -15,6 +15,15 @@ extension HDF5Dataset {
     public func readRows<T: HDF5Scalar>(_ range: Range<Int>, as type: T.Type = T.self) throws -> (values: [T], shape: [Int]) {
         try HDF5Library.locked {
             try requireType(T.hdf5ElementType, forWriting: false)
+            if let layout = try directLayout(for: T.hdf5ElementType) {
+                guard range.lowerBound >= 0, range.upperBound <= layout.rowCount else {
+                    throw HDF5Error.rowsOutOfRange(file: handle.file, path: handle.path, requested: "\(range)", rowCount: layout.rowCount)
+                }
+                let runs = range.isEmpty ? [] : [(start: range.lowerBound, count: range.count)]
+                if let values = try readDirect(runs, totalRows: range.count, layout: layout, as: T.self) {
+                    return (values, [range.count] + layout.rowShape)
+                }
+            }
             return try withRows(.range(range)) { io, count, shape in
                 (try io.readScalars(count: count, as: T.self, context), shape)
             }
@@ -35,8 +44,10 @@ extension HDF5Dataset {
 
     /// Reads the rows at `indices`, in the order given (repeats allowed): the replay-buffer case.
     ///
-    /// The distinct indices are sorted, merged into runs and read with one `H5Dread` over a union
-    /// of hyperslabs, then put back in the requested order.
+    /// Rows stored raw (no filters) in a read-only file are read directly from their file offsets
+    /// (see `HDF5Dataset+DirectRead.swift`). Otherwise the distinct indices are sorted, merged into
+    /// runs and read with one `H5Dread` over a union of hyperslabs, then put back in the requested
+    /// order.
     ///
     /// - Parameters:
     ///   - indices: row indices, each inside `0..<rowCount`.
@@ -48,6 +59,14 @@ extension HDF5Dataset {
     public func readRows<T: HDF5Scalar>(at indices: [Int], as type: T.Type = T.self) throws -> (values: [T], shape: [Int]) {
         try HDF5Library.locked {
             try requireType(T.hdf5ElementType, forWriting: false)
+            if let layout = try directLayout(for: T.hdf5ElementType) {
+                if let bad = indices.first(where: { $0 < 0 || $0 >= layout.rowCount }) {
+                    throw HDF5Error.rowsOutOfRange(file: handle.file, path: handle.path, requested: "index \(bad)", rowCount: layout.rowCount)
+                }
+                if let values = try readDirect(rowRuns(indices), totalRows: indices.count, layout: layout, as: T.self) {
+                    return (values, [indices.count] + layout.rowShape)
+                }
+            }
             let plan = RowGather(indices)
             let (unique, shape) = try withRows(.rows(plan.sortedUnique, requested: indices)) { io, count, shape in
                 (try io.readScalars(count: count, as: T.self, context), shape)

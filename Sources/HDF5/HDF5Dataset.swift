@@ -19,6 +19,8 @@ public final class HDF5Dataset: HDF5Object {
     /// The stored type in words ("float32", "string (fixed-length 8 bytes, ASCII)", "compound", ...).
     public let storedType: String
     let stored: StoredType
+    /// Direct-read eligibility and chunk addresses (see `HDF5Dataset+DirectRead.swift`).
+    let directReads = DirectReadCache()
 
     /// Takes ownership of `id` (closed on failure too).
     init(id: hid_t, _ context: HDF5Context) throws {

@@ -24,6 +24,7 @@ public enum HDF5ElementType: String, Sendable, Equatable, CaseIterable, CustomSt
     /// Variable-length UTF-8 string (reads also accept ASCII and fixed-length strings).
     case string
 
+    /// The type's name as error messages use it ("float32", "string (variable-length UTF-8)").
     public var description: String {
         switch self {
         case .string: "string (variable-length UTF-8)"

@@ -49,6 +49,7 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible, Loca
     /// Any other libhdf5 failure, with the library's error stack.
     case library(operation: String, file: String, path: String, stack: String)
 
+    /// What went wrong, where (file and object path), what was expected and found, and the fix.
     public var description: String {
         switch self {
         case let .fileNotFound(file):
@@ -94,6 +95,7 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible, Loca
         }
     }
 
+    /// Same as ``description``.
     public var errorDescription: String? { description }
 }
 
@@ -108,5 +110,6 @@ public enum HDF5ObjectKind: String, Sendable, Equatable, CustomStringConvertible
     /// Anything else (external or dangling link, unknown object).
     case other
 
+    /// The kind's name ("group", "dataset", ...).
     public var description: String { rawValue }
 }

@@ -165,7 +165,12 @@ public final class HDF5File: HDF5Container {
         while offset + signature.count <= size {
             if (try? handle.seek(toOffset: UInt64(offset))) != nil,
                let bytes = try? handle.read(upToCount: signature.count), Array(bytes) == signature {
-                return .corruptFile(file: url.path, stack: stack)
+                // HDF5 inside, but damaged, or a failure of another kind (already open read-only, ...).
+                let damage = ["truncated", "superblock", "signature", "unable to load", "bad ", "checksum"]
+                let lowered = stack.lowercased()
+                return damage.contains(where: lowered.contains)
+                    ? .corruptFile(file: url.path, stack: stack)
+                    : .library(operation: "H5Fopen", file: url.path, path: "/", stack: stack)
             }
             offset = offset == 0 ? 512 : offset * 2
         }

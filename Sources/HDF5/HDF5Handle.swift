@@ -65,6 +65,8 @@ public final class HDF5Handle: @unchecked Sendable {
 struct OwnedID: ~Copyable {
     enum Kind {
         case space, type, plist, attribute, object
+        /// A file identifier from `H5Iget_file_id` (a new reference, released with `H5Fclose`).
+        case file
         /// A predefined identifier (`H5T_NATIVE_FLOAT`, ...) that must not be closed.
         case borrowed
     }
@@ -84,6 +86,7 @@ struct OwnedID: ~Copyable {
         case .plist: _ = H5Pclose(id)
         case .attribute: _ = H5Aclose(id)
         case .object: _ = H5Oclose(id)
+        case .file: _ = H5Fclose(id)
         case .borrowed: break
         }
     }

@@ -60,22 +60,68 @@ public final class Adam: Optimizer {
             let grad = p.grad
             var mT = state.take(0, i), vT = state.take(1, i)
             defer { state.put(0, i, mT); state.put(1, i, vT) }
-            grad.withUnsafeBufferPointer { g in
-                mT.withUnsafeMutableBufferPointer { m in
-                    vT.withUnsafeMutableBufferPointer { v in
-                        p.value.withUnsafeMutableBufferPointer { w in
-                            for k in 0..<w.count {
-                                var gk = g[k]
-                                if decoupled { w[k] *= decay } else if wd != 0 { gk += wd * w[k] }
-                                m[k] += c1 * (gk - m[k])                // torch: exp_avg.lerp_(grad, 1 - beta1)
-                                v[k] = v[k] * b2 + c2 * gk * gk
-                                let denom = v[k].squareRoot() / bc2Sqrt + eps
-                                w[k] -= stepSize * (m[k] / denom)
+            grad.withUnsafeBufferPointer { gb in
+                mT.withUnsafeMutableBufferPointer { mb in
+                    vT.withUnsafeMutableBufferPointer { vb in
+                        p.value.withUnsafeMutableBufferPointer { wb in
+                            guard let g = gb.baseAddress, let m = mb.baseAddress, let v = vb.baseAddress,
+                                  let w = wb.baseAddress else { return }
+                            let n = wb.count
+                            // Branch-free loops per variant so the compiler vectorizes them.
+                            if decoupled {
+                                for k in 0..<n { w[k] *= decay }                   // torch: param.mul_(1 - lr * wd)
+                                Adam.update(g, m, v, w, n, c1, b2, c2, bc2Sqrt, eps, stepSize)
+                            } else if wd != 0 {
+                                for k in 0..<n {                                     // torch: grad.add(param, alpha=wd)
+                                    let gk = g[k] + wd * w[k]
+                                    m[k] += c1 * (gk - m[k])
+                                    v[k] = v[k] * b2 + c2 * gk * gk
+                                    w[k] -= stepSize * (m[k] / (v[k].squareRoot() / bc2Sqrt + eps))
+                                }
+                            } else {
+                                Adam.update(g, m, v, w, n, c1, b2, c2, bc2Sqrt, eps, stepSize)
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The Adam moment and parameter update over `n` elements (PyTorch's operation order:
+    /// `exp_avg.lerp_(grad, 1-β₁)`, `exp_avg_sq.mul_(β₂).addcmul_(grad, grad, 1-β₂)`,
+    /// `denom = exp_avg_sq.sqrt() / √bc₂ + ε`, `param.addcdiv_(exp_avg, denom, -lr/bc₁)`).
+    @inline(__always)
+    static func update(_ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                       _ w: UnsafeMutablePointer<Float>, _ n: Int, _ c1: Float, _ b2: Float, _ c2: Float,
+                       _ bc2Sqrt: Float, _ eps: Float, _ stepSize: Float) {
+        // Explicit 8-wide SIMD: a scalar `squareRoot()` here compiles to a libm call guarded by an
+        // errno branch, which blocks auto-vectorization. Same operations, same order, per lane.
+        typealias V = SIMD8<Float>
+        let (vc1, vb2, vc2, vbc, veps, vstep) = (V(repeating: c1), V(repeating: b2), V(repeating: c2),
+                                                 V(repeating: bc2Sqrt), V(repeating: eps), V(repeating: stepSize))
+        let gr = UnsafeRawPointer(g), mr = UnsafeMutableRawPointer(m), vr = UnsafeMutableRawPointer(v), wr = UnsafeMutableRawPointer(w)
+        var k = 0
+        while k + 8 <= n {
+            let o = k * 4
+            let gk = gr.loadUnaligned(fromByteOffset: o, as: V.self)
+            let m0 = mr.loadUnaligned(fromByteOffset: o, as: V.self)
+            let mk = m0 + vc1 * (gk - m0)
+            let vk = vr.loadUnaligned(fromByteOffset: o, as: V.self) * vb2 + vc2 * gk * gk
+            let wk = wr.loadUnaligned(fromByteOffset: o, as: V.self) - vstep * (mk / (vk.squareRoot() / vbc + veps))
+            mr.storeBytes(of: mk, toByteOffset: o, as: V.self)
+            vr.storeBytes(of: vk, toByteOffset: o, as: V.self)
+            wr.storeBytes(of: wk, toByteOffset: o, as: V.self)
+            k += 8
+        }
+        while k < n {
+            let gk = g[k]
+            let mk = m[k] + c1 * (gk - m[k])
+            let vk = v[k] * b2 + c2 * gk * gk
+            m[k] = mk
+            v[k] = vk
+            w[k] -= stepSize * (mk / (vk.squareRoot() / bc2Sqrt + eps))
+            k += 1
         }
     }
 

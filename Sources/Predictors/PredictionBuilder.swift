@@ -72,7 +72,7 @@ public enum PredictionBuilder {
         } catch { throw .file(error) }
         let provenanceFile = provenanceURL(for: output)
         do { try Data(provenance.jsonBytes()).write(to: provenanceFile, options: .atomic) } catch {
-            throw .file(.unreadable(file: provenanceFile.path, reason: "cannot write: \(error.localizedDescription)"))
+            throw .file(.unwritable(file: provenanceFile.path, reason: error.localizedDescription))
         }
         return PredictionBuildResult(output: output, provenanceFile: provenanceFile, run: run, provenance: provenance)
     }

@@ -14,6 +14,7 @@ struct RidgeAccumulator {
     private var sumX: [Double]
     private var sumXX: [Double]
     private var sumY = 0.0
+    private var sumYY = 0.0
     private var sumXY: [Double]
 
     init(inputCount: Int) {
@@ -28,12 +29,28 @@ struct RidgeAccumulator {
         let p = inputCount
         count += 1
         sumY += y
+        sumYY += y * y
         for a in 0..<p {
             let xa = x[offset + a]
             sumX[a] += xa
             sumXY[a] += xa * y
             for b in a..<p { sumXX[a * p + b] += xa * x[offset + b] }
         }
+    }
+
+    /// Mean and standard deviation (population) of each input and of the target over the samples so
+    /// far; a constant input gets standard deviation 1. Used to standardize the MLP's inputs and target.
+    func moments() -> (mean: [Double], sd: [Double], meanY: Double, sdY: Double) {
+        let n = Double(max(count, 1))
+        let mean = sumX.map { $0 / n }
+        let sd = (0..<inputCount).map { a -> Double in
+            let meanSquare = sumXX[a * inputCount + a] / n
+            let variance = meanSquare - mean[a] * mean[a]
+            return variance > 1e-12 * meanSquare && variance > 0 ? variance.squareRoot() : 1
+        }
+        let meanY = sumY / n
+        let varianceY = sumYY / n - meanY * meanY
+        return (mean, sd, meanY, varianceY > 0 ? varianceY.squareRoot() : 1)
     }
 
     /// The ridge fit on everything added so far, nil with fewer than `inputCount + 2` samples.

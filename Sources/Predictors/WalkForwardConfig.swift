@@ -19,6 +19,8 @@ public enum RefitCadence: Codable, Sendable, Equatable, CustomStringConvertible 
 public enum PredictorModel: String, Codable, Sendable, Equatable {
     /// Ridge regression on standardized inputs, closed form (Hoerl & Kennard 1970).
     case ridge
+    /// A small MLP trained with Adam on TensorCore (`MLPConfig`).
+    case mlp
 }
 
 /// Configuration of the walk-forward predictor (`marketgym features build`).
@@ -48,8 +50,10 @@ public struct WalkForwardConfig: Codable, Sendable, Equatable {
     /// Subtract the cross-sectional mean from each bar's targets before fitting. Default true: the
     /// environment trades market-neutral books, so only relative returns matter.
     public var demeanTargets: Bool = true
-    /// The model. Default `.ridge`.
+    /// The model. Default `.ridge` (closed form, exactly reproducible; the bundled predictions use it).
     public var model: PredictorModel = .ridge
+    /// Settings used when `model == .mlp`.
+    public var mlp = MLPConfig()
 
     /// Creates the default configuration.
     public init() {}
@@ -87,6 +91,17 @@ public struct WalkForwardConfig: Codable, Sendable, Equatable {
         }
         if minimumTrainingBars < 1 {
             throw .invalidConfig(field: "minimumTrainingBars", value: "\(minimumTrainingBars)", expected: "at least 1 bar")
+        }
+        if model == .mlp {
+            if mlp.hiddenSizes.isEmpty || mlp.hiddenSizes.contains(where: { $0 < 1 }) {
+                throw .invalidConfig(field: "mlp.hiddenSizes", value: "\(mlp.hiddenSizes)", expected: "one or more widths >= 1, e.g. [32, 16]")
+            }
+            if !(mlp.learningRate > 0) || !mlp.learningRate.isFinite {
+                throw .invalidConfig(field: "mlp.learningRate", value: "\(mlp.learningRate)", expected: "a finite number > 0, e.g. 0.001")
+            }
+            if mlp.batchSize < 1 || mlp.stepsPerRefit < 0 {
+                throw .invalidConfig(field: "mlp.batchSize/stepsPerRefit", value: "\(mlp.batchSize)/\(mlp.stepsPerRefit)", expected: "batchSize >= 1 and stepsPerRefit >= 0")
+            }
         }
         if !(ridgePenalty >= 0) || !ridgePenalty.isFinite {
             throw .invalidConfig(field: "ridgePenalty", value: "\(ridgePenalty)", expected: "a finite number >= 0")

@@ -1,4 +1,5 @@
 import MarketGym
+import SeededRandom
 
 /// One refit of the walk-forward predictor.
 public struct RefitRecord: Codable, Sendable, Equatable {
@@ -23,6 +24,19 @@ public struct PredictionRun: Sendable {
     public let report: ICReport
 }
 
+/// A model fitted at one refit for one horizon.
+enum FittedModel {
+    case ridge(RidgeModel)
+    case mlp(MLPModel)
+
+    func predict(_ x: UnsafeBufferPointer<Double>, rows: [Int], inputCount p: Int) -> [Double] {
+        switch self {
+        case let .ridge(model): return rows.map { model.predict(x, offset: $0 * p) }
+        case let .mlp(model): return model.predict(x, rows: rows, inputCount: p)
+        }
+    }
+}
+
 /// The walk-forward ML predictor that makes the bundled prediction features honestly.
 ///
 /// Algorithm (López de Prado 2018, ch. 7, "purged" walk-forward; the expanding window of
@@ -37,6 +51,9 @@ public struct PredictionRun: Sendable {
 /// 4. That model predicts bars R ..< R_next from their own inputs; a prediction computed from data
 ///    through bar t's close is stamped with bar t's timestamp.
 /// So a prediction stamped at t depends on closes at bars <= t only (tested by perturbing the future).
+///
+/// Models: ridge (default; closed form from running sums) or a small MLP (`config.model = .mlp`,
+/// trained with Adam from a seeded fresh initialization at each refit, see `MLPConfig`).
 public struct WalkForwardPredictor: Sendable {
     /// The configuration.
     public let config: WalkForwardConfig
@@ -80,8 +97,10 @@ public struct WalkForwardPredictor: Sendable {
         let horizons = config.horizons
         var accumulators = horizons.map { _ in RidgeAccumulator(inputCount: p) }
         var nextSample = [Int](repeating: 0, count: horizons.count)  // next bar to add, per horizon
-        var models = [RidgeModel?](repeating: nil, count: horizons.count)
+        var windows = [[(row: Int, y: Double)]](repeating: [], count: horizons.count)  // training rows (MLP only)
+        var models = [FittedModel?](repeating: nil, count: horizons.count)
         var records: [RefitRecord] = []
+        var rng = Xoshiro256(seed: config.mlp.seed)
 
         var timestamps: [Int64] = []
         var assetIndex: [Int32] = []
@@ -96,24 +115,37 @@ public struct WalkForwardPredictor: Sendable {
                         let s = nextSample[k]
                         for i in 0..<n where data.inputsValid[s * n + i] && y[s * n + i].isFinite {
                             accumulators[k].add(x, offset: (s * n + i) * p, y: y[s * n + i])
+                            if config.model == .mlp { windows[k].append((s * n + i, y[s * n + i])) }
                         }
                         nextSample[k] += 1
                     }
-                    models[k] = accumulators[k].fit(penalty: config.ridgePenalty)
+                    switch config.model {
+                    case .ridge:
+                        models[k] = accumulators[k].fit(penalty: config.ridgePenalty).map(FittedModel.ridge)
+                    case .mlp:
+                        models[k] = windows[k].count < p + 2 ? nil : .mlp(MLPModel.fit(
+                            inputs: x, inputCount: p, samples: windows[k], moments: accumulators[k].moments(),
+                            config: config.mlp, rng: &rng))
+                    }
                 }
                 records.append(RefitRecord(
                     bar: refit, date: Timestamp.iso(bars.timestamps[refit], dateOnly: bars.timestamps[refit] % 86_400 == 0),
                     trainingEndBar: horizons.map { refit - $0 - 1 }, trainingSamples: accumulators.map(\.count)))
-                // Predict bars refit ..< next refit.
+                // Predict bars refit ..< next refit, stamped at their own bar.
                 let stop = j + 1 < refits.count ? refits[j + 1] : t
+                var rows: [Int] = []
                 for b in refit..<stop {
                     for i in 0..<n where data.inputsValid[b * n + i] {
+                        rows.append(b * n + i)
                         timestamps.append(bars.timestamps[b])
                         assetIndex.append(Int32(i))
-                        for model in models {
-                            values.append(model.map { Float($0.predict(x, offset: (b * n + i) * p)) } ?? .nan)
-                        }
                     }
+                }
+                let predictions = models.map { model in
+                    model?.predict(x, rows: rows, inputCount: p) ?? [Double](repeating: .nan, count: rows.count)
+                }
+                for r in rows.indices {
+                    for k in horizons.indices { values.append(Float(predictions[k][r])) }
                 }
             }
         }

@@ -6,6 +6,10 @@
 extension Tape {
     func propagate(_ i: Int) {
         let node = nodes[i]
+        switch node.op {
+        case .leaf, .parameter: return  // their gradient is the result; parameters' live in `grad`
+        default: break
+        }
         let g = gradPool[i].storage.pointer
         let y = node.value
         switch node.op {

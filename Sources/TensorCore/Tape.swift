@@ -33,6 +33,8 @@ public final class Tape {
     var gradMark: [Int] = []
     var generation = 0
     var scratchStorage = TensorStorage(capacity: 0)
+    /// Resolved shapes of reshape nodes, by node index, so a `-1` reshape allocates no new array.
+    var shapePool: [[Int]] = []
 
     /// When false, new operations are recorded as constants (like PyTorch's `no_grad`).
     public var isRecordingGradients = true
@@ -94,6 +96,21 @@ public final class Tape {
     func record(_ op: Primitive, _ value: Tensor, a: Int = -1, b: Int = -1, c: Int = -1, requiresGrad: Bool) -> Variable {
         nodes.append(Node(op: op, a: a, b: b, c: c, value: value, requiresGrad: requiresGrad))
         return Variable(tape: self, index: nodes.count - 1)
+    }
+
+    /// The resolved shape for a reshape recorded as the next node, reused from the pool when equal.
+    func reshapeShape(_ newShape: [Int], count: Int, from shape: [Int]) -> [Int] {
+        guard newShape.contains(-1) else { return Tensor.resolveReshape(newShape, count: count, from: shape) }
+        let slot = nodes.count
+        while shapePool.count <= slot { shapePool.append([]) }
+        let cached = shapePool[slot]
+        if cached.count == newShape.count && Tensor.elementCount(cached) == count
+            && Swift.zip(cached, newShape).allSatisfy({ $1 == -1 || $0 == $1 }) {
+            return cached
+        }
+        let resolved = Tensor.resolveReshape(newShape, count: count, from: shape)
+        shapePool[slot] = resolved
+        return resolved
     }
 
     /// A scratch buffer of at least `count` floats, valid until the next call.

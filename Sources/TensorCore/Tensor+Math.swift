@@ -32,17 +32,29 @@ extension Tensor {
     /// Applies a broadcasting elementwise function (NumPy broadcasting rules).
     public func zip(_ other: Tensor, _ f: BinaryFunction) -> Tensor { Ops.binary(f, self, other, FreshAllocator()) }
 
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Tensor, b: Tensor) -> Tensor { a.zip(b, .add) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (a: Tensor, b: Tensor) -> Tensor { a.zip(b, .sub) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (a: Tensor, b: Tensor) -> Tensor { a.zip(b, .mul) }
+    /// Elementwise quotient (NumPy broadcasting; a `Float` applies to every element).
     public static func / (a: Tensor, b: Tensor) -> Tensor { a.zip(b, .div) }
+    /// Elementwise negation.
     public static prefix func - (a: Tensor) -> Tensor { a.map(.neg) }
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: s) }
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (s: Float, a: Tensor) -> Tensor { a.affine(scale: 1, shift: s) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: -s) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (s: Float, a: Tensor) -> Tensor { a.affine(scale: -1, shift: s) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (a: Tensor, s: Float) -> Tensor { a.affine(scale: s, shift: 0) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s, shift: 0) }
+    /// Elementwise quotient (NumPy broadcasting; a `Float` applies to every element).
     public static func / (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1 / s, shift: 0) }
 
     /// Elementwise maximum (broadcasting).

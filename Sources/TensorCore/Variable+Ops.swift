@@ -47,25 +47,45 @@ extension Variable {
     /// Applies a broadcasting elementwise function with a constant tensor.
     public func zip(_ other: Tensor, _ f: BinaryFunction) -> Variable { zip(tape.constant(other), f) }
 
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Variable, b: Variable) -> Variable { a.zip(b, .add) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (a: Variable, b: Variable) -> Variable { a.zip(b, .sub) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (a: Variable, b: Variable) -> Variable { a.zip(b, .mul) }
+    /// Elementwise quotient (NumPy broadcasting; a `Float` applies to every element).
     public static func / (a: Variable, b: Variable) -> Variable { a.zip(b, .div) }
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Variable, b: Tensor) -> Variable { a.zip(b, .add) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (a: Variable, b: Tensor) -> Variable { a.zip(b, .sub) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (a: Variable, b: Tensor) -> Variable { a.zip(b, .mul) }
+    /// Elementwise quotient (NumPy broadcasting; a `Float` applies to every element).
     public static func / (a: Variable, b: Tensor) -> Variable { a.zip(b, .div) }
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Tensor, b: Variable) -> Variable { b.tape.constant(a).zip(b, .add) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (a: Tensor, b: Variable) -> Variable { b.tape.constant(a).zip(b, .sub) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (a: Tensor, b: Variable) -> Variable { b.tape.constant(a).zip(b, .mul) }
+    /// Elementwise quotient (NumPy broadcasting; a `Float` applies to every element).
     public static func / (a: Tensor, b: Variable) -> Variable { b.tape.constant(a).zip(b, .div) }
+    /// Elementwise negation.
     public static prefix func - (a: Variable) -> Variable { a.map(.neg) }
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Variable, s: Float) -> Variable { a.affine(scale: 1, shift: s) }
+    /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (s: Float, a: Variable) -> Variable { a.affine(scale: 1, shift: s) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (a: Variable, s: Float) -> Variable { a.affine(scale: 1, shift: -s) }
+    /// Elementwise difference (NumPy broadcasting; a `Float` applies to every element).
     public static func - (s: Float, a: Variable) -> Variable { a.affine(scale: -1, shift: s) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (a: Variable, s: Float) -> Variable { a.affine(scale: s, shift: 0) }
+    /// Elementwise product (NumPy broadcasting; a `Float` applies to every element).
     public static func * (s: Float, a: Variable) -> Variable { a.affine(scale: s, shift: 0) }
+    /// Elementwise quotient (NumPy broadcasting; a `Float` applies to every element).
     public static func / (a: Variable, s: Float) -> Variable { a.affine(scale: 1 / s, shift: 0) }
 
     /// Elementwise maximum (ties split the gradient equally, as PyTorch).
@@ -122,7 +142,7 @@ extension Variable {
     /// The same elements with a new shape (one extent may be `-1`).
     public func reshaped(_ newShape: [Int]) -> Variable {
         let v = value
-        let shape = Tensor.resolveReshape(newShape, count: v.count, from: v.shape)
+        let shape = tape.reshapeShape(newShape, count: v.count, from: v.shape)
         return tape.record(.reshape, Tensor(shape: shape, count: v.count, storage: v.storage), a: index)
     }
     /// Rows `range` of the first axis.

@@ -10,7 +10,7 @@ struct DataCommand: ParsableCommand {
         Bar files: wide CSV of closes (Date,AAPL,MSFT,...), wide CSV with ASSET:field columns,
         long CSV (timestamp,asset,open,high,low,close,volume), .csv or .csv.gz. See docs/data.md.
         """,
-        subcommands: [DataInfo.self, DataValidate.self]
+        subcommands: [DataInfoCommand.self, DataValidateCommand.self, DataConvertCommand.self]
     )
 }
 
@@ -31,7 +31,7 @@ struct BarOptions: ParsableArguments {
     }
 }
 
-struct DataInfo: ParsableCommand {
+struct DataInfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Assets, date range, bars, fields and coverage of a bar file.",
@@ -52,7 +52,7 @@ struct DataInfo: ParsableCommand {
     }
 }
 
-struct DataValidate: ParsableCommand {
+struct DataValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a bar file: hard errors (file, line, column, value, fix) and counted warnings.",

@@ -121,3 +121,22 @@ struct VectorEnvironmentTests {
         #expect(normalized.base.observations == plain.observations)
     }
 }
+
+@Suite struct VectorStateIfSupportedTests {
+    /// The dynamic path generic agents use must round-trip exactly (it opens an existential).
+    @Test func exportAndImportIfSupportedRoundTrip() throws {
+        var a = SyncVectorEnvironment(count: 2) { (i: Int) in CartPole.v1(seed: UInt64(i)) }
+        try a.reset(seed: 3, options: .none)
+        for _ in 0..<7 { try a.step([.discrete(1), .discrete(0)]) }
+        #expect(a.isStateful)
+        let state = try #require(a.exportStateIfSupported())
+        var b = SyncVectorEnvironment(count: 2) { (i: Int) in CartPole.v1(seed: UInt64(100 + i)) }
+        try b.importStateIfSupported(state)
+        for _ in 0..<20 {
+            try a.step([.discrete(0), .discrete(1)])
+            try b.step([.discrete(0), .discrete(1)])
+            #expect(a.observations == b.observations)
+            #expect(a.rewards == b.rewards)
+        }
+    }
+}

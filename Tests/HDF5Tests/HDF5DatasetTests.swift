@@ -59,6 +59,9 @@ struct HDF5DatasetTests {
             #expect(hdf5Error { try ds.append(rows: sampleFloats(4)) } == .shapeMismatch(file: url.path, path: "/x", expected: [2, 3], found: [4]))
             // The dataset is untouched by the failed writes.
             #expect(try ds.read(as: Float.self).values == sampleFloats(6))
+            // A count that does not fit the shape is refused before anything is created.
+            #expect(hdf5Error { try file.createDataset("y", values: sampleFloats(5), shape: [2, 3]) } == .shapeMismatch(file: url.path, path: "/y", expected: [2, 3], found: [5]))
+            #expect(try !file.contains("y"))
         }
     }
 

@@ -93,6 +93,22 @@ struct HDF5FileTests {
         }
     }
 
+    @Test func openingReadWriteWhileOpenReadOnlyIsALibraryErrorNotCorruption() throws {
+        try withTemporaryFolder { folder in
+            let url = folder.appendingPathComponent("twice.h5")
+            do { try HDF5File.create(at: url).setAttribute("x", .int(1)) }
+            let reader = try HDF5File.open(url)
+            let error = hdf5Error { try HDF5File.open(url, mode: .readWrite) }
+            guard case .library(let operation, _, _, let stack) = error else {
+                Issue.record("expected a library error, got \(String(describing: error))")
+                return
+            }
+            #expect(operation == "H5Fopen")
+            #expect(stack.contains("already open"))
+            #expect(try reader.intAttribute("x") == 1)
+        }
+    }
+
     @Test func closedFileThrowsClosedAndClosingTwiceIsFine() throws {
         try withTemporaryFolder { folder in
             let url = folder.appendingPathComponent("c.h5")

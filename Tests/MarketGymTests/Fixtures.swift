@@ -39,39 +39,16 @@ enum Fixtures {
         return (data, FeatureMatrix(names: m.features.names, assets: m.features.assets, barCount: m.features.barCount, values: feats))
     }
 
-    /// Reads one of the bundled gzipped wide CSVs (`Date,<asset>...`) with `gzip -dc`; a test-only reader.
-    static func bundledCSV(_ name: String) throws -> (columns: [String], timestamps: [Int64], values: [Double]) {
-        let url = repositoryRoot().appendingPathComponent("Experiments/data/\(name)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["gzip", "-dc", url.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(whereSeparator: \.isNewline)
-        guard !lines.isEmpty else { throw FixtureError.empty(name) }
-        let header = lines.removeFirst().split(separator: ",").map(String.init)
-        var stamps: [Int64] = [], values: [Double] = []
-        for line in lines {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard let d = CivilDate(iso: String(f[0])) else { throw FixtureError.badDate(String(f[0])) }
-            stamps.append(d.epochSeconds)
-            for x in f.dropFirst() { values.append(Double(x) ?? .nan) }
-        }
-        return (Array(header.dropFirst()), stamps, values)
-    }
-
-    /// The bundled S&P data: 20 assets, the index as benchmark, `PriceSignals` as features.
+    /// The bundled S&P data through the data module's loaders: 20 assets, the S&P 500 index as the
+    /// benchmark, and the bundled walk-forward predictions (`pred_h1`, `pred_h5`, `pred_h20`).
     static func sp500() throws -> (MarketData, FeatureMatrix, [Double]) {
-        let a = try bundledCSV("sp500-20-daily.csv.gz")
-        let b = try bundledCSV("sp500-index-daily.csv.gz")
-        guard a.timestamps == b.timestamps else { throw FixtureError.misaligned }
-        let data = try MarketData(assets: a.columns, timestamps: a.timestamps, close: a.values)
-        return (data, PriceSignals.features(data), b.values)
+        let dir = repositoryRoot().appendingPathComponent("Experiments/data")
+        let data = try MarketData.load(contentsOf: dir.appendingPathComponent("sp500-20-daily.csv.gz"))
+        let index = try MarketData.load(contentsOf: dir.appendingPathComponent("sp500-index-daily.csv.gz"))
+        guard index.timestamps == data.timestamps, index.assetCount == 1 else { throw FixtureError.misaligned }
+        let table = try PredictionTable.load(contentsOf: dir.appendingPathComponent("sp500-20-daily.predictions.csv.gz"))
+        return (data, try table.aligned(to: data), index.close)
     }
 
-    enum FixtureError: Error { case empty(String), badDate(String), misaligned }
+    enum FixtureError: Error { case misaligned }
 }

@@ -16,26 +16,32 @@ import Glibc
         c.action.scheme = .weights
         var env = try MarketEnv(data: data, features: feats, config: c)
         let names = env.observationNames
-        let per = 5 + 2 + 4
-        #expect(names.count == 4 * per + 5 && env.observationSpace.count == names.count)
-        #expect(names[0] == "S0.logret[t-0]" && names[4] == "S0.logret[t-4]" && names[5] == "S0.pred" && names[6] == "S0.snr")
-        #expect(names[7] == "S0.vol" && names[8] == "S0.tradable" && names[9] == "S0.pred_ok" && names[10] == "S0.weight")
-        #expect(names[per] == "S1.logret[t-0]" && names.suffix(5) == ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"])
+        #expect(names.count == 4 * (5 + 2 + 4) + 5 && env.observationSpace.count == names.count && Set(names).count == names.count)
+        // Lag-major returns, then predictions, state, weights, portfolio.
+        #expect(names[0] == "S0.logret[t-0]" && names[3] == "S3.logret[t-0]" && names[4] == "S0.logret[t-1]" && names[19] == "S3.logret[t-4]")
+        #expect(names[20] == "S0.pred" && names[21] == "S0.snr" && names[27] == "S3.snr")
+        #expect(names[28] == "S0.vol" && names[29] == "S0.tradable" && names[30] == "S0.pred_ok" && names[39] == "S3.pred_ok")
+        #expect(names[40] == "S0.weight" && names[43] == "S3.weight")
+        #expect(names.suffix(5) == ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"])
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        func at(_ obs: [Float], _ name: String) throws -> Float { obs[try #require(index[name], "no element named \(name)")] }
         var obs = try env.reset(seed: 1, options: .none).observation
         var sawUntradable = false
         for _ in 0..<40 {
             let t = env.bar
             for i in 0..<4 {
-                let o = i * per
-                let a = data.close[t * 4 + i], b = t > 0 ? data.close[(t - 1) * 4 + i] : .nan
-                let lr: Float = (a.isFinite && b.isFinite) ? Float(log(a / b)) * 100 : 0
-                #expect(isClose(obs[o], max(-10, min(10, lr)), relative: 1e-5, absolute: 1e-6), "logret of asset \(i) at bar \(t)")
-                let tradable = a.isFinite
-                #expect(obs[o + 8] == (tradable ? 1 : 0))
+                for j in 0..<5 {
+                    let s = t - j
+                    let a = s >= 0 ? data.close[s * 4 + i] : .nan, b = s > 0 ? data.close[(s - 1) * 4 + i] : .nan
+                    let lr: Float = (a.isFinite && b.isFinite) ? Float(log(a / b)) * 100 : 0
+                    #expect(isClose(try at(obs, "S\(i).logret[t-\(j)]"), max(-10, min(10, lr)), relative: 1e-5, absolute: 1e-6), "S\(i) lag \(j) at bar \(t)")
+                }
+                let tradable = data.close[t * 4 + i].isFinite
+                #expect(try at(obs, "S\(i).tradable") == (tradable ? 1 : 0))
                 let z = feats.value(bar: t, asset: i, feature: 0)
-                #expect(obs[o + 9] == (z.isFinite ? 1 : 0))
-                #expect(obs[o + 5] == (z.isFinite ? max(-10, min(10, z)) : 0))
-                #expect(isClose(obs[o + 10], Float(env.weights[i]), relative: 1e-6, absolute: 1e-7))
+                #expect(try at(obs, "S\(i).pred_ok") == (z.isFinite ? 1 : 0))
+                #expect(try at(obs, "S\(i).pred") == (z.isFinite ? max(-10, min(10, z)) : 0))
+                #expect(isClose(try at(obs, "S\(i).weight"), Float(env.weights[i]), relative: 1e-6, absolute: 1e-7))
                 if !tradable { sawUntradable = true }
             }
             #expect(obs.allSatisfy { $0.isFinite })
@@ -44,75 +50,5 @@ import Glibc
             if r.isDone { obs = try env.reset(seed: nil, options: .none).observation }
         }
         #expect(sawUntradable)
-    }
-}
-
-@Suite struct BacktestMetricsTests {
-    @Test func matchNumpyDefinitions() throws {
-        var rng = Xoshiro256(seed: 12)
-        var rec = BacktestRecord()
-        rec.startTimestamp = CivilDate(year: 2019, month: 12, day: 31).epochSeconds
-        var ts = rec.startTimestamp
-        for _ in 0..<600 {
-            ts += 86_400
-            // Skip weekends, so the bar spacing is a trading calendar's.
-            while (ts / 86_400 + 4) % 7 >= 5 { ts += 86_400 }
-            let b = 0.01 * rng.normal()
-            rec.timestamps.append(ts)
-            rec.netReturns.append(0.0004 + 0.3 * b + 0.008 * rng.normal())
-            rec.benchmarkReturns.append(b)
-            rec.turnover.append(rng.uniformDouble())
-            rec.costs.append(1e-4 * rng.uniformDouble())
-            rec.gross.append(1 + rng.uniformDouble())
-            rec.net.append(0)
-            rec.grossReturns.append(0)
-        }
-        let m = BacktestMetrics(rec)
-        let script = """
-        import sys, numpy as np
-        r = np.array([float(x) for x in sys.argv[1].split(',')])
-        b = np.array([float(x) for x in sys.argv[2].split(',')])
-        years = float(sys.argv[3]) / (365.25 * 86400)
-        P = len(r) / years
-        nav = np.cumprod(1 + r)
-        peak = np.maximum.accumulate(np.concatenate([[1.0], nav]))[1:]
-        mdd = np.max(1 - nav / peak)
-        tot = nav[-1] - 1
-        ann = (1 + tot) ** (1 / years) - 1
-        sharpe = r.mean() / r.std(ddof=1) * np.sqrt(P)
-        sortino = r.mean() / np.sqrt(np.mean(np.minimum(r, 0) ** 2)) * np.sqrt(P)
-        beta = np.cov(r, b, ddof=1)[0, 1] / np.var(b, ddof=1)
-        corr = np.corrcoef(r, b)[0, 1]
-        hit = np.mean(r[r != 0] > 0)
-        print(','.join(repr(float(v)) for v in [P, tot, ann, r.std(ddof=1) * np.sqrt(P), sharpe, sortino, mdd, beta, corr, hit]))
-        """
-        let r = try runPython(script: script, arguments: [
-            rec.netReturns.map { String($0) }.joined(separator: ","),
-            rec.benchmarkReturns.map { String($0) }.joined(separator: ","),
-            String(rec.timestamps.last! - rec.startTimestamp)])
-        #expect(r.status == 0, "\(r.stderr)")
-        let ref = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Double($0) }
-        try #require(ref.count == 10)
-        let ours = [m.periodsPerYear, m.totalReturn, m.annualizedReturn, m.annualizedVolatility, m.sharpe, m.sortino, m.maxDrawdown,
-                    m.benchmarkBeta ?? .nan, m.benchmarkCorrelation ?? .nan, m.hitRate]
-        #expect(firstMismatch(ours, ref, relative: 1e-9) == nil, "\(ours) vs \(ref)")
-        #expect(m.periodsPerYear > 250 && m.periodsPerYear < 263)
-        #expect(isClose(m.annualTurnover, rec.turnover.reduce(0, +) / m.years))
-        #expect(m.perYear.map(\.year) == [2020, 2021, 2022] && m.perYear.map(\.steps).reduce(0, +) == 600)
-    }
-
-    @Test func drawdownDurationCountsBarsBelowThePeak() {
-        var rec = BacktestRecord()
-        rec.startTimestamp = 0
-        let r = [0.1, -0.1, -0.1, 0.05, 0.3, -0.05, 0.01]
-        for (k, x) in r.enumerated() {
-            rec.timestamps.append(Int64(k + 1) * 86_400)
-            rec.netReturns.append(x)
-            for p in [\BacktestRecord.grossReturns, \.costs, \.turnover, \.gross, \.net] { rec[keyPath: p].append(0) }
-        }
-        let m = BacktestMetrics(rec)
-        #expect(isClose(m.maxDrawdown, 1 - 0.81))
-        #expect(m.maxDrawdownDurationSteps == 3 && m.maxDrawdownDurationDays == 3)
-        #expect(isClose(m.hitRate, 4.0 / 7.0))
     }
 }

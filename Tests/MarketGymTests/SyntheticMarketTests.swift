@@ -26,32 +26,20 @@ import TestSupport
         #expect(isClose(fixed.averageGross, 1, relative: 0.01))
     }
 
+    @Test func walkForwardBaselinesCoverEachTestYear() throws {
+        let m = Fixtures.synthetic(assets: 6, bars: 1500, seed: 3)
+        var c = Fixtures.config()
+        c.action.confidenceFeature = "snr"
+        let panel = try MarketPanel(data: m.data, features: m.features, benchmark: m.benchmark, volatilityWindow: 10, betaWindow: 20, confidenceFeature: "snr")
+        let rows = try Baseline.walkForwardTable(panel: panel, config: c, testYears: 2002...2003)
+        #expect(rows.count == 6 && Set(rows.map(\.split)) == ["test 2002", "test 2003"])
+        for r in rows { #expect(r.metrics.perYear.map(\.year).allSatisfy { $0 == Int(r.split.suffix(4)) }) }
+        #expect(throws: MarketEnvError.self) { _ = try Baseline.walkForwardTable(panel: panel, config: c, testYears: 2000...2000) }
+    }
+
     @Test func sameSeedSameMarket() {
         let a = Fixtures.synthetic(seed: 5), b = Fixtures.synthetic(seed: 5), c = Fixtures.synthetic(seed: 6)
         #expect(a.data == b.data && a.features == b.features && a.benchmark == b.benchmark)
         #expect(a.data != c.data)
-    }
-}
-
-@Suite struct BaselineTests {
-    /// The standard baselines on the bundled S&P data, for each split.
-    @Test func baselineTableOnBundledData() throws {
-        let (data, feats, bench) = try Fixtures.sp500()
-        var c = MarketEnvConfig()
-        c.action.confidenceFeature = "conf"
-        let panel = try MarketPanel(data: data, features: feats, benchmark: bench, confidenceFeature: "conf")
-        let rows = try Baseline.table(panel: panel, config: c)
-        #expect(rows.count == 9)
-        for r in rows {
-            let m = r.metrics
-            #expect(m.steps > 900, "\(r.baseline) \(r.split): \(m.steps) steps")
-            #expect(m.periodsPerYear > 245 && m.periodsPerYear < 260)
-            #expect([m.sharpe, m.sortino, m.annualizedReturn, m.maxDrawdown, m.calmar, m.annualTurnover].allSatisfy { $0.isFinite })
-            #expect(m.benchmarkBeta != nil && !m.perYear.isEmpty)
-            if r.baseline == "flat" { #expect(m.totalReturn == 0 && m.annualTurnover == 0 && m.averageGross == 0) }
-            if r.baseline.hasPrefix("fixed") { #expect(m.averageGross > 0.9 && m.averageGross <= 1.0 + 1e-9 && m.annualCostDrag > 0) }
-        }
-        #expect(rows.filter { $0.split == "train" }.first?.metrics.perYear.first?.year == 1990)
-        if let p = ProcessInfo.processInfo.environment["MARKETGYM_PRINT_TABLES"], p == "1" { print(Baseline.markdown(rows)) }
     }
 }

@@ -97,3 +97,24 @@ struct LayerTests {
         for i in 0..<5 { for j in 0..<5 { #expect(abs(gram[i, j] - (i == j ? 4 : 0)) < 1e-4) } }
     }
 }
+
+@Suite("Single-observation inference")
+struct MLPInferenceTests {
+    @Test func matchesTheBatchedForwardPass() throws {
+        var rng = Xoshiro256(seed: 8)
+        let net = Sequential.mlp([6, 10, 10, 3], activation: .tanh, outputActivation: .sigmoid, rng: &rng)
+        let fast = try MLPInference(net)
+        let x = Tensor.normal([4, 6], rng: &rng)
+        let batched = net(x)
+        var out: [Float] = []
+        for r in 0..<4 {
+            fast.predict(x.rows(r..<(r + 1)).scalars, into: &out)
+            #expect(firstMismatch(out, batched.rows(r..<(r + 1)).scalars, relative: 1e-5, absolute: 1e-6) == nil)
+        }
+        // Reads weights live: after an update the output changes accordingly.
+        net.parameters[0].value[0, 0] += 1
+        fast.predict(x.rows(0..<1).scalars, into: &out)
+        #expect(firstMismatch(out, net(x.rows(0..<1)).scalars, relative: 1e-5, absolute: 1e-6) == nil)
+        #expect(throws: MLPInferenceError.self) { try MLPInference(Sequential([ActivationLayer(.relu)])) }
+    }
+}

@@ -151,3 +151,54 @@ struct PredictionBuilderTests {
         #expect(csv.description.contains("out-of-sample rank IC"))
     }
 }
+
+@Suite("Walk-forward MLP")
+struct WalkForwardMLPTests {
+    func config(steps: Int) -> WalkForwardConfig {
+        var config = WalkForwardPredictorTests().smallConfig()
+        config.model = .mlp
+        config.mlp.hiddenSizes = [16]
+        config.mlp.stepsPerRefit = steps
+        config.mlp.batchSize = 64
+        config.mlp.learningRate = 3e-3
+        return config
+    }
+
+    @Test("learns the planted reversal out of sample; same seed gives the same bits, another seed differs")
+    func learnsAndIsDeterministic() throws {
+        let data = try WalkForwardPredictorTests().bars()
+        let run = try WalkForwardPredictor(config: config(steps: 150)).run(bars: data)
+        #expect(run.report.horizons[0].meanIC > 0.2, "mean IC \(run.report.horizons[0].meanIC)")
+        let again = try WalkForwardPredictor(config: config(steps: 150)).run(bars: data)
+        #expect(again.table.values == run.table.values)
+        var other = config(steps: 150)
+        other.mlp.seed = 1
+        #expect(try WalkForwardPredictor(config: other).run(bars: data).table.values != run.table.values)
+    }
+
+    @Test("property: changing closes after bar t changes no MLP prediction stamped at or before t")
+    func noLookAhead() throws {
+        let base = try WalkForwardPredictorTests().bars(t: 220, seed: 4)
+        let predictor = try WalkForwardPredictor(config: config(steps: 20))
+        let reference = try predictor.run(bars: base).table
+        for cut in [70, 130, 190] {
+            var close = base.close
+            for k in ((cut + 1) * base.assetCount)..<close.count { close[k] *= 1.1 }
+            let table = try predictor.run(bars: MarketData(assets: base.assets, timestamps: base.timestamps, close: close)).table
+            let upTo = reference.timestamps.firstIndex { $0 > base.timestamps[cut] } ?? reference.recordCount
+            let k = reference.featureCount
+            #expect(Array(table.values.prefix(upTo * k)) == Array(reference.values.prefix(upTo * k)), "cut \(cut)")
+            #expect(table.values != reference.values)
+        }
+    }
+
+    @Test("invalid MLP settings throw")
+    func invalid() {
+        var bad = config(steps: 10)
+        bad.mlp.hiddenSizes = []
+        #expect(throws: PredictorError.self) { try WalkForwardPredictor(config: bad) }
+        bad = config(steps: 10)
+        bad.mlp.learningRate = 0
+        #expect(throws: PredictorError.self) { try WalkForwardPredictor(config: bad) }
+    }
+}

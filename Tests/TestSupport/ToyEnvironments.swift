@@ -19,10 +19,10 @@ public struct IdentityEnvironment: Environment, Sendable {
     public let observationSpace: BoxSpace
     public let actionSpace: ActionSpace
     public let observationNames: [String]
-    private var rng: Xoshiro256
-    private var target = 0
-    private var stepsTaken: Int?
-    private var ended = false
+    var rng: Xoshiro256
+    var target = 0
+    var stepsTaken: Int?
+    var ended = false
 
     /// The best achievable return of one episode.
     public var optimalReturn: Double { Double(episodeLength) }
@@ -72,10 +72,10 @@ public struct MultiDiscreteIdentityEnvironment: Environment, Sendable {
     public let observationSpace: BoxSpace
     public let actionSpace: ActionSpace
     public let observationNames: [String]
-    private var rng: Xoshiro256
-    private var target: [Int]
-    private var stepsTaken: Int?
-    private var ended = false
+    var rng: Xoshiro256
+    var target: [Int]
+    var stepsTaken: Int?
+    var ended = false
 
     /// The best achievable return of one episode.
     public var optimalReturn: Double { Double(episodeLength) }

@@ -15,9 +15,9 @@ public struct NStepAccumulator: Sendable {
     private let observationSize: Int
     private let actionWidth: Int
     // Pending one-step transitions, oldest first (at most n).
-    private var pendingObservations: [[Float]] = []
-    private var pendingActions: [[Int32]] = []
-    private var pendingRewards: [Double] = []
+    var pendingObservations: [[Float]] = []
+    var pendingActions: [[Int32]] = []
+    var pendingRewards: [Double] = []
 
     /// - Precondition: `n >= 1`, `0 <= gamma <= 1`.
     public init(n: Int, gamma: Double, observationSize: Int, actionWidth: Int) {

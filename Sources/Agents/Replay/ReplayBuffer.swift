@@ -253,6 +253,10 @@ public struct ReplayBatch: Sendable {
 public enum ReplayBufferError: Error, Equatable, Sendable, CustomStringConvertible {
     case insufficientMemory(required: Int, available: Int, capacity: Int, observationSize: Int)
     case invalidConfig(String)
+    /// A saved buffer that does not fit the agent loading it (sizes, capacity, prioritization).
+    case incompatible(String)
+    /// A saved buffer whose layout is damaged or not MarketGym's (docs/replay-format.md).
+    case malformed(file: String, path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -261,6 +265,10 @@ public enum ReplayBufferError: Error, Equatable, Sendable, CustomStringConvertib
             return "replay buffer needs \(gib(required)) for \(capacity) transitions of \(observationSize) floats, but only \(gib(available)) is available. Lower agent.replay.capacity (e.g. --set agent.replay.capacity=\(max(1, capacity * available / max(required, 1) / 2)))."
         case let .invalidConfig(m):
             return "invalid replay buffer settings: \(m)"
+        case let .incompatible(m):
+            return "the saved replay buffer does not fit this agent: \(m). Resume with the configuration the checkpoint was written with."
+        case let .malformed(file, path, detail):
+            return "\(file): replay buffer at \(path) is malformed: \(detail). Use another checkpoint (layout: docs/replay-format.md)."
         }
     }
 }

@@ -13,7 +13,7 @@ public struct SumTree: Sendable, Equatable {
     public let capacity: Int
     /// Leaves start at `leafBase` (a power of two); `nodes[1]` is the root, `nodes[0]` unused.
     private let leafBase: Int
-    private var nodes: [Double]
+    var nodes: [Double]
 
     /// - Precondition: `capacity > 0`.
     public init(capacity: Int) {
@@ -63,5 +63,20 @@ public struct SumTree: Sendable, Equatable {
             }
         }
         return min(node - leafBase, capacity - 1)
+    }
+
+    /// Sets all leaf priorities at once and rebuilds the inner sums bottom-up: O(capacity).
+    /// The sums equal those of setting each leaf with ``update(_:priority:)`` (each inner node is
+    /// always the sum of its two children), so a restored tree samples exactly as the saved one.
+    /// - Precondition: `priorities.count <= capacity`, all finite and `>= 0`.
+    public mutating func setAll(_ priorities: [Double]) {
+        precondition(priorities.count <= capacity, "SumTree.setAll: \(priorities.count) priorities for capacity \(capacity)")
+        for i in 0..<leafBase { nodes[leafBase + i] = i < priorities.count ? priorities[i] : 0 }
+        for p in priorities { precondition(p >= 0 && p.isFinite, "SumTree.setAll: priority \(p)") }
+        var node = leafBase - 1
+        while node >= 1 {
+            nodes[node] = nodes[2 * node] + nodes[2 * node + 1]
+            node -= 1
+        }
     }
 }

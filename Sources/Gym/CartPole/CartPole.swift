@@ -76,7 +76,7 @@ public struct CartPole: Environment, Sendable {
     /// The current physical state (`nil` before the first reset).
     @inlinable public var state: State? { _state }
     @usableFromInline var _state: State?
-    private var rng: Xoshiro256
+    var rng: Xoshiro256
     @usableFromInline var ended = false
 
     /// A cart-pole with no time limit.

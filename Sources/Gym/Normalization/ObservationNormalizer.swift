@@ -27,7 +27,7 @@ public struct ObservationNormalizer: Sendable, Equatable {
     /// Names of the normalized elements.
     public let names: [String]
     /// The running statistics.
-    public private(set) var statistics: RunningMeanStd
+    public internal(set) var statistics: RunningMeanStd
     /// When true, observations are scaled but the statistics are not updated (evaluation).
     public var isFrozen = false
 

@@ -31,9 +31,9 @@ public struct RewardNormalizer: Sendable, Equatable {
     /// The settings.
     public let config: Config
     /// The running statistics of the discounted return.
-    public private(set) var statistics: RunningMeanStd
+    public internal(set) var statistics: RunningMeanStd
     /// The running discounted return of each environment.
-    public private(set) var returns: [Double]
+    public internal(set) var returns: [Double]
     /// When true, rewards are scaled but the statistics are not updated (evaluation).
     public var isFrozen = false
 

@@ -4,7 +4,7 @@ public struct ClipReward<Base: Environment>: Environment {
     public typealias Info = Base.Info
 
     /// The wrapped environment.
-    public private(set) var base: Base
+    public internal(set) var base: Base
     /// Lower bound of the reward.
     public let minimum: Double
     /// Upper bound of the reward.

@@ -21,9 +21,9 @@ public struct NormalizeObservation<Base: Environment>: Environment {
     public typealias Info = Base.Info
 
     /// The wrapped environment.
-    public private(set) var base: Base
+    public internal(set) var base: Base
     /// The statistics and the scaling.
-    public private(set) var normalizer: ObservationNormalizer
+    public internal(set) var normalizer: ObservationNormalizer
     /// The normalized space: `[-clip, clip]` per element.
     public let observationSpace: BoxSpace
 

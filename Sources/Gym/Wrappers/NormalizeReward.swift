@@ -7,9 +7,9 @@ public struct NormalizeReward<Base: Environment>: Environment {
     public typealias Info = Base.Info
 
     /// The wrapped environment.
-    public private(set) var base: Base
+    public internal(set) var base: Base
     /// The return statistics and the scaling.
-    public private(set) var normalizer: RewardNormalizer
+    public internal(set) var normalizer: RewardNormalizer
 
     /// Wraps `base`.
     public init(_ base: Base, config: RewardNormalizer.Config = .init()) {

@@ -37,13 +37,13 @@ public struct RecordEpisodeStatistics<Base: Environment>: Environment {
     public typealias Info = EpisodeInfo<Base.Info>
 
     /// The wrapped environment.
-    public private(set) var base: Base
+    public internal(set) var base: Base
     /// The statistics of the most recently finished episode.
-    public private(set) var lastEpisode: EpisodeStatistics?
+    public internal(set) var lastEpisode: EpisodeStatistics?
     /// Number of episodes finished since this wrapper was created.
-    public private(set) var episodeCount = 0
-    private var currentReturn = 0.0
-    private var currentLength = 0
+    public internal(set) var episodeCount = 0
+    var currentReturn = 0.0
+    var currentLength = 0
 
     /// Wraps `base`.
     public init(_ base: Base) {

@@ -94,8 +94,10 @@ public enum SVG {
             out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left + w))\" y1=\"\(fmt(py(t)))\" y2=\"\(fmt(py(t)))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(py(t) + 4))\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"10\">\(escape(label))</text>"
         }
-        for t in ticks(x0, x1, count: 8) {
-            let label = xIsYear ? String(Int(t.rounded(.down))) : tickLabel(t, percent: false)
+        // Years are labelled on whole years only (half-year ticks would repeat a year's label).
+        let xTicks = xIsYear ? Array(Swift.stride(from: ceil(x0), through: floor(x1), by: max(1, ((x1 - x0) / 8).rounded(.up)))) : ticks(x0, x1, count: 8)
+        for t in xTicks {
+            let label = xIsYear ? String(Int(t)) : tickLabel(t, percent: false)
             out += "<text x=\"\(fmt(px(t)))\" y=\"\(fmt(top + h + 16))\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"10\">\(escape(label))</text>"
         }
         for (k, s) in series.enumerated() {

@@ -96,6 +96,8 @@ public final class SweepRunner: Sendable {
             say("[\(trial.name)] finished earlier, skipped")
             return SweepTrialResult(trial: trial, status: .skipped, metrics: done.metrics, checkpoint: done.checkpoint, failure: nil)
         }
+        // An unfinished trial (crashed or killed) starts over in a clean folder.
+        try? FileManager.default.removeItem(at: trial.directory)
         try? FileManager.default.createDirectory(at: trial.directory, withIntermediateDirectories: true)
         let logURL = trial.directory.appendingPathComponent("trial.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)

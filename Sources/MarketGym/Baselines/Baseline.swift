@@ -17,6 +17,7 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     /// Spacing of the gross grid baselines choose from.
     public static let gridStep = 0.01
 
+    /// A short name for tables.
     public var description: String {
         switch self {
         case .flat: return "flat"
@@ -91,6 +92,7 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
 
 /// One row of a baseline table: a baseline's metrics on a split.
 public struct BaselineRow: Sendable, Equatable {
+    /// The baseline's description, the split name and the metrics.
     public var baseline: String
     public var split: String
     public var metrics: BacktestMetrics
@@ -110,6 +112,23 @@ extension Baseline {
         for b in [Baseline.flat, .fixedGross(gross), .confidenceProportional(baseGross: gross)] {
             for s in splits {
                 rows.append(BaselineRow(baseline: b.description, split: s, metrics: BacktestMetrics(try b.backtest(panel: panel, config: config, split: s))))
+            }
+        }
+        return rows
+    }
+
+    /// The standard baselines on the test year of each walk-forward fold (split names `test <year>`);
+    /// the confidence baseline's reference level comes from each fold's own train part.
+    /// - Throws: `MarketEnvError` (for example a fold with no bars).
+    public static func walkForwardTable(panel: MarketPanel, config: MarketEnvConfig, testYears: ClosedRange<Int>, validYears: Int = 1, gross: Double = 1) throws(MarketEnvError) -> [BaselineRow] {
+        var rows: [BaselineRow] = []
+        for year in testYears {
+            var c = config
+            c.splits.walkForwardTestYear = year
+            c.splits.walkForwardValidYears = validYears
+            for var row in try table(panel: panel, config: c, splits: ["test"], gross: gross) {
+                row.split = "test \(year)"
+                rows.append(row)
             }
         }
         return rows

@@ -8,6 +8,7 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A value that decodes but is out of its allowed range.
     case invalidValue(path: String, found: String, expected: String)
 
+    /// The problem, the key path and the fix.
     public var description: String {
         switch self {
         case let .unknownKey(path, key, known):

@@ -77,12 +77,15 @@ public struct CostConfig: Codable, Sendable, Equatable {
     /// Execution timing. Default `close` (DESIGN.md, timeline step 3).
     public var execution: ExecutionTiming = .close
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case feeBps, slippageBps, slippageScalesWithVolatility, slippageVolatilityReference, borrowAnnualBps, fundingAnnualBps, execution
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -114,12 +117,15 @@ public struct ConstraintConfig: Codable, Sendable, Equatable {
     /// Alternating projection/capping rounds before the exact final scaling. Default 20 (enough for the residual to fall below 1e-6 in our tests).
     public var projectionIterations: Int = 20
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case maxGross, maxWeight, betaNeutral, betaWindow, rebalanceThreshold, thresholdScalesWithConfidence, projectionIterations
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -157,12 +163,15 @@ public struct ActionConfig: Codable, Sendable, Equatable {
     /// Prediction feature read as signal confidence (threshold scaling, confidence baseline); empty = none.
     public var confidenceFeature: String = ""
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case scheme, grossLevels, perAssetLevels, signalFeature, confidenceFeature
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -186,12 +195,15 @@ public struct ObservationConfig: Codable, Sendable, Equatable {
     /// Every observation element is clipped to [-clip, clip]. Default 10.
     public var clip: Double = 10
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case window, volatilityWindow, returnScale, clip
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -216,12 +228,15 @@ public struct EpisodeConfig: Codable, Sendable, Equatable {
     /// NAV at the start of an episode (currency units; returns do not depend on it). Default 1.
     public var initialNAV: Double = 1
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case split, horizon, maxDrawdown, evaluation, initialNAV
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -253,6 +268,7 @@ public struct RewardConfig: Codable, Sendable, Equatable {
     /// EWMA rate of the running mean in the variance term. Default 0.01.
     public var varianceDecay: Double = 0.01
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -260,6 +276,8 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         case differentialSharpeDecay, varianceDecay
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -45,7 +45,13 @@ struct BarCSVParser {
         var rowTimestamps: [Int64] = []
         var rowLines: [Int] = []
         var rowAssets: [Int32] = []
-        var values: [[Double]] = Array(repeating: [], count: 5)
+        // Values per field, row-major, written in place: one buffer per field sized for every line of
+        // the file (an upper bound on the rows), so no per-row append or copy-on-write check.
+        var buffers = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: 5)
+        defer { for b in buffers where b.count > 0 { b.deallocate() } }
+        var lineCount = 1
+        for byte in buffer { lineCount &+= byte == UInt8(ascii: "\n") ? 1 : 0 }  // wrapping add: vectorizes
+        var rowCount = 0
         var width = 0  // values per row per field: N for wide, 1 for long
 
         try csv.forEachRow { (line, cells) throws(DataFileError) in
@@ -58,7 +64,10 @@ struct BarCSVParser {
                                             targets: &targets, timestampColumn: &timestampColumn, assetColumn: &assetColumn,
                                             present: &presentFields, sink: &sink)
                 width = layout == .long ? 1 : assets.count
-                for f in 0..<5 where presentFields[f] { values[f].reserveCapacity(width * 8192) }
+                for f in 0..<5 where presentFields[f] {
+                    buffers[f] = .allocate(capacity: max(1, lineCount * width))
+                    buffers[f].initialize(repeating: .nan)
+                }
                 return
             }
             guard headerOK else { return }
@@ -86,10 +95,7 @@ struct BarCSVParser {
                     assets.append(name)
                 }
             }
-            let base = values[0].count
-            for f in 0..<5 where presentFields[f] {
-                values[f].append(contentsOf: repeatElement(Double.nan, count: width))
-            }
+            let base = rowCount * width
             for c in 0..<cells.count {
                 let target = targets[c]
                 guard target.field >= 0 else { continue }
@@ -103,10 +109,11 @@ struct BarCSVParser {
                     try sink.report(.nonPositivePrice(file: file, line: line, column: c + 1, columnName: header?[c] ?? "", value: csv.string(cell)))
                     continue
                 }
-                values[target.field][base + max(target.asset, 0)] = v
+                buffers[target.field][base + max(target.asset, 0)] = v
             }
             rowTimestamps.append(ts)
             rowLines.append(line)
+            rowCount += 1
         }
         guard header != nil else {
             try sink.report(.emptyFile(file: file))
@@ -118,7 +125,7 @@ struct BarCSVParser {
             return nil
         }
         _ = headerLine
-        let fields = (0..<5).map { presentFields[$0] ? values[$0] : nil }
+        let fields = (0..<5).map { presentFields[$0] ? Array(buffers[$0].prefix(rowCount * width)) : nil }
         let built: (timestamps: [Int64], fields: [[Double]?])?
         if layout == .long {
             built = try assembleLong(timestamps: rowTimestamps, lines: rowLines, rowAssets: rowAssets, assets: &assets, fields: fields, sink: &sink)

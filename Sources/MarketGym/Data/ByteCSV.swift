@@ -92,7 +92,7 @@ struct ByteCSV {
 
     /// Parses a decimal number (`-12.5`, `3e-4`, `.5`); nil when the field is not a finite number.
     ///
-    /// Fast path (Clinger 1990): when the significand has at most 15 digits and the decimal exponent
+    /// Fast path (Clinger 1990): when the decimal significand is below 2^53 and the decimal exponent
     /// is within ±22, both are exact doubles and one IEEE multiply or divide rounds correctly, so
     /// the result equals `strtod`'s. Anything else goes to `strtod`.
     func double(_ range: Range<Int>) -> Double? {
@@ -103,24 +103,24 @@ struct ByteCSV {
         if bytes[k] == UInt8(ascii: "-") { negative = true; k += 1 } else if bytes[k] == UInt8(ascii: "+") { k += 1 }
         var mantissa: UInt64 = 0
         var digits = 0
-        var significant = 0
         var exponent = 0
-        var sawDigit = false
+        let integerStart = k
         while k < end, bytes[k] &- 48 < 10 {
-            let d = UInt64(bytes[k] &- 48)
-            if significant > 0 || d != 0 { significant += 1 }
-            if significant <= 19 { mantissa = mantissa &* 10 &+ d } else { exponent += 1 }
-            digits += 1; sawDigit = true; k += 1
+            mantissa = mantissa &* 10 &+ UInt64(bytes[k] &- 48)
+            k += 1
         }
+        digits = k - integerStart
         if k < end, bytes[k] == UInt8(ascii: ".") {
             k += 1
+            let fractionStart = k
             while k < end, bytes[k] &- 48 < 10 {
-                let d = UInt64(bytes[k] &- 48)
-                if significant > 0 || d != 0 { significant += 1 }
-                if significant <= 19 { mantissa = mantissa &* 10 &+ d; exponent -= 1 }
-                digits += 1; sawDigit = true; k += 1
+                mantissa = mantissa &* 10 &+ UInt64(bytes[k] &- 48)
+                k += 1
             }
+            exponent = fractionStart - k
+            digits += k - fractionStart
         }
+        let sawDigit = digits > 0
         if !sawDigit { return nil }
         if k < end, bytes[k] == UInt8(ascii: "e") || bytes[k] == UInt8(ascii: "E") {
             k += 1
@@ -136,9 +136,10 @@ struct ByteCSV {
             exponent += expNegative ? -e : e
         }
         if k != end { return nil }
-        if significant <= 15 && exponent >= -22 && exponent <= 22 {
+        // More than 19 digits may have wrapped the 64-bit mantissa: leave those to strtod.
+        if digits <= 19 && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             var value = Double(mantissa)
-            if exponent < 0 { value /= ByteCSV.powersOfTen[-exponent] } else { value *= ByteCSV.powersOfTen[exponent] }
+            if exponent < 0 { value /= powerOfTen(-exponent) } else if exponent > 0 { value *= powerOfTen(exponent) }
             return negative ? -value : value
         }
         return slowDouble(range)
@@ -156,9 +157,33 @@ struct ByteCSV {
         }
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { e in
-        var p = 1.0
-        for _ in 0..<e { p *= 10 }
-        return p
+    /// 10^e for 0 <= e <= 22, all exact in binary64 (a switch, not a global table: no lazy-init check per call).
+    @inline(__always)
+    private func powerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
     }
 }

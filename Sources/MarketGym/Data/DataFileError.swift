@@ -6,6 +6,8 @@
 public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file could not be read at all.
     case unreadable(file: String, reason: String)
+    /// The file could not be written (missing folder, permissions, full disk).
+    case unwritable(file: String, reason: String)
     /// The file (after decompression) holds no header line.
     case emptyFile(file: String)
     /// The file has a header but no data rows.
@@ -37,6 +39,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read the file (\(reason)). Check the path and permissions."
+        case let .unwritable(file, reason):
+            return "\(file): cannot write the file (\(reason)). Check that the folder exists and is writable, and that the disk has room."
         case let .emptyFile(file):
             return "\(file): the file is empty; expected a header line such as `Date,AAPL,MSFT` or `timestamp,asset,close`. Write the header and data rows."
         case let .noRows(file):

@@ -14,6 +14,14 @@ enum DataFileReader {
         }
     }
 
+    /// True when the file starts with the HDF5 signature (reads 8 bytes, not the whole file).
+    static func isHDF5File(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 8) else { return false }
+        return isHDF5([UInt8](head))
+    }
+
     static func isHDF5(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 8 && Array(bytes[0..<8]) == hdf5Magic
     }

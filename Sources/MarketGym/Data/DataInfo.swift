@@ -19,6 +19,8 @@ public struct DataInfo: Sendable, CustomStringConvertible {
     public let coverage: [AssetCoverage]
     /// Soft problems found on load.
     public let warnings: [DataWarning]
+    /// Per asset: first and last valid timestamps (nil when the asset never trades).
+    public let assetRanges: [(first: Int64, last: Int64)?]
 
     /// Summarizes loaded bars.
     public init(file: String, layout: BarLayout, data: MarketData, warnings: [DataWarning] = []) {
@@ -37,6 +39,10 @@ public struct DataInfo: Sendable, CustomStringConvertible {
         self.fields = fields
         self.coverage = data.coverage()
         self.warnings = warnings
+        self.assetRanges = coverage.map { c in
+            guard let f = c.firstBar, let l = c.lastBar else { return nil }
+            return (data.timestamps[f], data.timestamps[l])
+        }
     }
 
     public var description: String {
@@ -51,10 +57,10 @@ public struct DataInfo: Sendable, CustomStringConvertible {
             "coverage:",
         ]
         let width = max(5, assets.map(\.count).max() ?? 5)
-        for c in coverage {
+        for (c, span) in zip(coverage, assetRanges) {
             let name = c.asset + String(repeating: " ", count: max(0, width - c.asset.count))
             let range: String
-            if let f = c.firstBar, let l = c.lastBar { range = "bars \(f)-\(l)" } else { range = "never trades" }
+            if let span { range = "\(Timestamp.iso(span.first, dateOnly: dateOnly)) to \(Timestamp.iso(span.last, dateOnly: dateOnly))" } else { range = "never trades" }
             lines.append("  \(name)  \(format1(c.fraction * 100))%  \(c.validBars) bars, \(range), \(c.interiorMissing) holes")
         }
         for w in warnings { lines.append(w.description) }

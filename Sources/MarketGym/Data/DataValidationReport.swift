@@ -74,7 +74,7 @@ public struct DataValidationReport: Sendable, CustomStringConvertible {
 
     public var description: String {
         var lines: [String] = []
-        lines.append("\(file): \(layout.map(\.description) ?? "unknown layout"), \(barCount) bars x \(assetCount) assets")
+        lines.append("\(file): \(layout.map(\.description) ?? "unknown layout")" + (isValid ? ", \(barCount) bars x \(assetCount) assets" : ""))
         for e in errors { lines.append("error: \(e.description)") }
         if errorCount > errors.count { lines.append("... and \(errorCount - errors.count) more errors") }
         for w in warnings { lines.append(w.description) }
@@ -101,18 +101,24 @@ func format1(_ x: Double) -> String {
 
 extension MarketData {
     /// Coverage of each asset over the timeline.
+    /// - Complexity: one pass over the tradable mask, row by row.
     public func coverage() -> [AssetCoverage] {
         let n = assetCount, t = barCount
-        return (0..<n).map { i in
-            var first: Int?, last: Int?, valid = 0
-            for b in 0..<t where tradable[b * n + i] {
-                if first == nil { first = b }
-                last = b
-                valid += 1
+        var first = [Int](repeating: -1, count: n), last = [Int](repeating: -1, count: n), valid = [Int](repeating: 0, count: n)
+        tradable.withUnsafeBufferPointer { mask in
+            for b in 0..<t {
+                let row = b * n
+                for i in 0..<n where mask[row + i] {
+                    if first[i] < 0 { first[i] = b }
+                    last[i] = b
+                    valid[i] += 1
+                }
             }
-            let interior = first.map { f in (last ?? f) - f + 1 - valid } ?? 0
-            return AssetCoverage(asset: assets[i], firstBar: first, lastBar: last, validBars: valid,
-                                 fraction: t == 0 ? 0 : Double(valid) / Double(t), interiorMissing: interior)
+        }
+        return (0..<n).map { i in
+            AssetCoverage(asset: assets[i], firstBar: first[i] < 0 ? nil : first[i], lastBar: last[i] < 0 ? nil : last[i],
+                          validBars: valid[i], fraction: t == 0 ? 0 : Double(valid[i]) / Double(t),
+                          interiorMissing: first[i] < 0 ? 0 : last[i] - first[i] + 1 - valid[i])
         }
     }
 
@@ -128,6 +134,10 @@ extension MarketData {
     /// - Parameter options: thresholds (`gapFactor`, `extremeReturnThreshold`).
     /// - Returns: one `DataWarning` per kind that occurs, with up to 5 examples each.
     public func softWarnings(options: BarLoadOptions = BarLoadOptions()) -> [DataWarning] {
+        softWarnings(options: options, coverage: coverage())
+    }
+
+    func softWarnings(options: BarLoadOptions, coverage cov: [AssetCoverage]) -> [DataWarning] {
         var result: [DataWarning] = []
         let n = assetCount, t = barCount
         let iso: (Int64) -> String = { Timestamp.iso($0, dateOnly: $0 % 86_400 == 0) }
@@ -142,28 +152,31 @@ extension MarketData {
             }
             if count > 0 { result.append(DataWarning(kind: .gap, count: count, examples: examples)) }
         }
-        // Extreme returns, against the previous valid close of the same asset.
+        // Extreme returns, against the previous valid close of the same asset (one pass, row by row).
         do {
             var count = 0, examples: [String] = []
-            for i in 0..<n {
-                var previous = Double.nan
+            var previous = [Double](repeating: .nan, count: n)
+            let upper = 1 + options.extremeReturnThreshold, lower = 1 - options.extremeReturnThreshold
+            close.withUnsafeBufferPointer { c in
                 for b in 0..<t {
-                    let c = close[b * n + i]
-                    guard c.isFinite && c > 0 else { continue }
-                    if previous.isFinite {
-                        let r = c / previous - 1
-                        if abs(r) > options.extremeReturnThreshold {
+                    let row = b * n
+                    for i in 0..<n {
+                        let value = c[row + i]
+                        guard value > 0 && value.isFinite else { continue }
+                        let p = previous[i]
+                        previous[i] = value
+                        // p is NaN before the first valid close: both comparisons are false.
+                        let ratio = value / p
+                        if ratio > upper || ratio < lower {
                             count += 1
-                            if examples.count < 5 { examples.append("\(assets[i]) \(iso(timestamps[b])) \(format1(r * 100))%") }
+                            if examples.count < 5 { examples.append("\(assets[i]) \(iso(timestamps[b])) \(format1((ratio - 1) * 100))%") }
                         }
                     }
-                    previous = c
                 }
             }
             if count > 0 { result.append(DataWarning(kind: .extremeReturn, count: count, examples: examples)) }
         }
         // Interior holes
-        let cov = coverage()
         let holes = cov.reduce(0) { $0 + $1.interiorMissing }
         if holes > 0 {
             let examples = cov.filter { $0.interiorMissing > 0 }.prefix(5).map { "\($0.asset): \($0.interiorMissing)" }

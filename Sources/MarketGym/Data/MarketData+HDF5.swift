@@ -18,7 +18,7 @@ public enum MarketDataHDF5 {
     ///   - predictions: predictions, written under `/predictions`; nil for none.
     ///   - provenance: a JSON string stored as the `provenance` attribute of `/predictions`.
     ///   - url: the file to write (replaced when it exists).
-    /// - Throws: `DataFileError.unreadable` when the file cannot be written.
+    /// - Throws: `DataFileError.unwritable` when the file cannot be written.
     public static func write(bars: MarketData?, predictions: PredictionTable? = nil, provenance: String? = nil, to url: URL) throws(DataFileError) {
         precondition(bars != nil || predictions != nil, "MarketDataHDF5.write: nothing to write")
         do {
@@ -47,7 +47,7 @@ public enum MarketDataHDF5 {
                 }
             }
         } catch {
-            throw .unreadable(file: url.path, reason: "cannot write HDF5: \(error)")
+            throw .unwritable(file: url.path, reason: "\(error)")
         }
     }
 
@@ -123,10 +123,10 @@ extension MarketData {
             fields[name] = try MarketDataHDF5.read(g, name, as: Double.self, shape: shape, file: file)
         }
         for (name, values) in [("close", close)] + fields.sorted(by: { $0.key < $1.key }) {
-            let isVolume = name == "volume"
-            for (k, v) in values.enumerated() where !v.isNaN && (!v.isFinite || (isVolume ? v < 0 : v <= 0)) {
-                throw .badLayout(file: file, path: "/bars/\(name)[\(k / max(1, assets.count)), \(k % max(1, assets.count))]",
-                                 expected: isVolume ? "a volume >= 0 or NaN" : "a price > 0 or NaN", found: "\(v)")
+            if let k = firstInvalid(values, isVolume: name == "volume") {
+                let n = max(1, assets.count)
+                throw .badLayout(file: file, path: "/bars/\(name)[\(k / n), \(k % n)]",
+                                 expected: name == "volume" ? "a volume >= 0 or NaN" : "a price > 0 or NaN", found: "\(values[k])")
             }
         }
         do {
@@ -135,6 +135,19 @@ extension MarketData {
         } catch {
             throw .badLayout(file: file, path: "/bars", expected: "consistent bars", found: error.description)
         }
+    }
+}
+
+/// Index of the first value that is neither NaN nor valid (prices > 0, volumes >= 0, finite).
+private func firstInvalid(_ values: [Double], isVolume: Bool) -> Int? {
+    values.withUnsafeBufferPointer { v -> Int? in
+        for k in 0..<v.count {
+            let x = v[k]
+            // NaN fails every comparison; valid values pass the range test; the rest (<= 0, inf) are errors.
+            if x.isNaN { continue }
+            if isVolume ? !(x >= 0 && x.isFinite) : !(x > 0 && x.isFinite) { return k }
+        }
+        return nil
     }
 }
 
@@ -174,7 +187,7 @@ extension PredictionTable {
     /// - Parameters:
     ///   - url: the file (replaced when it exists).
     ///   - provenance: a JSON string stored as the `provenance` attribute of `/predictions`.
-    /// - Throws: `DataFileError.unreadable` when the file cannot be written.
+    /// - Throws: `DataFileError.unwritable` when the file cannot be written.
     public func writeHDF5(to url: URL, provenance: String? = nil) throws(DataFileError) {
         try MarketDataHDF5.write(bars: nil, predictions: self, provenance: provenance, to: url)
     }

@@ -13,6 +13,9 @@ public struct LoadedBars: Sendable {
 extension MarketData {
     /// Loads bars from a CSV, CSV.gz or MarketGym HDF5 file (see docs/data.md for the layouts).
     ///
+    /// Runs every hard check (the ones that throw); `loadWithReport` adds the counted soft checks,
+    /// `validate` lists every hard error instead of throwing the first.
+    ///
     /// The layout is detected: HDF5 by its signature, gzip by its magic number, then the CSV header
     /// decides between wide closes (`Date,AAPL,MSFT`), wide fields (`timestamp,AAPL:close,...`) and
     /// long (`timestamp,asset,close,...`). Rows are sorted by time.
@@ -23,19 +26,28 @@ extension MarketData {
     /// - Throws: `DataFileError` on the first hard problem (unreadable file, bad header, ragged row,
     ///   unparseable timestamp or value, non-positive price, duplicate timestamp).
     public static func load(contentsOf url: URL, options: BarLoadOptions = BarLoadOptions()) throws(DataFileError) -> MarketData {
-        try loadWithReport(contentsOf: url, options: options).data
+        try loadChecked(url, options: options).data
     }
 
-    /// Loads bars like `load(contentsOf:options:)` and also returns the soft-check report.
+    /// Loads bars like `load(contentsOf:options:)` and also runs the soft checks (gaps, extreme
+    /// returns, holes, OHLC consistency) and coverage, returned as the report.
     /// - Throws: `DataFileError` on the first hard problem.
     public static func loadWithReport(contentsOf url: URL, options: BarLoadOptions = BarLoadOptions()) throws(DataFileError) -> LoadedBars {
+        let (data, layout) = try loadChecked(url, options: options)
+        return LoadedBars(data: data, layout: layout, report: report(file: url.path, data: data, layout: layout, options: options))
+    }
+
+    /// Reads a file with every hard check (the soft checks are left to `loadWithReport` and `validate`).
+    private static func loadChecked(_ url: URL, options: BarLoadOptions) throws(DataFileError) -> (data: MarketData, layout: BarLayout) {
+        // Sniff the signature first: an HDF5 file is read by libhdf5, not slurped into memory.
+        if DataFileReader.isHDF5File(url) { return (try MarketData.readHDF5(file: url.path), .hdf5) }
         var sink = IssueSink(collect: false)
         let raw = try DataFileReader.rawBytes(url)
         guard let (data, layout) = try read(raw, file: url.path, options: options, sink: &sink) else {
             // Unreachable in throwing mode: the sink throws the first error.
             throw .badLayout(file: url.path, path: "/", expected: "readable bars", found: "nothing")
         }
-        return LoadedBars(data: data, layout: layout, report: report(file: url.path, data: data, layout: layout, options: options))
+        return (data, layout)
     }
 
     /// Parses bars from CSV bytes in memory (plain or gzip).
@@ -65,7 +77,9 @@ extension MarketData {
         var layout: BarLayout?
         do {
             let raw = try DataFileReader.rawBytes(url)
-            if !DataFileReader.isHDF5(raw), let text = try? DataFileReader.textBytes(raw, file: url.path) {
+            if DataFileReader.isHDF5(raw) {
+                layout = .hdf5
+            } else if let text = try? DataFileReader.textBytes(raw, file: url.path) {
                 layout = firstLineLayout(text)
             }
             result = try read(raw, file: url.path, options: options, sink: &sink)
@@ -89,8 +103,9 @@ extension MarketData {
     }
 
     static func report(file: String, data: MarketData, layout: BarLayout, options: BarLoadOptions) -> DataValidationReport {
-        DataValidationReport(file: file, layout: layout, barCount: data.barCount, assetCount: data.assetCount, errors: [],
-                             errorCount: 0, warnings: data.softWarnings(options: options), coverage: data.coverage())
+        let coverage = data.coverage()
+        return DataValidationReport(file: file, layout: layout, barCount: data.barCount, assetCount: data.assetCount, errors: [],
+                                    errorCount: 0, warnings: data.softWarnings(options: options, coverage: coverage), coverage: coverage)
     }
 
     private static func firstLineLayout(_ text: [UInt8]) -> BarLayout? {

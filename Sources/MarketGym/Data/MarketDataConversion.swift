@@ -44,7 +44,7 @@ public enum MarketDataConversion {
     ///   - options: how to read the bars.
     /// - Returns: what was written.
     /// - Throws: `DataFileError` from loading, `.unknownAsset` for predictions of assets the bars
-    ///   lack, `.unreadable` when the output cannot be written.
+    ///   lack, `.unwritable` when the output cannot be written.
     public static func convert(input: URL, output: URL, predictions: URL? = nil,
                                options: BarLoadOptions = BarLoadOptions()) throws(DataFileError) -> ConversionSummary {
         let loaded = try MarketData.loadWithReport(contentsOf: input, options: options)

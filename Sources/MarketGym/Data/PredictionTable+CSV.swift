@@ -13,8 +13,8 @@ extension PredictionTable {
     /// - Throws: `DataFileError` for an empty file, a missing column, a ragged row, an unparseable
     ///   timestamp or value, or a (timestamp, asset) pair that repeats.
     public static func load(contentsOf url: URL, timestampFormat: TimestampFormat = .automatic) throws(DataFileError) -> PredictionTable {
+        if DataFileReader.isHDF5File(url) { return try readHDF5(file: url.path) }
         let raw = try DataFileReader.rawBytes(url)
-        if DataFileReader.isHDF5(raw) { return try readHDF5(file: url.path) }
         return try parseCSV(raw, source: url.path, timestampFormat: timestampFormat)
     }
 
@@ -140,12 +140,12 @@ extension PredictionTable {
     /// - Parameters:
     ///   - url: the file to write (atomically).
     ///   - significantDigits: see `csvBytes(significantDigits:)`; nil for exact round trips.
-    /// - Throws: `DataFileError.unreadable` when the file cannot be written.
+    /// - Throws: `DataFileError.unwritable` when the file cannot be written.
     public func writeCSV(to url: URL, significantDigits: Int? = nil) throws(DataFileError) {
         var bytes = csvBytes(significantDigits: significantDigits)
         if url.pathExtension == "gz" { bytes = Gzip.compress(bytes, level: 9) }
         do { try Data(bytes).write(to: url, options: .atomic) } catch {
-            throw .unreadable(file: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw .unwritable(file: url.path, reason: error.localizedDescription)
         }
     }
 }

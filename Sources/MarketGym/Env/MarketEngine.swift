@@ -17,6 +17,17 @@ final class MarketEngine: Sendable {
 
     init(panel: MarketPanel, config: MarketEnvConfig) throws(MarketEnvError) {
         let c = config.constraints
+        for (path, panelValue, configValue) in [
+            ("observation.volatilityWindow", "\(panel.volatilityWindow)", "\(config.observation.volatilityWindow)"),
+            ("constraints.betaWindow", "\(panel.betaWindow)", "\(c.betaWindow)"),
+            ("action.signalFeature", panel.signalFeature, config.action.signalFeature),
+            ("action.confidenceFeature", panel.confidenceFeature, config.action.confidenceFeature),
+        ] where panelValue != configValue {
+            throw .invalidConfig(path: path, found: "'\(configValue)' in the config", expected: "'\(panelValue)', the value the panel was prepared with (prepare the panel from the same config)")
+        }
+        guard config.universe.isEmpty || config.universe == panel.assets else {
+            throw .invalidConfig(path: "universe", found: "\(config.universe)", expected: "the panel's assets \(panel.assets) (prepare the panel from the same config)")
+        }
         guard c.maxGross.isFinite, c.maxGross >= 0 else { throw .invalidConfig(path: "constraints.maxGross", found: "\(c.maxGross)", expected: "a finite number ≥ 0") }
         guard c.maxWeight.isFinite, c.maxWeight >= 0 else { throw .invalidConfig(path: "constraints.maxWeight", found: "\(c.maxWeight)", expected: "a finite number ≥ 0") }
         guard c.rebalanceThreshold >= 0 else { throw .invalidConfig(path: "constraints.rebalanceThreshold", found: "\(c.rebalanceThreshold)", expected: "≥ 0") }

@@ -23,45 +23,52 @@ import SeededRandom
 /// split), `strings["split"]` (`train`, `valid`, `test`, `all`: switches the split).
 ///
 /// `step` does not allocate: scratch books are preallocated and the observation is written into the
-/// caller's buffer.
+/// caller's buffer. Copies share the immutable data and prepared tables (`reseeded(_:)`), so a
+/// vector of envs over one dataset stores them once.
 public struct MarketEnv: Environment {
     public typealias Info = MarketStepInfo
 
     /// Immutable parts, shared by every copy of the env (a vector env stores them once).
     let engine: MarketEngine
 
+    /// The configuration the env was built with.
     public var config: MarketEnvConfig { engine.config }
     /// The prepared data.
     public var panel: MarketPanel { engine.panel }
+    /// The neutrality projection, action scheme and observation builder the env uses (the same
+    /// standalone code the trading daemon runs).
     public var projection: NeutralityProjection { engine.projection }
     public var scheme: ActionScheme { engine.scheme }
     public var observationBuilder: ObservationBuilder { engine.builder }
+    /// Observations: every element in [-clip, clip] (names in `observationNames`).
     public let observationSpace: BoxSpace
+    /// The action scheme's space.
     public let actionSpace: ActionSpace
+    /// One name per observation element (docs/market-env.md, "Observation").
     public var observationNames: [String] { engine.builder.names }
 
     /// The split episodes currently run in.
-    public private(set) var split: DataSplit
+    public internal(set) var split: DataSplit
     /// Bars of history wanted before the first decision bar (trailing windows).
     public var warmup: Int { engine.warmup }
 
-    private var rng: Xoshiro256
+    var rng: Xoshiro256
     /// The current decision bar t (the bar the last observation describes).
-    public private(set) var bar = 0
-    private var startBar = 0
-    private var lastDecisionBar = 0
-    private var horizon = 1
-    private var stepsTaken = 0
-    private var needsReset = true
+    public internal(set) var bar = 0
+    var startBar = 0
+    var lastDecisionBar = 0
+    var horizon = 1
+    var stepsTaken = 0
+    var needsReset = true
     /// NAV and its episode peak.
-    public private(set) var nav = 1.0
-    private var peak = 1.0
-    private var lastNetReturn = 0.0
+    public internal(set) var nav = 1.0
+    var peak = 1.0
+    var lastNetReturn = 0.0
     /// The held (drifted) book, fraction of NAV per asset.
-    public private(set) var weights: [Double]
+    public internal(set) var weights: [Double]
     /// The book traded at the last step (after projection and threshold), held over (t, t+1].
-    public private(set) var tradedWeights: [Double]
-    private var shaper: RewardShaper
+    public internal(set) var tradedWeights: [Double]
+    var shaper: RewardShaper
 
     /// Builds the environment.
     /// - Parameters:
@@ -80,10 +87,11 @@ public struct MarketEnv: Environment {
         try self.init(panel: panel, config: config, seed: seed)
     }
 
-    /// Builds the environment over an already prepared panel (shares its storage).
+    /// Builds the environment over an already prepared panel (shares its storage; envs built over the
+    /// same panel with the same config also share the prepared tables).
     /// - Throws: `MarketEnvError`.
     public init(panel: MarketPanel, config: MarketEnvConfig, seed: UInt64 = 0) throws(MarketEnvError) {
-        engine = try MarketEngine(panel: panel, config: config)
+        engine = try panel.engines.engine(for: config) { () throws(MarketEnvError) in try MarketEngine(panel: panel, config: config) }
         do {
             split = try DataSplit.named(config.episode.split, config: config.splits, timestamps: panel.timestamps)
         } catch {
@@ -99,6 +107,9 @@ public struct MarketEnv: Environment {
 
     // MARK: - Reset
 
+    /// Starts an episode (options: `evaluation`, `start`, `split`; see the type's discussion) and
+    /// writes its first observation.
+    /// - Throws: `EnvironmentError.invalidOption` for an unknown option, an out-of-range start or a bad split.
     public mutating func reset(seed: UInt64?, options: ResetOptions, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> MarketStepInfo {
         precondition(observation.count == observationSpace.count, "MarketEnv.reset: buffer has \(observation.count) elements, expected \(observationSpace.count)")
         if let seed { rng = Xoshiro256(seed: seed) }
@@ -151,6 +162,10 @@ public struct MarketEnv: Environment {
 
     // MARK: - Step
 
+    /// Trades to the action's book at the current bar, books the return to the next bar, and writes
+    /// the next observation.
+    /// - Throws: `EnvironmentError.resetNeeded` before a reset or after the episode ended;
+    ///   `.invalidAction` (nothing changes) when the action is not in `actionSpace`.
     public mutating func step(_ action: Action, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> StepOutcome<MarketStepInfo> {
         guard !needsReset else { throw .resetNeeded("MarketEnv.step") }
         precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")
@@ -192,6 +207,15 @@ public struct MarketEnv: Environment {
         weights.withUnsafeBufferPointer { wp in
             b.write(bar: t, weights: wp, portfolio: snap, into: out)
         }
+    }
+
+    /// A copy sharing this env's data and prepared tables, with its generator re-seeded: the cheap
+    /// way to make the many envs of a vector env (a fresh `init` rebuilds the tables each time).
+    public func reseeded(_ seed: UInt64) -> MarketEnv {
+        var copy = self
+        copy.rng = Xoshiro256(seed: seed)
+        copy.needsReset = true
+        return copy
     }
 
     /// The number of steps taken in the current episode.

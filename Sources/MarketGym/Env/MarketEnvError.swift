@@ -15,6 +15,7 @@ public enum MarketEnvError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The environment refused a reset or an action while running a backtest.
     case environment(EnvironmentError)
 
+    /// The problem, where, and the fix.
     public var description: String {
         switch self {
         case let .unknownAsset(name, available):

@@ -1,3 +1,5 @@
+import Foundation  // NSLock: `Mutex` needs macOS 15, the package supports macOS 14
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +22,7 @@ public struct MarketPanel: Sendable {
     public let timestamps: [Int64]
     /// Prediction feature names.
     public let featureNames: [String]
+    /// T, N and K.
     public let barCount: Int
     public let assetCount: Int
     public let featureCount: Int
@@ -47,6 +50,14 @@ public struct MarketPanel: Sendable {
     /// Index of the sizing book's signal feature, and of the confidence feature (or nil).
     public let signalIndex: Int
     public let confidenceIndex: Int?
+    /// The settings the panel was prepared with (an env checks its config agrees).
+    public let volatilityWindow: Int
+    public let betaWindow: Int
+    public let signalFeature: String
+    public let confidenceFeature: String
+    /// Engines (prepared tables) already built over this panel, so envs made one by one from the
+    /// same panel and config share them instead of rebuilding (copies of the panel share the cache).
+    let engines = EngineCache()
 
     /// Prepares the panel.
     /// - Parameters:
@@ -86,6 +97,10 @@ public struct MarketPanel: Sendable {
         confidenceIndex = confidenceFeature.isEmpty ? nil : try featureIndex(confidenceFeature, path: "action.confidenceFeature")
 
         let T = data.barCount, N = names.count, K = features.featureCount, M = data.assetCount
+        self.volatilityWindow = volatilityWindow
+        self.betaWindow = betaWindow
+        self.signalFeature = signalFeature
+        self.confidenceFeature = confidenceFeature
         assets = names
         timestamps = data.timestamps
         featureNames = features.names
@@ -210,5 +225,33 @@ public struct MarketPanel: Sendable {
             n += 1
         }
         return n > 0 ? s / Double(n) : 0
+    }
+}
+
+/// The `MarketEngine`s alive over one panel, keyed by config, held weakly: an engine holds its
+/// panel (and so this cache), so strong entries would form a cycle that is never freed. An engine
+/// is shared while some env uses it and freed with the last one.
+/// `@unchecked Sendable`: the list is only touched under `lock`.
+final class EngineCache: @unchecked Sendable {
+    private struct Entry { weak var engine: MarketEngine? }
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+
+    /// The live engine for `config`, or a new one built by `make` (and remembered).
+    func engine(for config: MarketEnvConfig, make: () throws(MarketEnvError) -> MarketEngine) throws(MarketEnvError) -> MarketEngine {
+        if let hit = lookup(config) { return hit }
+        let built = try make()
+        lock.lock()
+        defer { lock.unlock() }
+        entries.removeAll { $0.engine == nil }
+        if let raced = entries.lazy.compactMap(\.engine).first(where: { $0.config == config }) { return raced }
+        entries.append(Entry(engine: built))
+        return built
+    }
+
+    private func lookup(_ config: MarketEnvConfig) -> MarketEngine? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.lazy.compactMap(\.engine).first { $0.config == config }
     }
 }

@@ -35,6 +35,7 @@ public struct MarketStepInfo: Sendable, Equatable {
     /// The reward, term by term; `reward.total` is the step's reward.
     public var reward = RewardTerms()
 
+    /// All fields zero.
     public init() {}
 
     /// Total costs as a fraction of NAV.

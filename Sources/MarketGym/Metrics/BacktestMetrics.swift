@@ -10,6 +10,7 @@ import Darwin
 /// time from the first decision bar to the last realized bar over 365.25-day years (about 252 for
 /// daily equity bars). Returns are simple per-step net returns R_k; the risk-free rate is taken as 0.
 public struct BacktestMetrics: Sendable, Equatable {
+    /// Steps, years spanned, and steps per year (the annualization factor).
     public var steps = 0
     public var years = 0.0
     public var periodsPerYear = 0.0
@@ -57,6 +58,7 @@ public struct BacktestMetrics: Sendable, Equatable {
         public var averageGross: Double
     }
 
+    /// All zeros.
     public init() {}
 
     /// Computes the metrics of a record (an empty record gives all zeros).

@@ -14,6 +14,7 @@ public struct BacktestRecord: Sendable, Equatable {
     /// Per step: benchmark return over the same bar, or empty without a benchmark.
     public var benchmarkReturns: [Double] = []
 
+    /// An empty record.
     public init() {}
 
     /// Appends one step's info.

@@ -11,6 +11,7 @@ public struct PortfolioSnapshot: Sendable, Equatable {
     /// The last bar's net return (scaled like the log returns in the observation).
     public var lastReturn: Double
 
+    /// A snapshot (all zero by default: a flat book at an episode's start).
     public init(gross: Double = 0, net: Double = 0, drawdown: Double = 0, time: Double = 0, lastReturn: Double = 0) {
         self.gross = gross
         self.net = net
@@ -23,26 +24,25 @@ public struct PortfolioSnapshot: Sendable, Equatable {
 /// Builds the market observation at a bar: standalone, so the env and the trading daemon's
 /// `PolicyRuntime` produce bit-identical inputs from the same data.
 ///
-/// Layout: for each asset A (in panel order) `featuresPerAsset = window + K + 4` elements
-/// - `A.logret[t-0]` ... `A.logret[t-(window-1)]`: log returns over (t-j-1, t-j], × `returnScale`
-///   (0 before the first bar or where a price is missing)
-/// - `A.<feature>` for each prediction feature (missing → 0)
-/// - `A.vol`: trailing volatility × `returnScale`
-/// - `A.tradable`: 1 when the asset has a price at t, else 0
-/// - `A.pred_ok`: 1 when all its prediction features are present at t, else 0
-/// - `A.weight`: the held (drifted) weight
+/// Layout (N assets in panel order, K prediction features, window W), in four sections then the
+/// portfolio:
+/// 1. log returns, lag-major: for j = 0..W−1, for each asset A, `A.logret[t-j]` — the log return
+///    over (t−j−1, t−j] × `returnScale` (0 before the first bar or where a price is missing);
+/// 2. predictions: for each asset A, `A.<feature>` for each feature (missing → 0);
+/// 3. state: for each asset A, `A.vol` (trailing volatility × `returnScale`), `A.tradable` (1 when
+///    the asset has a price at t), `A.pred_ok` (1 when all its prediction features are present);
+/// 4. weights: for each asset A, `A.weight` (the held, drifted weight);
+/// 5. `portfolio.gross`, `portfolio.net`, `portfolio.drawdown`, `portfolio.time`, `portfolio.return`.
 ///
-/// then `portfolio.gross`, `portfolio.net`, `portfolio.drawdown`, `portfolio.time`,
-/// `portfolio.return`. Every element is finite and clipped to [-clip, clip]: no NaN ever.
-/// Only data at bars ≤ t is read.
+/// Every element is finite and clipped to [-clip, clip]: no NaN ever. Only data at bars ≤ t is read.
 ///
-/// Everything in an asset's block except its weight depends on the data only, so it is scaled,
-/// clipped and laid out once at construction, as T x N blocks of `window + K + 3` floats: `write`
-/// then copies one contiguous region per bar (consecutive bars adjacent in memory) and adds the
-/// weights, which keeps the env's step fast and allocation-free. The price is memory:
-/// T · N · (window + K + 3) floats (10.6 MB for the bundled 8,313 x 20 data at window 10, K = 3).
-/// Immutable after construction.
+/// Why this order: consecutive bars share W−1 of their W return rows, so with the returns stored
+/// once, bar-major (W zero rows in front), a step reads one new row of N floats instead of N new
+/// windows; sections 2 and 3 are one contiguous row each. Scaling, clipping and NaN removal happen
+/// once at construction; `write` only copies, which keeps the env's step fast, memory-light
+/// (T·N·(K + 4) floats) and allocation-free. Immutable after construction.
 public final class ObservationBuilder: @unchecked Sendable {
+    /// N, K, the window, T, the return scale and the clip bound the builder was prepared with.
     public let assetCount: Int
     public let featureCount: Int
     public let window: Int
@@ -52,15 +52,15 @@ public final class ObservationBuilder: @unchecked Sendable {
     /// Element names, in order.
     public let names: [String]
 
-    // Owned, immutable after init (hence the unchecked Sendable): T x N x (window + K + 3).
-    private let blocks: UnsafeMutableBufferPointer<Float>
+    // Owned, immutable after init (hence the unchecked Sendable).
+    private let logReturns: UnsafeMutableBufferPointer<Float>   // (W + T) x N, the first W rows zero
+    private let predictions: UnsafeMutableBufferPointer<Float>  // T x N x K
+    private let states: UnsafeMutableBufferPointer<Float>       // T x N x 3: vol, tradable, pred_ok
 
-    /// Elements per asset block.
-    public var featuresPerAsset: Int { window + featureCount + 4 }
     /// Portfolio elements at the end.
     public static let portfolioCount = 5
-    /// Total observation length.
-    public var count: Int { assetCount * featuresPerAsset + Self.portfolioCount }
+    /// Total observation length: N·(W + K + 4) + 5.
+    public var count: Int { assetCount * (window + featureCount + 4) + Self.portfolioCount }
 
     /// Prepares the builder for `panel`.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
@@ -80,31 +80,30 @@ public final class ObservationBuilder: @unchecked Sendable {
         func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(-c, x)) }
         var names: [String] = []
         names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
-        for a in panel.assets {
-            for j in 0..<w { names.append("\(a).logret[t-\(j)]") }
-            for f in panel.featureNames { names.append("\(a).\(f)") }
-            names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok", "\(a).weight"]
-        }
+        for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
+        for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
+        for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
+        for a in panel.assets { names.append("\(a).weight") }
         names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
         self.names = names
 
-        let stride = w + k + 3
-        blocks = .allocate(capacity: T * n * stride)
-        blocks.initialize(repeating: 0)
-        for t in 0..<T {
-            for i in 0..<n {
-                let o = (t * n + i) * stride
-                for j in 0..<min(w, t + 1) { blocks[o + j] = cl(panel.logReturnsByAsset[i * T + t - j] * scale) }
-                for q in 0..<k { blocks[o + w + q] = cl(panel.features[(t * n + i) * k + q]) }
-                blocks[o + w + k] = cl(Float(panel.volatility[t * n + i]) * scale)
-                blocks[o + w + k + 1] = panel.tradable[t * n + i] ? 1 : 0
-                blocks[o + w + k + 2] = panel.featuresPresent[t * n + i] ? 1 : 0
-            }
+        logReturns = .allocate(capacity: (w + T) * n)
+        logReturns.initialize(repeating: 0)
+        for s in 0..<T { for i in 0..<n { logReturns[(w + s) * n + i] = cl(panel.logReturnsByAsset[i * T + s] * scale) } }
+        predictions = .allocate(capacity: T * n * k)
+        for j in 0..<(T * n * k) { predictions.initializeElement(at: j, to: cl(panel.features[j])) }
+        states = .allocate(capacity: T * n * 3)
+        for j in 0..<(T * n) {
+            states.initializeElement(at: 3 * j, to: cl(Float(panel.volatility[j]) * scale))
+            states.initializeElement(at: 3 * j + 1, to: panel.tradable[j] ? 1 : 0)
+            states.initializeElement(at: 3 * j + 2, to: panel.featuresPresent[j] ? 1 : 0)
         }
     }
 
     deinit {
-        blocks.deallocate()
+        logReturns.deallocate()
+        predictions.deallocate()
+        states.deallocate()
     }
 
     /// The observation space: every element in [-clip, clip].
@@ -116,22 +115,24 @@ public final class ObservationBuilder: @unchecked Sendable {
     ///   - weights: the held book, N values.
     ///   - portfolio: the portfolio state.
     ///   - out: the destination.
-    /// - Complexity: O(N · (window + K)), straight copies.
+    /// - Complexity: O(N · (W + K)), straight copies.
     public func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(out.count == count && weights.count == assetCount,
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
         precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
-        guard let o0 = out.baseAddress, let src0 = blocks.baseAddress else { return }
-        let n = assetCount, stride = window + featureCount + 3, c = clip
+        guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
+        let n = assetCount, k = featureCount, w = window, c = clip
         @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
-        var o = o0
-        var src = src0 + t * n * stride
-        for i in 0..<n {
-            for j in 0..<stride { o[j] = src[j] }
-            o[stride] = cl(weights[i])
-            o += stride + 1
-            src += stride
+        for j in 0..<w {
+            o.update(from: lr + (w + t - j) * n, count: n)
+            o += n
         }
+        o.update(from: pr + t * n * k, count: n * k)
+        o += n * k
+        o.update(from: st + t * n * 3, count: n * 3)
+        o += n * 3
+        for i in 0..<n { o[i] = cl(weights[i]) }
+        o += n
         o[0] = cl(portfolio.gross)
         o[1] = cl(portfolio.net)
         o[2] = cl(portfolio.drawdown)

@@ -5,10 +5,11 @@
 ///   prediction, normalized to Σ|s| = 1, then scaled to the chosen gross level. The agent decides
 ///   only how big to bet.
 /// - `perAsset`: `MultiDiscrete([levels.count] * N)`; w_i = level · maxWeight.
-/// - `weights`: `Box([-1, 1]^N)`; w_i = score · maxWeight.
+/// - `weights`: `Box([-1, 1]^N)`; w_i = score · maxWeight (scores outside [-1, 1] are invalid).
 ///
 /// Pure and allocation-free, shared with `PolicyRuntime`.
 public struct ActionScheme: Sendable, Equatable {
+    /// The scheme, its levels, the per-asset cap and N.
     public let kind: ActionSchemeKind
     public let grossLevels: [Double]
     public let perAssetLevels: [Double]
@@ -39,30 +40,41 @@ public struct ActionScheme: Sendable, Equatable {
         }
     }
 
-    /// Writes the raw book for `action` at bar `t` into `w`.
-    /// - Throws: `EnvironmentError.invalidAction` when the action is not of this scheme or out of range.
-    public func rawBook(_ action: Action, panel: MarketPanel, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) throws(EnvironmentError) {
+    /// Throws unless `action` is of this scheme's kind and inside its space. Nothing is written, so
+    /// a rejected action leaves the caller's state as it was.
+    /// - Throws: `EnvironmentError.invalidAction` naming the problem.
+    public func validate(_ action: Action) throws(EnvironmentError) {
         let n = assetCount
         switch (kind, action) {
         case (.sizing, .discrete(let a)):
             guard a >= 0 && a < grossLevels.count else { throw .invalidAction("sizing level \(a) outside 0..<\(grossLevels.count)") }
-            Self.predictionBook(panel: panel, bar: t, gross: grossLevels[a], into: w)
         case (.perAsset, .multiDiscrete(let a)):
             guard a.count == n else { throw .invalidAction("perAsset action has \(a.count) entries, expected \(n)") }
-            for i in 0..<n {
-                let k = a[i]
-                guard k >= 0 && k < perAssetLevels.count else { throw .invalidAction("perAsset level \(k) at asset \(i) outside 0..<\(perAssetLevels.count)") }
-                w[i] = perAssetLevels[k] * maxWeight
+            for (i, k) in a.enumerated() where k < 0 || k >= perAssetLevels.count {
+                throw .invalidAction("perAsset level \(k) at asset \(i) outside 0..<\(perAssetLevels.count)")
             }
         case (.weights, .continuous(let a)):
             guard a.count == n else { throw .invalidAction("weights action has \(a.count) entries, expected \(n)") }
-            for i in 0..<n {
-                let x = a[i]
-                guard x.isFinite else { throw .invalidAction("weights action has non-finite score \(x) at asset \(i)") }
-                w[i] = Double(min(1, max(-1, x))) * maxWeight
+            for (i, x) in a.enumerated() where !(x >= -1 && x <= 1) {
+                throw .invalidAction("weights score \(x) at asset \(i) outside [-1, 1]")
             }
         default:
             throw .invalidAction("action \(action) does not match the \(kind.rawValue) scheme")
+        }
+    }
+
+    /// Writes the raw book for `action` at bar `t` into `w`.
+    /// - Throws: `EnvironmentError.invalidAction` (before writing anything) when the action is not of
+    ///   this scheme or out of range.
+    public func rawBook(_ action: Action, panel: MarketPanel, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) throws(EnvironmentError) {
+        try validate(action)
+        switch action {
+        case .discrete(let a):
+            Self.predictionBook(panel: panel, bar: t, gross: grossLevels[a], into: w)
+        case .multiDiscrete(let a):
+            for i in 0..<assetCount { w[i] = perAssetLevels[a[i]] * maxWeight }
+        case .continuous(let a):
+            for i in 0..<assetCount { w[i] = Double(a[i]) * maxWeight }
         }
     }
 

@@ -27,6 +27,8 @@ public struct NeutralityProjection: Sendable, Equatable {
     /// Alternating rounds before the exact finish.
     public var iterations: Int
 
+    /// A projection with the given caps.
+    /// - Precondition: both caps ≥ 0.
     public init(maxGross: Double, maxWeight: Double, betaNeutral: Bool = false, iterations: Int = 20) {
         precondition(maxGross >= 0 && maxWeight >= 0, "NeutralityProjection: caps must be non-negative, got gross \(maxGross), weight \(maxWeight)")
         self.maxGross = maxGross

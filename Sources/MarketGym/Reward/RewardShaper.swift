@@ -19,6 +19,7 @@ public struct RewardTerms: Sendable, Equatable {
     /// `−exposurePenalty · gross`.
     public var exposure: Double = 0
 
+    /// All terms zero.
     public init() {}
 
     /// The reward: the sum of the terms.
@@ -35,13 +36,25 @@ public struct RewardTerms: Sendable, Equatable {
 /// then A_t = A_{t−1} + η ΔA, B_t = B_{t−1} + η ΔB. D_t is 0 while the variance estimate is not
 /// positive (the first steps of an episode).
 public struct RewardShaper: Sendable, Equatable {
+    /// The weights and rates.
     public let config: RewardConfig
     private(set) var dsrA = 0.0
     private(set) var dsrB = 0.0
     private(set) var mean = 0.0
     private(set) var previousDrawdown = 0.0
 
+    /// A shaper with cleared statistics.
     public init(_ config: RewardConfig) { self.config = config }
+
+    /// The running statistics (DSR moments A and B, the variance term's mean, the last drawdown), for state export.
+    public var statistics: [Double] { [dsrA, dsrB, mean, previousDrawdown] }
+
+    /// Restores `statistics`.
+    /// - Precondition: four values.
+    public mutating func restore(statistics s: [Double]) {
+        precondition(s.count == 4, "RewardShaper.restore: expected 4 statistics, got \(s.count)")
+        dsrA = s[0]; dsrB = s[1]; mean = s[2]; previousDrawdown = s[3]
+    }
 
     /// Clears the running statistics (start of an episode).
     public mutating func reset() {

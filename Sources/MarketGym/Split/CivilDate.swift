@@ -3,6 +3,7 @@
 /// Algorithms from H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil,
 /// civil_from_days), exact for every date in range.
 public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    /// Calendar year, month (1-12) and day (1-31).
     public var year: Int
     public var month: Int
     public var day: Int
@@ -17,16 +18,8 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
 
     /// The UTC date of an epoch timestamp (seconds).
     public init(epochSeconds: Int64) {
-        let days = Int(floorDiv(epochSeconds, 86_400))
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+        let (y, m, d) = Timestamp.civil(days: floorDiv(epochSeconds, 86_400))
+        self.init(year: y, month: m, day: d)
     }
 
     /// Parses `YYYY-MM-DD`; nil when malformed.
@@ -34,26 +27,31 @@ public struct CivilDate: Sendable, Equatable, Hashable, Comparable, CustomString
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+              (1...12).contains(m), d >= 1, d <= CivilDate.daysIn(month: m, year: y) else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Seconds since 1970-01-01T00:00:00Z at this date's midnight UTC.
     public var epochSeconds: Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468) * 86_400
+        Timestamp.days(year: year, month: month, day: day) * 86_400
     }
 
+    /// `YYYY-MM-DD`.
     public var description: String {
         func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
+    /// Chronological order.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
 

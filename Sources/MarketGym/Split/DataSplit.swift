@@ -5,6 +5,7 @@ public struct DateRange: Codable, Sendable, Equatable {
     /// Last date included. Default `2999-12-31`.
     public var to: String = "2999-12-31"
 
+    /// A range of `YYYY-MM-DD` dates, both ends included.
     public init(from: String = "1900-01-01", to: String = "2999-12-31") {
         self.from = from
         self.to = to
@@ -12,6 +13,8 @@ public struct DateRange: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable { case from, to }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -37,12 +40,15 @@ public struct SplitConfig: Codable, Sendable, Equatable {
     /// Years of validation before a walk-forward test year. Default 1.
     public var walkForwardValidYears: Int = 1
 
+    /// Every field at its documented default.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case train, valid, test, walkForwardTestYear, walkForwardValidYears
     }
 
+    /// Decodes the config; missing keys take their defaults.
+    /// - Throws: `ConfigError.unknownKey` for a key this config does not define.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -57,10 +63,14 @@ public struct SplitConfig: Codable, Sendable, Equatable {
 
 /// Errors resolving splits against a timeline.
 public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A split date is not `YYYY-MM-DD`.
     case badDate(path: String, found: String)
+    /// No bar falls inside the split.
     case empty(split: String, from: String, to: String, dataFrom: String, dataTo: String)
+    /// The split name is not train, valid, test or all.
     case unknownSplit(String)
 
+    /// The problem and the fix.
     public var description: String {
         switch self {
         case let .badDate(path, found):
@@ -80,6 +90,7 @@ public struct DataSplit: Sendable, Equatable {
     /// Bar indices inside the split (decision bars).
     public var bars: Range<Int>
 
+    /// A split over `bars`.
     public init(name: String, bars: Range<Int>) {
         self.name = name
         self.bars = bars
@@ -128,7 +139,9 @@ public struct DataSplit: Sendable, Equatable {
 
     /// One year-by-year walk-forward fold.
     public struct Fold: Sendable, Equatable {
+        /// The calendar year tested.
         public var testYear: Int
+        /// Everything before the validation years; the validation years; the test year.
         public var train: DataSplit
         public var valid: DataSplit
         public var test: DataSplit

@@ -43,6 +43,7 @@ public struct SyntheticMarket: Sendable {
         public init() {}
     }
 
+    /// The bars (closes, optional opens).
     public let data: MarketData
     /// Features `pred` (z) and `snr` (s_t), T x N x 2.
     public let features: FeatureMatrix

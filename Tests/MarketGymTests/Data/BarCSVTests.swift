@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 @testable import MarketGym
 import TestSupport
@@ -147,5 +148,44 @@ struct BarCSVTests {
             let parsed = bytes.withUnsafeBufferPointer { ByteCSV(bytes: $0).double(0..<bytes.count) }
             #expect(parsed == nil, "\(text)")
         }
+    }
+}
+
+@Suite("CSV robustness")
+struct CSVRobustnessTests {
+    @Test("seeded random mutations of valid files either load or throw a DataFileError, never crash")
+    func mutations() {
+        var rng = Xoshiro256(seed: 99)
+        let seeds: [[UInt8]] = [
+            csv("Date,A,B", "2020-01-02,1.5,2", "2020-01-03,,2.5e1", "2020-01-06,3,\"4\""),
+            csv("timestamp,asset,open,high,low,close,volume", "2020-01-02T10:00:00Z,A,1,2,0.5,1.5,10", "1577923200,B,1,1,1,1,"),
+            csv("t,A:close,A:volume", "02/01/2020,1,2"),
+        ]
+        let alphabet = Array("0123456789,.-+eE:\"\n\r TZNAna/".utf8)
+        var loaded = 0, rejected = 0
+        for trial in 0..<600 {
+            var bytes = seeds[trial % seeds.count]
+            for _ in 0..<(1 + rng.uniformInt(below: 4)) {
+                let k = rng.uniformInt(below: bytes.count)
+                switch rng.uniformInt(below: 3) {
+                case 0: bytes[k] = alphabet[rng.uniformInt(below: alphabet.count)]
+                case 1: bytes.remove(at: k)
+                default: bytes.insert(alphabet[rng.uniformInt(below: alphabet.count)], at: k)
+                }
+                if bytes.isEmpty { bytes = [10] }
+            }
+            do {
+                let data = try MarketData.parseCSV(bytes, source: "mutant.csv")
+                #expect(data.close.count == data.barCount * data.assetCount)
+                loaded += 1
+            } catch {
+                #expect(!error.description.isEmpty)
+                rejected += 1
+            }
+            _ = try? PredictionTable.parseCSV(bytes, source: "mutant.csv")
+            _ = try? Gzip.decompress(Gzip.compress(bytes).enumerated().map { $0.offset == 15 ? $0.element ^ 0x5A : $0.element })
+        }
+        // Both outcomes occur, so the mutations exercise the error paths and the happy path.
+        #expect(loaded > 20 && rejected > 100, "loaded \(loaded), rejected \(rejected)")
     }
 }

@@ -76,5 +76,6 @@ struct DataValidationTests {
         let text = info.description
         #expect(text.contains("1990-01-02 to 2022-12-28"))
         #expect(text.contains("bars:     8313, typical spacing 1 day(s)"))
+        #expect(text.contains("AAPL   100.0%  8313 bars, 1990-01-02 to 2022-12-28, 0 holes"))
     }
 }

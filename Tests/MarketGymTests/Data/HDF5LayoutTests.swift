@@ -39,6 +39,13 @@ struct HDF5LayoutTests {
         #expect(try PredictionTable.load(contentsOf: url) == predictions)
         let loaded = try MarketData.loadWithReport(contentsOf: url)
         #expect(loaded.layout == .hdf5)
+        // A folder that does not exist: a typed error naming the file, not a crash.
+        let missing = URL(fileURLWithPath: "/nonexistent-marketgym-folder/x.h5")
+        let error = dataError { try MarketDataHDF5.write(bars: bars, to: missing) }
+        guard case let .unwritable(file, _)? = error else { Issue.record("expected unwritable, got \(String(describing: error))"); return }
+        #expect(file == missing.path)
+        let csvError = dataError { try predictions.writeCSV(to: URL(fileURLWithPath: "/nonexistent-marketgym-folder/p.csv")) }
+        guard case .unwritable? = csvError else { Issue.record("expected unwritable, got \(String(describing: csvError))"); return }
     }
 
     @Test("h5py reads what we write with the documented reference reader")
@@ -118,6 +125,8 @@ struct HDF5LayoutTests {
         _ = try runPython(script: "import sys, h5py\nh5py.File(sys.argv[1], 'w').create_dataset('x', data=[1])", arguments: [noFormat.path])
         #expect(dataError { _ = try MarketData.load(contentsOf: noFormat) }
                 == .badLayout(file: noFormat.path, path: "/@format", expected: "'marketgym-market-data'", found: "'no 'format' attribute'"))
+        let report = MarketData.validate(contentsOf: noFormat)
+        #expect(report.layout == .hdf5 && report.errorCount == 1 && !report.isValid)
         let wrongShape = try write("shape.h5", """
         f["bars/assets"] = np.array(["A", "B"], dtype=h5py.string_dtype())
         f["bars/timestamps"] = np.array([0, 1, 2], dtype=np.int64)

@@ -75,7 +75,7 @@ struct PredictionTableTests {
         #expect(sawFuture == 0, "the env saw the next bar's return \(sawFuture) times")
     }
 
-    @Test("property: changing any prediction stamped after bar t changes no aligned value at or before t")
+    @Test("property: changing any prediction stamped after bar t, or any bar after t, changes no aligned value at or before t")
     func noLookAhead() throws {
         var rng = Xoshiro256(seed: 2024)
         for trial in 0..<20 {
@@ -109,6 +109,16 @@ struct PredictionTableTests {
             let upTo = (cut + 1) * n * k
             let same = zip(base.values[..<upTo], after.values[..<upTo]).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
             #expect(same, "trial \(trial): a change after bar \(cut) leaked into bars <= \(cut)")
+            // Bars after t changed too: cutting the timeline after bar `cut` (or moving its later bars)
+            // leaves every aligned value at or before `cut` as it was.
+            var moved = Array(ts.prefix(cut + 1))
+            for k in (cut + 1)..<t { moved.append(ts[k] + Int64(k - cut) * 600) }
+            for bars in [try MarketData(assets: data.assets, timestamps: Array(ts.prefix(cut + 1)), close: [Double](repeating: 1, count: (cut + 1) * n)),
+                         try MarketData(assets: data.assets, timestamps: moved, close: [Double](repeating: 2, count: t * n))] {
+                let aligned = try changed.aligned(to: bars, maxAge: trial % 2 == 0 ? nil : 5 * 3600)
+                let prefixSame = zip(base.values[..<upTo], aligned.values[..<upTo]).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+                #expect(prefixSame, "trial \(trial): changing bars after \(cut) moved an aligned value at or before it")
+            }
             if cut + 1 < t {
                 let later = zip(base.values[upTo...], after.values[upTo...]).contains { !($0 == $1 || ($0.isNaN && $1.isNaN)) }
                 #expect(later, "trial \(trial): the perturbation must show after bar \(cut) (else the test proves nothing)")

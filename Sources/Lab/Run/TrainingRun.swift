@@ -1,0 +1,266 @@
+import Foundation
+import CheckpointFormat
+import HDF5
+
+/// How a training run ended.
+public struct TrainingOutcome: Sendable {
+    public enum Status: String, Sendable { case completed, interrupted }
+    public var status: Status
+    public var directory: URL
+    public var step: Int
+    /// The last checkpoint written.
+    public var checkpoint: URL?
+}
+
+/// A run folder and the loop that fills it.
+///
+/// Layout of `runs/<name>-<timestamp>/`:
+/// ```
+/// config.yaml          the resolved experiment (written first, before anything else)
+/// metrics.csv          step,tag,value (train/*, eval/*)
+/// tensorboard/         TensorBoard event files
+/// checkpoints/         step-<steps>.h5 (last K), best.h5 (best on validation)
+/// evaluation/          per-split series for the report (CSV)
+/// summary.json         final metrics per split, baselines, checkpoint paths (written last)
+/// ```
+/// Ctrl-C (SIGINT/SIGTERM) writes a checkpoint at the current step and returns `.interrupted`;
+/// `--resume` continues from the newest complete checkpoint, bit-exactly.
+public final class TrainingRun {
+    public let directory: URL
+    public let spec: ExperimentSpec
+    public let tree: SpecValue
+    /// The project root (relative data paths resolve against it).
+    public let root: URL
+
+    init(directory: URL, spec: ExperimentSpec, tree: SpecValue, root: URL) {
+        self.directory = directory
+        self.spec = spec
+        self.tree = tree
+        self.root = root
+    }
+
+    public var configURL: URL { directory.appendingPathComponent("config.yaml") }
+    public var summaryURL: URL { directory.appendingPathComponent("summary.json") }
+    public var store: CheckpointStore { CheckpointStore(runDirectory: directory, keepLast: spec.training.keepLast) }
+
+    /// Creates a new run folder under `parent` and writes the resolved config into it first.
+    /// - Parameter runName: the folder name; default `<name>-<UTC timestamp>`.
+    /// - Throws: `LabError.io` when the folder exists already (use `--resume`) or cannot be written.
+    public static func create(spec: ExperimentSpec, tree: SpecValue, root: URL, parent: URL, runName: String? = nil, now: Date = Date()) throws(LabError) -> TrainingRun {
+        let stamp: String = {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "UTC")
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            return f.string(from: now)
+        }()
+        let dir = parent.appendingPathComponent(runName ?? "\(spec.name)-\(stamp)")
+        let fm = FileManager.default
+        if fm.fileExists(atPath: dir.appendingPathComponent("config.yaml").path) {
+            throw .io(path: dir.path, detail: "a run already exists here. Continue it with `marketgym train --resume \(dir.path)`, or choose another --out/--run-name.")
+        }
+        do { try fm.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw .io(path: dir.path, detail: "cannot create the run folder: \(error.localizedDescription)")
+        }
+        let run = TrainingRun(directory: dir, spec: spec, tree: tree, root: root)
+        let header = "# Resolved experiment configuration, written by marketgym before training started.\n# Re-run with: marketgym train \(dir.path)/config.yaml\n"
+        do { try (header + tree.yamlString()).write(to: run.configURL, atomically: true, encoding: .utf8) } catch {
+            throw .io(path: run.configURL.path, detail: "cannot write: \(error.localizedDescription)")
+        }
+        return run
+    }
+
+    /// Opens an existing run folder (for `--resume`, `evaluate`, `report`).
+    public static func open(_ directory: URL) throws(LabError) -> TrainingRun {
+        let config = directory.appendingPathComponent("config.yaml")
+        guard FileManager.default.fileExists(atPath: config.path) else {
+            throw .badRun(path: directory.path, detail: "no config.yaml: not a MarketGym run folder (runs/<name>-<timestamp>/)")
+        }
+        let loader = SpecLoader(root: SpecLoader.findRoot(from: directory) ?? SpecLoader.locate().root)
+        let tree: SpecValue
+        let spec: ExperimentSpec
+        do {
+            tree = try loader.tree(at: config)
+            spec = try ExperimentSpec.decode(tree, file: config.path)
+        } catch { throw .spec(error) }
+        return TrainingRun(directory: directory, spec: spec, tree: tree, root: loader.root)
+    }
+
+    /// Trains (or resumes) to the budget, checkpointing on the way, then evaluates and writes the summary.
+    /// - Parameters:
+    ///   - context: the loaded environment.
+    ///   - makeAgent: builds a fresh agent for the spec (seeded from `spec.seed`).
+    ///   - resume: continue from the newest complete checkpoint in the folder.
+    ///   - progress: the progress display.
+    ///   - shouldStop: polled during training; true writes a checkpoint and returns `.interrupted`.
+    ///   - log: one line per event (checkpoints, evaluations).
+    public func train(
+        context: EnvironmentContext, makeAgent: () throws(LabError) -> any TrainableAgent, resume: Bool,
+        progress: ProgressReporter? = nil, shouldStop: () -> Bool = { StopSignal.isRequested },
+        log: (String) -> Void = { print($0) }
+    ) throws(LabError) -> TrainingOutcome {
+        let agent = try makeAgent()
+        let store = self.store
+        var bestMetric = -Double.infinity
+        if resume {
+            guard let (url, checkpoint) = store.latest(note: log) else {
+                throw .badRun(path: directory.path, detail: "no complete checkpoint to resume from in checkpoints/. Start a new run instead.")
+            }
+            guard let training = checkpoint.training else { throw .badRun(path: url.path, detail: "a policy-only checkpoint cannot resume training") }
+            do {
+                try agent.restore(policy: checkpoint.policyParameters, training: training)
+                if let replay = agent as? ReplayCheckpointing, spec.training.saveReplayBuffer {
+                    let file = try HDF5File.open(url)
+                    defer { try? file.close() }
+                    try replay.readReplay(from: file)
+                }
+            } catch {
+                throw .badRun(path: url.path, detail: "cannot resume: \(error)")
+            }
+            bestMetric = training.scalars["lab.bestMetric"] ?? -Double.infinity
+            log("resumed from \(url.lastPathComponent) at step \(agent.step)")
+        }
+        let metrics = try MetricsLogger(runDirectory: directory, resumeAtStep: resume ? agent.step : nil)
+        let total = spec.training.totalSteps
+        var lastCheckpoint: URL?
+        var lastReturn: Double?
+        var lastLoss: Double?
+        let envTree = tree["env"] ?? .mapping([])
+        let policySpec = try context.policySpec(agent: agent, experiment: spec, envTree: envTree)
+
+        func checkpoint() throws(LabError) -> Checkpoint {
+            var training = agent.trainingState()
+            training.scalars["lab.bestMetric"] = bestMetric
+            var p = policySpec
+            p.normalization = agent.observationNormalization
+            return Checkpoint(algorithm: agent.algorithm, step: agent.step, episodes: agent.episodes, configYAML: tree.yamlString(),
+                              policy: p, policyParameters: agent.policyParameters(), training: training)
+        }
+
+        while agent.step < total {
+            let every = spec.training.checkpointEvery
+            let next = min(total, (agent.step / every + 1) * every)
+            do {
+                try agent.train(untilStep: next, shouldStop: shouldStop) { tag, value, step in
+                    metrics.log(tag, value, step: step)
+                    if tag == "train/episode_return" { lastReturn = value }
+                    if tag == "train/loss" { lastLoss = value }
+                    progress?.update(.init(step: step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
+                }
+            } catch {
+                metrics.flush()
+                throw .badRun(path: directory.path, detail: "training failed at step \(agent.step): \(error)")
+            }
+            var c = try checkpoint()
+            let stopping = shouldStop()
+            if spec.training.evaluateAtCheckpoints && !stopping {
+                let score = try evaluateForSelection(agent: agent, context: context)
+                metrics.log("eval/selection/\(spec.evaluation.selectMetric)", score, step: agent.step)
+                if score > bestMetric {
+                    bestMetric = score
+                    c = try checkpoint()
+                    try store.saveBest(c)
+                    log("step \(agent.step): new best \(spec.evaluation.selectMetric) \(String(format: "%.4f", score)) -> checkpoints/best.h5")
+                }
+            }
+            let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
+            lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
+            metrics.flush()
+            if stopping {
+                progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
+                log("interrupted at step \(agent.step); checkpoint \(lastCheckpoint?.lastPathComponent ?? "-") written. Resume with: marketgym train --resume \(directory.path)")
+                return TrainingOutcome(status: .interrupted, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
+            }
+        }
+        progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
+        if lastCheckpoint == nil { lastCheckpoint = store.stepFiles().last?.url }
+        let report = try evaluate(agent: agent, context: context, log: log)
+        // Sorted, so the metrics file is byte-identical across runs (dictionary order is not).
+        for (split, values) in report.agentMetrics.sorted(by: { $0.key < $1.key }) {
+            for (k, v) in values.sorted(by: { $0.key < $1.key }) where v.isFinite { metrics.log("eval/\(split)/\(k)", v, step: agent.step) }
+        }
+        metrics.flush()
+        try writeSummary(report, agent: agent, checkpoint: lastCheckpoint)
+        return TrainingOutcome(status: .completed, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
+    }
+
+    /// The selection metric on the validation split (market) or over evaluation episodes (episodic envs).
+    func evaluateForSelection(agent: any TrainableAgent, context: EnvironmentContext) throws(LabError) -> Double {
+        let metric = spec.evaluation.selectMetric
+        switch context {
+        case .market(let setup):
+            let e = try MarketEvaluator.evaluate(setup: setup, split: "valid", act: agent.act)
+            guard let v = e.metricValues[metric] else { throw .badRun(path: "evaluation.selectMetric", detail: "unknown market metric '\(metric)'; use one of \(e.metricValues.keys.sorted().joined(separator: ", "))") }
+            return v
+        case .cartpole(let c):
+            var env = EnvironmentContext.makeCartPole(c, seed: 0)
+            let e = try EpisodicEvaluation.run(&env, episodes: spec.evaluation.episodes, seed: 1_000_000 &+ spec.seed, act: agent.act)
+            guard let v = e.values[metric] else { throw .badRun(path: "evaluation.selectMetric", detail: "unknown episodic metric '\(metric)'; use meanReturn") }
+            return v
+        }
+    }
+
+    /// Final evaluation: the agent and the baselines on every configured split (market), or
+    /// deterministic episodes (episodic envs). Writes the per-split CSV series for the report.
+    public func evaluate(agent: any TrainableAgent, context: EnvironmentContext, log: (String) -> Void) throws(LabError) -> RunEvaluation {
+        var out = RunEvaluation()
+        let evalDir = directory.appendingPathComponent("evaluation")
+        do { try FileManager.default.createDirectory(at: evalDir, withIntermediateDirectories: true) } catch {
+            throw .io(path: evalDir.path, detail: "cannot create: \(error.localizedDescription)")
+        }
+        switch context {
+        case .market(let setup):
+            for split in spec.evaluation.splits {
+                var evals = [try MarketEvaluator.evaluate(setup: setup, split: split, act: agent.act)]
+                for b in spec.evaluation.baselines {
+                    evals.append(try MarketEvaluator.baseline(b, gross: spec.evaluation.baselineGross, setup: setup, split: split))
+                }
+                out.agentMetrics[split] = evals[0].metricValues
+                for e in evals.dropFirst() { out.baselineMetrics[split, default: [:]][e.policy] = e.metricValues }
+                try EvaluationFiles.write(evals, assets: setup.panel.assets, split: split, directory: evalDir)
+                log(EvaluationFiles.table(evals, split: split))
+            }
+        case .cartpole(let c):
+            var env = EnvironmentContext.makeCartPole(c, seed: 0)
+            let e = try EpisodicEvaluation.run(&env, episodes: spec.evaluation.episodes, seed: 2_000_000 &+ spec.seed, act: agent.act)
+            out.agentMetrics["episodes"] = e.values
+            log(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", e.meanReturn, e.stdReturn, e.returns.count))
+            let csv = "episode,return,length\n" + zip(e.returns, e.lengths).enumerated().map { "\($0),\($1.0),\($1.1)" }.joined(separator: "\n") + "\n"
+            do { try csv.write(to: evalDir.appendingPathComponent("episodes.csv"), atomically: true, encoding: .utf8) } catch {
+                throw .io(path: evalDir.path, detail: "cannot write episodes.csv: \(error.localizedDescription)")
+            }
+        }
+        return out
+    }
+
+    func writeSummary(_ report: RunEvaluation, agent: any TrainableAgent, checkpoint: URL?) throws(LabError) {
+        func relative(_ url: URL?) -> Any {
+            guard let url else { return NSNull() }
+            let p = url.path, d = directory.path + "/"
+            return p.hasPrefix(d) ? String(p.dropFirst(d.count)) : p
+        }
+        let best = store.bestURL
+        let summary: [String: Any] = [
+            "name": spec.name, "algorithm": agent.algorithm, "seed": Int(spec.seed), "status": "completed",
+            "steps": agent.step, "episodes": agent.episodes, "environment": spec.env.kind.rawValue,
+            "selectMetric": spec.evaluation.selectMetric,
+            "evaluation": report.agentMetrics.mapValues { $0.filter { $0.value.isFinite } },
+            "baselines": report.baselineMetrics.mapValues { $0.mapValues { $0.filter { $0.value.isFinite } } },
+            "checkpoint": relative(checkpoint),
+            "bestCheckpoint": FileManager.default.fileExists(atPath: best.path) ? relative(best) : NSNull(),
+        ]
+        do {
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: summaryURL, options: .atomic)
+        } catch {
+            throw .io(path: summaryURL.path, detail: "cannot write summary: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Metrics of a final evaluation: per split, the agent's and each baseline's.
+public struct RunEvaluation: Sendable {
+    public var agentMetrics: [String: [String: Double]] = [:]
+    public var baselineMetrics: [String: [String: [String: Double]]] = [:]
+    public init() {}
+}

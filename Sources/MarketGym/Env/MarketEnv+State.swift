@@ -1,0 +1,52 @@
+import SeededRandom
+
+extension MarketEnv: StatefulEnvironment {
+    /// The complete mutable state: generator words, episode cursor and counters, split bounds,
+    /// NAV, peak, the held and traded books, and the reward's running statistics.
+    public func exportState() -> EnvironmentState {
+        EnvironmentState(
+            integers: [
+                "rng": rng.state.map { Int64(bitPattern: $0) },
+                "cursor": [Int64(bar), Int64(startBar), Int64(lastDecisionBar), Int64(horizon), Int64(stepsTaken), needsReset ? 1 : 0],
+                "split": [Int64(split.bars.lowerBound), Int64(split.bars.upperBound)],
+            ],
+            reals: [
+                "portfolio": [nav, peak, lastNetReturn],
+                "weights": weights,
+                "tradedWeights": tradedWeights,
+                "reward": shaper.statistics,
+            ])
+    }
+
+    /// Replaces the mutable state with an exported one (same data and config).
+    /// - Throws: `EnvironmentError.invalidState` when an entry is missing, mis-sized or out of range.
+    public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
+        let n = panel.assetCount
+        let words = try state.integers("rng", count: 4).map { UInt64(bitPattern: $0) }
+        let cursor = try state.integers("cursor", count: 6)
+        let bounds = try state.integers("split", count: 2)
+        let portfolio = try state.reals("portfolio", count: 3)
+        let held = try state.reals("weights", count: n)
+        let traded = try state.reals("tradedWeights", count: n)
+        let reward = try state.reals("reward", count: 4)
+        let T = Int64(panel.barCount)
+        guard bounds[0] >= 0, bounds[0] < bounds[1], bounds[1] <= T else {
+            throw .invalidState("split bounds \(bounds) outside the data's 0..<\(T) bars")
+        }
+        guard cursor[0] >= bounds[0], cursor[0] < bounds[1] else { throw .invalidState("bar \(cursor[0]) outside the split \(bounds)") }
+        let restored: Xoshiro256
+        do { restored = try Xoshiro256(state: words) } catch { throw .invalidState("rng: \(error)") }
+        rng = restored
+        let lo = Int(bounds[0]), hi = Int(bounds[1])
+        if split.bars != lo..<hi {
+            let name = ["train", "valid", "test", "all"].first { (try? DataSplit.named($0, config: config.splits, timestamps: panel.timestamps).bars) == lo..<hi }
+            split = DataSplit(name: name ?? "restored", bars: lo..<hi)
+        }
+        bar = Int(cursor[0]); startBar = Int(cursor[1]); lastDecisionBar = Int(cursor[2])
+        horizon = Int(cursor[3]); stepsTaken = Int(cursor[4]); needsReset = cursor[5] != 0
+        nav = portfolio[0]; peak = portfolio[1]; lastNetReturn = portfolio[2]
+        weights = held
+        tradedWeights = traded
+        shaper.restore(statistics: reward)
+    }
+}

@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import Lab
+
+/// Options every command that takes a spec shares.
+struct SpecOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key: path.to.key=value (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    func parsed() throws(SpecError) -> [SpecOverride] { try overrides.map { (o) throws(SpecError) in try SpecOverride(parsing: o) } }
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a trained policy (a run folder's best checkpoint, or a checkpoint file) on a split, with baselines.",
+        discussion: """
+        Examples:
+          marketgym evaluate runs/quickstart-20261122-031500 --split test
+          marketgym evaluate runs/quickstart-20261122-031500/checkpoints/step-000000030000.h5 --split valid
+        """
+    )
+
+    @Argument(help: "A run folder (uses checkpoints/best.h5, else the newest) or a checkpoint file.") var target: String
+    @Option(help: "Split(s) to evaluate on, comma-separated: train, valid, test.") var split: String = "test"
+
+    func run() throws {
+        do {
+            let url = try CheckpointEvaluation.resolve(target)
+            let (spec, context, agent, checkpoint) = try CheckpointEvaluation.load(url, root: SpecLoader.locate().root)
+            print("\(url.path): \(checkpoint.algorithm) after \(checkpoint.step) steps")
+            switch context {
+            case .market(let setup):
+                for s in split.split(separator: ",").map(String.init) {
+                    var evals = [try MarketEvaluator.evaluate(setup: setup, split: s, act: agent.act)]
+                    for b in spec.evaluation.baselines { evals.append(try MarketEvaluator.baseline(b, gross: spec.evaluation.baselineGross, setup: setup, split: s)) }
+                    print(EvaluationFiles.table(evals, split: s))
+                }
+            case .cartpole(let c):
+                var env = EnvironmentContext.makeCartPole(c, seed: 0)
+                let e = try EpisodicEvaluation.run(&env, episodes: spec.evaluation.episodes, seed: 3_000_000, act: agent.act)
+                print(String(format: "mean return %.1f ± %.1f over %d deterministic episodes", e.meanReturn, e.stdReturn, e.returns.count))
+            }
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Backtest a non-RL baseline through the environment of a spec: metrics and a per-year table.",
+        discussion: """
+        Baselines: flat, fixedGross (the prediction book at a constant gross), confidence (gross proportional
+        to the signal's confidence). Costs, neutrality and caps are the environment's own.
+
+        Examples:
+          marketgym backtest quickstart --baseline fixedGross --split test
+          marketgym backtest Environments/synthetic.yaml --baseline confidence --gross 1.5
+        """
+    )
+
+    @Argument(help: "An experiment or environment preset (name or path).") var spec: String
+    @Option(help: "flat, fixedGross or confidence.") var baseline: String = "fixedGross"
+    @Option(help: "Split(s), comma-separated.") var split: String = "train,valid,test"
+    @Option(help: "Gross exposure of the baseline (default 1).") var gross: Double = 1
+    @OptionGroup var specOptions: SpecOptions
+
+    func run() throws {
+        do {
+            let loader = SpecLoader.locate(spec: spec)
+            let env = try loadEnvironment(loader: loader, argument: spec, overrides: try specOptions.parsed())
+            guard case .market(let setup) = try EnvironmentContext.load(env, root: loader.root, log: { print($0) }) else {
+                throw LabError.badRun(path: spec, detail: "backtests need a market or synthetic environment")
+            }
+            for s in split.split(separator: ",").map(String.init) {
+                let e = try MarketEvaluator.baseline(baseline, gross: gross, setup: setup, split: s)
+                print(EvaluationFiles.table([e], split: s))
+                print("  per year: " + e.metrics.perYear.map { String(format: "%d %.1f%% (Sharpe %.2f)", $0.year, $0.totalReturn * 100, $0.sharpe) }.joined(separator: ", "))
+            }
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+/// An environment spec from an experiment (its `env`) or an environment preset, with overrides
+/// given as `env.x.y=...` (experiment paths) or `x.y=...`.
+func loadEnvironment(loader: SpecLoader, argument: String, overrides: [SpecOverride]) throws -> EnvironmentSpec {
+    if let url = try? loader.file(for: argument, folder: "Experiments"), (try? loader.tree(at: url))?["env"] != nil {
+        return try loader.experiment(argument, overrides: overrides).spec.env
+    }
+    let url = try loader.file(for: argument, folder: "Environments")
+    var tree = try loader.tree(at: url)
+    for o in overrides {
+        let path = o.path.first == "env" ? Array(o.path.dropFirst()) : o.path
+        tree = try SpecOverride(path: path.joined(separator: "."), value: o.value).apply(to: tree)
+    }
+    return try EnvironmentSpec.decode(tree, file: url.path, path: "env")
+}
+
+struct CheckEnvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-env",
+        abstract: "Run Gymnasium's environment checks on the environment of a spec.",
+        discussion: """
+        Checks: observations inside the space, seeded reset and step determinism, finite rewards, order
+        enforcement, terminated/truncated handling, invalid actions rejected (docs/gym.md).
+
+        Examples:
+          marketgym check-env quickstart
+          marketgym check-env Environments/synthetic.yaml --set action.scheme=weights
+        """
+    )
+
+    @Argument(help: "An experiment or environment preset (name or path).") var spec: String
+    @OptionGroup var specOptions: SpecOptions
+
+    func run() throws {
+        let report: EnvironmentCheckReport
+        do {
+            let loader = SpecLoader.locate(spec: spec)
+            let env = try loadEnvironment(loader: loader, argument: spec, overrides: try specOptions.parsed())
+            switch try EnvironmentContext.load(env, root: loader.root, log: { print($0) }) {
+            case .market(let setup): report = checkEnvironment(try setup.makeEnvironment(seed: 0))
+            case .cartpole(let c): report = checkEnvironment(EnvironmentContext.makeCartPole(c, seed: 0))
+            }
+        } catch {
+            throw fail(error)
+        }
+        print(report)
+        if !report.isPassing { throw ExitCode(1) }
+    }
+}
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Describe a checkpoint, replay buffer or market-data HDF5 file in words, then its full tree.",
+        discussion: "Example: marketgym inspect runs/quickstart-20261122-031500/checkpoints/best.h5"
+    )
+
+    @Argument(help: "An HDF5 file.") var file: String
+
+    func run() throws {
+        do { print(try FileInspector.describe(URL(fileURLWithPath: file)), terminator: "") } catch { throw fail(error) }
+    }
+}
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Grid or random search over any spec keys x seeds; trials in parallel processes; resumable.",
+        discussion: """
+        Each trial is a separate `marketgym train` process in <out>/<sweep>/trials/. Rerunning the same
+        command skips finished trials and retries crashed ones. Results: results.csv and a leaderboard
+        ranked on the validation metric (test shown beside, never used to select), with the best trial's
+        checkpoint.
+
+        Examples:
+          marketgym sweep Experiments/sweeps/reward-shaping.yaml --workers 2
+          marketgym sweep Experiments/sweeps/reward-shaping.yaml --workers 2 --set training.totalSteps=5000
+        """
+    )
+
+    @Argument(help: "The sweep file.") var sweep: String
+    @Option(help: "Trials run in parallel.") var workers: Int = 1
+    @Option(help: "Folder that receives the sweep folder (default: runs/ under the project root).") var out: String?
+    @OptionGroup var specOptions: SpecOptions
+
+    func run() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        do {
+            let loader = SpecLoader.locate(spec: sweep)
+            let url = try loader.file(for: sweep, folder: "Experiments/sweeps")
+            var spec = try SweepSpec.parse(try loader.tree(at: url), file: url.path)
+            spec.overrides += try specOptions.parsed()
+            // Resolve the experiment once up front, so a bad spec fails here and not in every trial.
+            let experiment = try loader.file(for: spec.experiment, folder: "Experiments")
+            _ = try loader.experiment(experiment.path, overrides: spec.overrides)
+            let dir = (out.map { URL(fileURLWithPath: $0) } ?? loader.root.appendingPathComponent("runs")).appendingPathComponent("sweep-\(spec.name)")
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+            let exe = executable.path.hasPrefix("/") ? executable : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(CommandLine.arguments[0]).standardizedFileURL
+            let base = spec.overrides.map { "--set=\($0.description)" }
+            let runner = SweepRunner(spec: spec, directory: dir, workers: workers) { trial in
+                (exe, ["train", experiment.path, "--quiet", "--seed", String(trial.seed), "--out", trial.directory.deletingLastPathComponent().path,
+                       "--run-name", trial.directory.lastPathComponent] + base + trial.overrideArguments.map { "--set=\($0)" })
+            }
+            print("sweep \(spec.name): \(runner.trials().count) trials, \(workers) workers, folder \(dir.path)")
+            let results = try runner.run()
+            print(runner.leaderboard(results), terminator: "")
+            print("results: \(dir.appendingPathComponent("results.csv").path)")
+            if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            throw fail(error)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import CheckpointFormat
+import Gym
+import SeededRandom
+import TestSupport
+@testable import Agents
+
+/// scripts/read_checkpoint.py (h5py + numpy, no MarketGym) reproduces the Swift greedy actions.
+@Suite struct DQNPythonReaderTests {
+    private func check<E: Environment>(_ agent: DQNAgent<E>, observations: [[Float]]) throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("policy.h5")
+        let checkpoint = Checkpoint(algorithm: "dqn", step: agent.step, episodes: agent.episodes, configYAML: "{}",
+                                    policy: DQNResumeTests.spec(agent), policyParameters: agent.policyParameters())
+        try checkpoint.write(to: url)
+        let csv = dir.appendingPathComponent("obs.csv")
+        try observations.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let script = repositoryRoot().appendingPathComponent("scripts/read_checkpoint.py").path
+        let out = try runPython(script: "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+                                arguments: [script, url.path, csv.path])
+        #expect(out.status == 0, "\(out.stderr)")
+        let python = out.stdout.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
+        let swift = agent.greedyActions(observations.flatMap { $0 }, rows: observations.count)
+        #expect(python.count == observations.count)
+        #expect(python == swift)
+    }
+
+    @Test func reproducesCartPoleGreedyActions() throws {
+        var c = DQNAgentTests.smallConfig()
+        c.network = NetworkConfig(hidden: [64, 64])
+        let agent = try DQNAgent(config: c, seed: 2, totalSteps: 600) { i in CartPole.v1(seed: UInt64(i)) }
+        try agent.train(untilStep: 600, shouldStop: { false }) { _, _, _ in }
+        var rng = Xoshiro256(seed: 8)
+        let obs = (0..<100).map { _ in (0..<4).map { _ in rng.normalFloat(std: 0.5) } }
+        try check(agent, observations: obs)
+    }
+
+    @Test func reproducesBranchingDuelingTanhGreedyActions() throws {
+        var c = DQNAgentTests.smallConfig()
+        c.dueling = true
+        c.network = NetworkConfig(hidden: [16, 8], activation: .tanh)
+        let agent = try DQNAgent(config: c, seed: 4, totalSteps: 400) { i in MultiDiscreteIdentityEnvironment(nvec: [3, 4, 2], seed: UInt64(i)) }
+        try agent.train(untilStep: 400, shouldStop: { false }) { _, _, _ in }
+        var rng = Xoshiro256(seed: 9)
+        let obs = (0..<100).map { _ in (0..<9).map { _ in rng.uniformFloat() } }
+        try check(agent, observations: obs)
+    }
+}
