@@ -138,6 +138,17 @@ import TestSupport
         try resumeIsBitExact(config) { i in StatefulBoxTargetEnvironment(seed: UInt64(200 + i)) }
     }
 
+    /// CartPole-v1 (TimeLimit<CartPole>, both StatefulEnvironment): episodes end mid-rollout with
+    /// terminations and the resume point falls mid-episode.
+    @Test func cartPoleResumeThroughCheckpointFileIsBitExact() throws {
+        var config = Self.smallConfig(.ppo)
+        config.nSteps = 16
+        config.batchSize = 32
+        config.learningRate = .linear(1e-3)
+        config.clipRange = .linear(0.2)
+        try resumeIsBitExact(config) { _ in CartPole.v1() }
+    }
+
     @Test func normalizedObservationsResumeBitExact() throws {
         var config = Self.smallConfig(.ppo)
         config.nSteps = 8
