@@ -5,6 +5,8 @@
 //       then 10 deterministic evaluation episodes per seed. Prints wall time of training and returns.
 //   cd Benchmarks && swift run -c release PPOBench market [--seeds 0,1,2] [--steps N]
 //       PPO on the synthetic market with the `weights` scheme; validation Sharpe vs fixed-gross baseline.
+//       [--normalize] normalizes observations (running mean/var).
+//       [--squash] tanh-squashes the Gaussian instead of clipping it.
 //       [--no-costs] sets fees, slippage and borrow to 0 (a diagnostic: does PPO find the signal at all?).
 //   ../Benchmarks/scripts/ppo_side_by_side.sh alternates `PPOBench cartpole` and the SB3 script.
 import Agents
@@ -18,6 +20,8 @@ var algo = PolicyGradientAlgorithm.ppo
 var seeds: [UInt64] = [0, 1, 2]
 var stepsOverride: Int?
 var noCosts = false
+var squash = false
+var normalize = false
 var args = CommandLine.arguments.dropFirst(2)
 while let a = args.popFirst() {
     switch a {
@@ -25,6 +29,8 @@ while let a = args.popFirst() {
     case "--seeds": seeds = (args.popFirst() ?? "").split(separator: ",").compactMap { UInt64($0) }
     case "--steps": stepsOverride = Int(args.popFirst() ?? "")
     case "--no-costs": noCosts = true
+    case "--squash": squash = true
+    case "--normalize": normalize = true
     default: print("unknown argument \(a)"); exit(2)
     }
 }
@@ -141,6 +147,8 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
     config.gaeLambda = 0
     config.learningRate = .constant(3e-4)
     config.logStdInit = -1
+    if squash { config.continuousBound = .squash }
+    config.normalizeObservations = normalize
     let steps = stepsOverride ?? 300_000
     var wins = 0
     for seed in seeds {

@@ -138,6 +138,41 @@ import TestSupport
         try resumeIsBitExact(config) { i in StatefulBoxTargetEnvironment(seed: UInt64(200 + i)) }
     }
 
+    /// CartPole-v1 (TimeLimit<CartPole>, both StatefulEnvironment): episodes end mid-rollout with
+    /// terminations and the resume point falls mid-episode.
+    @Test func cartPoleResumeThroughCheckpointFileIsBitExact() throws {
+        var config = Self.smallConfig(.ppo)
+        config.nSteps = 16
+        config.batchSize = 32
+        config.learningRate = .linear(1e-3)
+        config.clipRange = .linear(0.2)
+        try resumeIsBitExact(config) { _ in CartPole.v1() }
+    }
+
+    @Test func normalizedObservationsResumeBitExact() throws {
+        var config = Self.smallConfig(.ppo)
+        config.nSteps = 8
+        config.batchSize = 16
+        config.normalizeObservations = true
+        try resumeIsBitExact(config) { i in StatefulBoxTargetEnvironment(seed: UInt64(300 + i)) }
+    }
+
+    /// Every observation acted on is merged once: count = prior 1e-4 + steps; the targets are
+    /// uniform on [-1, 1], so the mean is near 0 and the variance near 1/3.
+    @Test func observationStatisticsTrackWhatTheAgentSaw() throws {
+        var config = Self.smallConfig(.ppo)
+        config.normalizeObservations = true
+        let agent = try PolicyGradientAgent(config: config, seed: 0, totalSteps: 4096) { i in StatefulBoxTargetEnvironment(seed: UInt64(i)) }
+        #expect(agent.observationNormalization?.count == 1e-4)
+        try agent.train(untilStep: 4096, shouldStop: { false }, log: { _, _, _ in })
+        let stats = try #require(agent.observationNormalization)
+        #expect(abs(stats.count - (1e-4 + 4096)) < 1e-6)
+        #expect(abs(stats.mean[0]) < 0.05 && abs(stats.variance[0] - 1.0 / 3) < 0.03, "mean \(stats.mean), variance \(stats.variance)")
+        #expect(stats.clip == 10 && stats.epsilon == 1e-8)
+        let plain = try PolicyGradientAgent(config: Self.smallConfig(.ppo), seed: 0, totalSteps: 10) { i in StatefulBoxTargetEnvironment(seed: UInt64(i)) }
+        #expect(plain.observationNormalization == nil)
+    }
+
     @Test func restoreRefusesAnotherAlgorithmOrNetwork() throws {
         let make = { (i: Int) in StatefulIdentityEnvironment(seed: UInt64(i)) }
         let ppo = try PolicyGradientAgent(config: Self.smallConfig(.ppo), seed: 0, totalSteps: 100, makeEnvironment: make)

@@ -62,6 +62,11 @@ public struct PolicyGradientConfig: Codable, Sendable, Equatable {
     public var useRMSprop: Bool = false
     /// Optimizer ε. Default 1e-5: SB3 (Adam for PPO, RMSprop for A2C).
     public var optimizerEpsilon: Double = 1e-5
+    /// Normalize observations by running mean and variance before the networks (clip ±10, ε 1e-8,
+    /// statistics updated with every observation acted on during training, frozen in `act`), and
+    /// record the statistics in the policy spec. Default false: SB3 `VecNormalize(norm_obs=True)`
+    /// is opt-in (RL Zoo's `normalize: true`).
+    public var normalizeObservations: Bool = false
 
     public init() {}
 

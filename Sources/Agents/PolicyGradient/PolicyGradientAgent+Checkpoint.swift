@@ -12,10 +12,12 @@ import TensorCore
 /// `optimizer.learningRate`, texts (`algorithm`, `optimizer.algorithm`), arrays `observations`,
 /// `runningReturns`, integer array `runningLengths`, and each env copy's state under `env.<i>.`.
 extension PolicyGradientAgent {
+    /// The actor's parameters (and `log_std`), in order.
     public func policyParameters() -> [NamedTensor] {
         Self.export(model.policyParameters)
     }
 
+    /// Critic, optimizer, generator, env states, observations, running statistics and counters.
     public func trainingState() -> TrainingState {
         var s = TrainingState()
         s.networks["critic"] = Self.export(model.criticParameters)
@@ -46,9 +48,18 @@ extension PolicyGradientAgent {
             s.arrays.merge(state.reals) { $1 }
         }
         s.counters["environmentsStateful"] = stateful ? 1 : 0
+        if let normalizer {
+            s.arrays["observationNormalization.mean"] = normalizer.statistics.mean
+            s.arrays["observationNormalization.variance"] = normalizer.statistics.variance
+            s.scalars["observationNormalization.count"] = normalizer.statistics.count
+        }
         return s
     }
 
+    /// Restores a state from `policyParameters()` + `trainingState()`; checks everything before
+    /// changing anything.
+    /// - Throws: `AgentError.incompatibleCheckpoint` naming what does not match (algorithm, number
+    ///   of env copies, parameter names or shapes, optimizer state, env state, non-stateful env).
     public func restore(policy: [NamedTensor], training: TrainingState) throws {
         func incompatible(_ m: String) -> AgentError { .incompatibleCheckpoint(m) }
         guard training.texts["algorithm"] == algorithm else {
@@ -74,6 +85,19 @@ extension PolicyGradientAgent {
               let returns = training.arrays["runningReturns"], returns.count == runningReturns.count,
               let lengths = training.integerArrays["runningLengths"], lengths.count == runningLengths.count else {
             throw incompatible("observations or running episode statistics missing or mis-sized (observation size \(observationCount), \(environments.count) copies)")
+        }
+        var restoredNormalizer = normalizer
+        if var n = restoredNormalizer {
+            guard let mean = training.arrays["observationNormalization.mean"],
+                  let variance = training.arrays["observationNormalization.variance"],
+                  let count = training.scalars["observationNormalization.count"] else {
+                throw incompatible("no observation statistics (observationNormalization.*) but this agent normalizes observations")
+            }
+            do {
+                try n.restore(NormalizationStatistics(names: n.names, mean: mean, variance: variance, count: count,
+                                                      clip: n.config.clip, epsilon: n.config.epsilon))
+            } catch { throw incompatible("observation statistics: \(error)") }
+            restoredNormalizer = n
         }
         // Check everything before changing anything.
         try Self.check(policy, against: model.policyParameters, role: "policy")
@@ -107,6 +131,7 @@ extension PolicyGradientAgent {
             throw incompatible("optimizer state: \(error)")
         }
         environments = restoredEnvironments
+        normalizer = restoredNormalizer
         rng = generator
         step = try counter("step")
         episodes = try counter("episodes")

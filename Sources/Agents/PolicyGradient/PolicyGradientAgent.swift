@@ -30,9 +30,13 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
     public let config: PolicyGradientConfig
     /// The run's seed: networks and sampling draw from `Xoshiro256(seed:)`; env copy `i` is reset with `seed + i`.
     public let seed: UInt64
+    /// The step count schedules are relative to (progress = step / totalSteps).
     public let totalSteps: Int
+    /// `ppo`, `a2c` or `reinforce`.
     public var algorithm: String { config.algorithm.rawValue }
+    /// Environment steps consumed, summed over copies (a multiple of `numEnvs`).
     public internal(set) var step = 0
+    /// Episodes finished, over all copies.
     public internal(set) var episodes = 0
     /// Gradient steps taken.
     public internal(set) var gradientSteps = 0
@@ -50,6 +54,10 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
     var runningLengths: [Int]
     var started = false
     var buffer: RolloutBuffer
+    /// Running observation statistics when `normalizeObservations` (SB3 `VecNormalize` defaults).
+    var normalizer: ObservationNormalizer?
+    /// `observations` as the networks see them (normalized copy, or the raw values).
+    var networkObservations: [Float]
     let tape = Tape()
     let observationCount: Int
 
@@ -90,6 +98,8 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
             optimizer = Adam(model.allParameters, learningRate: lr, epsilon: config.optimizerEpsilon)
         }
         observations = [Float](repeating: 0, count: config.numEnvs * d)
+        networkObservations = observations
+        normalizer = config.normalizeObservations ? ObservationNormalizer(names: first.observationNames) : nil
         runningReturns = [Double](repeating: 0, count: config.numEnvs)
         runningLengths = [Int](repeating: 0, count: config.numEnvs)
         buffer = RolloutBuffer(nSteps: config.nSteps, numEnvs: config.numEnvs, observationCount: d,
@@ -118,6 +128,10 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
 
     // MARK: TrainableAgent
 
+    /// Collects rollouts and updates until `step >= untilStep` (rounded up to a whole rollout of
+    /// `nSteps × numEnvs` steps) or `shouldStop()` returns true (polled before each rollout).
+    /// The first call resets env copy `i` with seed `seed + i`.
+    /// - Throws: whatever an env copy's `reset` or `step` throws.
     public func train(untilStep: Int, shouldStop: () -> Bool, log: (String, Double, Int) -> Void) throws {
         if !started { try resetEnvironments() }
         while step < untilStep && !shouldStop() {
@@ -137,17 +151,34 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         }
     }
 
+    /// The deterministic action (argmax per categorical, or the Gaussian mean clipped or squashed).
+    /// - Precondition: `observation.count` is the env's observation size.
     public func act(_ observation: [Float]) -> Action {
         precondition(observation.count == observationCount, "act: observation has \(observation.count) elements, expected \(observationCount)")
-        let stored = model.deterministic(observation)
+        let stored = model.deterministic(normalized(observation, rows: 1))
         return stored.withUnsafeBufferPointer { model.head.environmentAction($0) }
     }
 
+    /// The actor's architecture for the policy spec (`categorical`, `factorizedCategorical` or `gaussian`).
     public var policyNetwork: (kind: PolicySpec.NetworkKind, hidden: [Int], activation: String, dueling: Bool) {
         (model.head.networkKind, config.network.hidden, config.network.activation.rawValue, false)
     }
 
-    public var observationNormalization: PolicySpec.Normalization? { nil }
+    /// The running statistics the networks' inputs are normalized with (`normalizeObservations`), or nil.
+    public var observationNormalization: PolicySpec.Normalization? {
+        guard let normalizer else { return nil }
+        let s = normalizer.statistics
+        return PolicySpec.Normalization(mean: s.mean, variance: s.variance, count: s.count,
+                                        epsilon: normalizer.config.epsilon, clip: normalizer.config.clip)
+    }
+
+    /// `rows` raw observations scaled with the current statistics (no update), or unchanged.
+    func normalized(_ raw: [Float], rows: Int) -> [Float] {
+        guard let normalizer else { return raw }
+        var x = raw
+        x.withUnsafeMutableBufferPointer { normalizer.normalize($0, rows: rows) }
+        return x
+    }
 
     // MARK: Rollouts
 
@@ -176,9 +207,15 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         var sampledLogProbs = [Float](repeating: 0, count: m), sampledValues = [Float](repeating: 0, count: m)
         for _ in 0..<config.nSteps {
             let row0 = buffer.nextRow
-            let obsTensor = Tensor(shape: [m, d], scalars: observations)
+            // Every observation is merged into the statistics once, when it is acted on (SB3
+            // VecNormalize updates on each observation the envs return).
+            networkObservations.withUnsafeMutableBufferPointer { dst in
+                _ = dst.update(fromContentsOf: observations)
+                normalizer?.process(dst, rows: m)
+            }
+            let obsTensor = Tensor(shape: [m, d], scalars: networkObservations)
             buffer.observations.withUnsafeMutableBufferPointer { dst in
-                observations.withUnsafeBufferPointer { src in
+                networkObservations.withUnsafeBufferPointer { src in
                     _ = UnsafeMutableBufferPointer(rebasing: dst[(row0 * d)..<((row0 + m) * d)]).update(fromContentsOf: src)
                 }
             }
@@ -211,7 +248,7 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
                         if outcome.truncated && !outcome.terminated {
                             _ = finalObservation.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: row) }
                             // SB3: bootstrap a time-limit cut from V(final observation) through the reward.
-                            let v = model.values(Tensor(shape: [1, d], scalars: finalObservation)).scalars[0]
+                            let v = model.values(Tensor(shape: [1, d], scalars: normalized(finalObservation, rows: 1))).scalars[0]
                             reward += Double(gamma * v)
                         }
                         _ = try environments[e].reset(seed: nil, options: .none, into: row)
@@ -230,7 +267,7 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
             buffer.advance()
             step += m
         }
-        let lastValues = model.values(Tensor(shape: [m, d], scalars: observations)).scalars
+        let lastValues = model.values(Tensor(shape: [m, d], scalars: normalized(observations, rows: m))).scalars
         buffer.computeReturnsAndAdvantages(lastValues: lastValues, gamma: gamma, lambda: Float(config.gaeLambda))
     }
 

@@ -11,8 +11,11 @@ import Gym
 ///   `DiagGaussianDistribution`), kept in bounds by clipping or tanh-squashing (then the env applies
 ///   its own projection, e.g. the market env's neutrality projection for the `weights` scheme).
 public enum PolicyHead: Sendable, Equatable {
+    /// A categorical over `actions` logits (Discrete).
     case categorical(actions: Int)
+    /// Independent categoricals, one per entry of `nvec` (MultiDiscrete).
     case factorizedCategorical(nvec: [Int])
+    /// A diagonal Gaussian over `dimension` values, kept in `[low, high]` by `bound` (Box).
     case gaussian(dimension: Int, low: [Float], high: [Float], bound: ContinuousActionBound)
 
     /// The head for an action space.
