@@ -1,8 +1,4 @@
 // swift-tools-version: 6.1
-// MarketGym's speed benchmarks, kept out of the main package so `make test` never builds them.
-// Run: cd Benchmarks && swift run -c release <Area>Bench
-        ),
-        .executableTarget(
 // Speed benchmarks for MarketGym, kept out of the main package so `make test` never builds them.
 // Run from this folder: swift run -c release <Area>Bench (see docs/benchmarks/).
 import PackageDescription
@@ -30,8 +26,6 @@ let package = Package(
             dependencies: [.product(name: "MarketGym", package: "MarketGym")],
             path: "EnvBench"
         ),
-        ),
-        .executableTarget(
         // TensorCore/NeuralNet: DQN and PPO training steps, single-observation inference
         // (side by side with Benchmarks/scripts/torch_bench.py; docs/benchmarks/tensor.md).
         .executableTarget(
@@ -41,5 +35,15 @@ let package = Package(
         ),
         // Counts heap allocations per step for TensorBench (interposes malloc; Linux/glibc).
         .target(name: "TensorBenchMallocCounter", path: "TensorBenchMallocCounter"),
+        // PolicyRuntime: targetWeights latency for the daemon, side by side with
+        // Benchmarks/scripts/sb3_predict_latency.py (docs/benchmarks/runtime.md).
+        .executableTarget(
+            name: "RuntimeBench",
+            dependencies: [
+                .product(name: "PolicyRuntime", package: "MarketGym"),
+                .product(name: "MarketGym", package: "MarketGym"),
+            ],
+            path: "RuntimeBench"
+        ),
     ]
 )
