@@ -37,7 +37,7 @@ let spec = PolicySpec(algorithm: "dqn", environment: "market", assets: assets, o
                       actionLevels: config.action.grossLevels, network: .qValues, hidden: hidden, activation: "relu",
                       environmentConfig: String(decoding: try encoder.encode(config), as: UTF8.self))
 // PyTorch's nn.Linear initialization, U(±1/√fan_in).
-func layer(_ name: String, _ i: Int, _ o: Int) -> [NamedTensor] {
+@MainActor func layer(_ name: String, _ i: Int, _ o: Int) -> [NamedTensor] {
     let b = 1 / Float(i).squareRoot()
     return [NamedTensor(name: name + ".weight", shape: [o, i], values: (0..<(i * o)).map { _ in (rng.uniformFloat() * 2 - 1) * b }),
             NamedTensor(name: name + ".bias", shape: [o], values: (0..<o).map { _ in (rng.uniformFloat() * 2 - 1) * b })]
@@ -78,7 +78,7 @@ try greedy.map(String.init).joined(separator: "\n").write(to: out.appendingPathC
 
 func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-func measure(_ label: String, calls: Int, _ body: (Int) throws -> Void) rethrows {
+@MainActor func measure(_ label: String, calls: Int, _ body: (Int) throws -> Void) rethrows {
     for i in 0..<2_000 { try body(i) } // warm-up
     var times = [Double](repeating: 0, count: calls)
     for i in 0..<calls {

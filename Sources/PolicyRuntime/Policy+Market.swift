@@ -163,7 +163,9 @@ extension Policy {
             throw .environment("cannot build the market panel from the snapshot: \(error)")
         }
         let builder: ObservationBuilder
-        do { builder = try ObservationBuilder(panel: panel, config: config.observation) } catch {
+        // Names were checked against the env's layout at load, and only the last bar is observed:
+        // skipping both saves N·(window+K+4) strings and (rows−1) bars of blocks per call.
+        do { builder = try ObservationBuilder(panel: panel, config: config.observation, names: false, firstBar: rows - 1) } catch {
             throw .environment("cannot build the observation: \(error)")
         }
         var gross = 0.0, net = 0.0

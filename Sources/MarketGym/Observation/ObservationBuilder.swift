@@ -49,7 +49,9 @@ public final class ObservationBuilder: @unchecked Sendable {
     public let barCount: Int
     public let returnScale: Float
     public let clip: Float
-    /// Element names, in order.
+    /// The first bar whose observation can be written (0 unless built with `firstBar`).
+    public let firstBar: Int
+    /// Element names, in order (empty when built with `names: false`).
     public let names: [String]
 
     // Owned, immutable after init (hence the unchecked Sendable): T x N x (window + K + 3).
@@ -64,7 +66,20 @@ public final class ObservationBuilder: @unchecked Sendable {
 
     /// Prepares the builder for `panel`.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
-    public init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
+    public convenience init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
+        try self.init(panel: panel, config: config, names: true)
+    }
+
+    /// Prepares the builder for `panel`, optionally without the element names and only from a bar on.
+    ///
+    /// `PolicyRuntime` builds a builder per daemon snapshot (a short panel whose last bar is the
+    /// only one observed) and checks the names once at load: skipping `names.count` string
+    /// interpolations and the unobserved bars' blocks per call keeps its latency low.
+    /// - Parameters:
+    ///   - names: when false, `names` is empty; everything else is identical.
+    ///   - firstBar: the first bar `write` may be asked for; earlier blocks are not prepared.
+    /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
+    public init(panel: MarketPanel, config: ObservationConfig, names withNames: Bool, firstBar: Int = 0) throws(MarketEnvError) {
         guard config.window >= 1 else { throw .invalidConfig(path: "observation.window", found: "\(config.window)", expected: "at least 1 bar") }
         guard config.clip > 0, config.clip.isFinite, config.returnScale.isFinite, config.returnScale > 0 else {
             throw .invalidConfig(path: "observation.clip/returnScale", found: "\(config.clip)/\(config.returnScale)", expected: "positive finite numbers")
@@ -79,19 +94,22 @@ public final class ObservationBuilder: @unchecked Sendable {
         let c = clip, scale = returnScale
         func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(-c, x)) }
         var names: [String] = []
-        names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
-        for a in panel.assets {
-            for j in 0..<w { names.append("\(a).logret[t-\(j)]") }
-            for f in panel.featureNames { names.append("\(a).\(f)") }
-            names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok", "\(a).weight"]
+        if withNames {
+            names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
+            for a in panel.assets {
+                for j in 0..<w { names.append("\(a).logret[t-\(j)]") }
+                for f in panel.featureNames { names.append("\(a).\(f)") }
+                names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok", "\(a).weight"]
+            }
+            names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
         }
-        names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
         self.names = names
 
         let stride = w + k + 3
+        self.firstBar = min(max(0, firstBar), T)
         blocks = .allocate(capacity: T * n * stride)
         blocks.initialize(repeating: 0)
-        for t in 0..<T {
+        for t in self.firstBar..<T {
             for i in 0..<n {
                 let o = (t * n + i) * stride
                 for j in 0..<min(w, t + 1) { blocks[o + j] = cl(panel.logReturnsByAsset[i * T + t - j] * scale) }
@@ -120,7 +138,7 @@ public final class ObservationBuilder: @unchecked Sendable {
     public func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(out.count == count && weights.count == assetCount,
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
-        precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
+        precondition(t >= firstBar && t < barCount, "ObservationBuilder: bar \(t) outside \(firstBar)..<\(barCount)")
         guard let o0 = out.baseAddress, let src0 = blocks.baseAddress else { return }
         let n = assetCount, stride = window + featureCount + 3, c = clip
         @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
