@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
         .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
-        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "TestSupport"]),
+        // Agents only to prove the runtime acts exactly like a trained agent; the module itself never links it.
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "Agents", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["marketgym", "TestSupport"]),
     ]

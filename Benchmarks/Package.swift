@@ -31,5 +31,7 @@ let package = Package(
         // HDF5 appends and random row reads vs h5py; run both with scripts/hdf5_bench.py
         // (docs/benchmarks/hdf5.md).
         .executableTarget(name: "HDF5Bench", dependencies: [marketGym], path: "HDF5Bench"),
+        // PolicyRuntime latency vs SB3 predict (docs/benchmarks/runtime.md).
+        .executableTarget(name: "RuntimeBench", dependencies: [.product(name: "PolicyRuntime", package: "MarketGym"), marketGym], path: "RuntimeBench"),
     ]
 )

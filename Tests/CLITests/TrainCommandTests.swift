@@ -57,6 +57,25 @@ import CheckpointFormat
         let ins = try runProduct("marketgym", ["inspect", best.path])
         #expect(ins.status == 0)
         #expect(ins.stdout.contains("MarketGym checkpoint") && ins.stdout.contains("scheme sizing") && ins.stdout.contains("20 assets"))
+
+        // The daemon's JSON-lines server: one good snapshot, one with the assets reordered.
+        let assets = try Checkpoint.readPolicy(from: best).policy.assets
+        let closes = (0..<30).map { t in assets.indices.map { 100 + Double(t) + Double($0) } }
+        let preds = assets.indices.map { i in [0.01 * Double(i % 5 - 2), 0, 0] }
+        func json(_ a: [String]) throws -> String {
+            let object: [String: Any] = ["assets": a, "features": ["pred_h1", "pred_h5", "pred_h20"], "closes": closes, "predictions": preds, "id": "bar-1"]
+            return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        }
+        let act = try runProduct("marketgym", ["act", best.path], stdin: try json(assets) + "\n" + json(assets.reversed()) + "\n")
+        #expect(act.status == 0, "\(act.stderr)")
+        let lines = act.stdout.split(separator: "\n").map { String($0) }
+        #expect(lines.count == 2)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let weights = try #require(answer["weights"] as? [Double])
+        #expect(weights.count == assets.count)
+        #expect(abs(weights.reduce(0, +)) < 1e-9)  // dollar-neutral
+        #expect(answer["policyVersion"] as? String != nil && answer["id"] as? String == "bar-1")
+        #expect(lines[1].contains("\"error\"") && lines[1].contains("order"))
     }
 
     @Test func badSpecsFailWithErrorsThatSayWhatToFix() throws {

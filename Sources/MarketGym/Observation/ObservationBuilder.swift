@@ -49,7 +49,9 @@ public final class ObservationBuilder: @unchecked Sendable {
     public let barCount: Int
     public let returnScale: Float
     public let clip: Float
-    /// Element names, in order.
+    /// The first bar whose observation is needed (0 unless built with `firstBar`; earlier bars still work).
+    public let firstBar: Int
+    /// Element names, in order (empty when built with `names: false`).
     public let names: [String]
 
     // Owned, immutable after init (hence the unchecked Sendable).
@@ -64,7 +66,14 @@ public final class ObservationBuilder: @unchecked Sendable {
 
     /// Prepares the builder for `panel`.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
-    public init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
+    public convenience init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
+        try self.init(panel: panel, config: config, names: true, firstBar: 0)
+    }
+
+    /// Prepares the builder for `panel`, optionally without element names (the per-bar path of the
+    /// PolicyRuntime, which checks names once at load) and noting the first bar that will be asked for.
+    /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
+    public init(panel: MarketPanel, config: ObservationConfig, names withNames: Bool, firstBar: Int) throws(MarketEnvError) {
         guard config.window >= 1 else { throw .invalidConfig(path: "observation.window", found: "\(config.window)", expected: "at least 1 bar") }
         guard config.clip > 0, config.clip.isFinite, config.returnScale.isFinite, config.returnScale > 0 else {
             throw .invalidConfig(path: "observation.clip/returnScale", found: "\(config.clip)/\(config.returnScale)", expected: "positive finite numbers")
@@ -78,13 +87,16 @@ public final class ObservationBuilder: @unchecked Sendable {
         clip = Float(config.clip)
         let c = clip, scale = returnScale
         func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(-c, x)) }
+        self.firstBar = min(max(0, firstBar), T)
         var names: [String] = []
-        names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
-        for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
-        for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
-        for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
-        for a in panel.assets { names.append("\(a).weight") }
-        names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
+        if withNames {
+            names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
+            for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
+            for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
+            for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
+            for a in panel.assets { names.append("\(a).weight") }
+            names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
+        }
         self.names = names
 
         logReturns = .allocate(capacity: (w + T) * n)
