@@ -7,15 +7,15 @@ import MarketGym
 import SeededRandom
 
 /// The DQN settings of the market learning checks (sizing scheme): SB3 defaults except where a
-/// daily-bar sizing task needs otherwise (shorter horizon of credit: γ 0.9; smaller buffer and
-/// earlier start for a 100k-step budget).
+/// daily-bar sizing task needs otherwise (shorter horizon of credit: γ 0.9 by default; smaller
+/// buffer and earlier start for a 100k-step budget). `--lr` and `--gamma` override.
 func marketDQNConfig() -> DQNConfig {
     var c = DQNConfig()
-    c.learningRate = .constant(1e-4)
+    c.learningRate = .constant(Double(option("--lr", "1e-4")) ?? 1e-4)
     c.replay.capacity = 100_000
     c.learningStarts = 5_000
     c.batchSize = 64
-    c.gamma = 0.9
+    c.gamma = Double(option("--gamma", "0.9")) ?? 0.9
     c.trainFrequency = 4
     c.gradientSteps = 1
     c.targetUpdateInterval = 1_000
