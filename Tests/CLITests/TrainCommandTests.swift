@@ -99,15 +99,21 @@ import CheckpointFormat
         #expect(bt.stdout.contains("confidence") && bt.stdout.contains("per year"))
     }
 
-    /// SIGKILL mid-run, then --resume: the final weights and metrics equal an uninterrupted run's.
-    @Test func killedRunResumesBitExactly() throws {
+    static let market = ["--set", "training.totalSteps=1600", "--set", "training.checkpointEvery=400", "--set", "agent.learningStarts=200",
+                         "--set", "agent.replay.capacity=3000", "--set", "evaluation.splits=[valid]", "--quiet"]
+
+    /// SIGKILL mid-run, then --resume: the final weights and metrics equal an uninterrupted run's
+    /// (CartPole, and the market env on the bundled data: env state, replay and all generators restored).
+    @Test(arguments: ["cartpole-dqn", "quickstart"])
+    func killedRunResumesBitExactly(experiment: String) throws {
+        let args = experiment == "quickstart" ? Self.market : Self.cartpole
         let out = try makeTemporaryDirectory()
-        let straight = try runProduct("marketgym", ["train", "cartpole-dqn", "--out", out.path, "--run-name", "straight"] + Self.cartpole)
+        let straight = try runProduct("marketgym", ["train", experiment, "--out", out.path, "--run-name", "straight"] + args)
         #expect(straight.status == 0, "\(straight.stderr)")
 
         let process = Process()
         process.executableURL = productURL("marketgym")
-        process.arguments = ["train", "cartpole-dqn", "--out", out.path, "--run-name", "killed"] + Self.cartpole
+        process.arguments = ["train", experiment, "--out", out.path, "--run-name", "killed"] + args
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
