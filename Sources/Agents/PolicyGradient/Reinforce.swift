@@ -34,22 +34,8 @@ extension PolicyGradientAgent {
                 t -= 1
             }
         }
-        let batch = minibatch(Array(0..<buffer.capacity)[...], normalize: config.normalizeAdvantage)
-        tape.reset()
-        let evaluated = model.evaluate(tape.constant(batch.observations), actions: batch.actions)
-        let policyLoss = -((evaluated.logProb * batch.advantages).mean())
-        let valueLoss = (evaluated.value - batch.returns).squared().mean()
-        let entropy = evaluated.entropy.mean()
-        let loss = policyLoss - entropy * Float(config.entCoef) + valueLoss * Float(config.vfCoef)
-        applyGradients(loss)
-
-        var stats = UpdateStatistics()
-        stats.add("train/policy_loss", Double(policyLoss.value.scalar))
-        stats.add("train/value_loss", Double(valueLoss.value.scalar))
-        stats.add("train/entropy_loss", -Double(entropy.value.scalar))
-        stats.add("train/loss", Double(loss.value.scalar))
-        stats.add("train/explained_variance", buffer.explainedVariance)
-        stats.add("train/n_updates", Double(gradientSteps))
-        return stats
+        // With Monte-Carlo returns and advantages R − V(s) in the buffer, the gradient step is the
+        // same one-batch policy-gradient + value-baseline step as A2C's (A2C.swift).
+        return updateA2C()
     }
 }
