@@ -49,7 +49,7 @@ public final class ObservationBuilder: @unchecked Sendable {
     public let barCount: Int
     public let returnScale: Float
     public let clip: Float
-    /// The first bar whose observation is needed (0 unless built with `firstBar`; earlier bars still work).
+    /// The first bar whose observation can be written (0 unless built with `firstBar`).
     public let firstBar: Int
     /// Element names, in order (empty when built with `names: false`).
     public let names: [String]
@@ -99,16 +99,20 @@ public final class ObservationBuilder: @unchecked Sendable {
         }
         self.names = names
 
+        // Bars before `firstBar` are never asked for: only the return rows its window reaches are filled.
+        let first = self.firstBar
         logReturns = .allocate(capacity: (w + T) * n)
         logReturns.initialize(repeating: 0)
-        for s in 0..<T { for i in 0..<n { logReturns[(w + s) * n + i] = cl(panel.logReturnsByAsset[i * T + s] * scale) } }
+        for s in max(0, first - w + 1)..<T { for i in 0..<n { logReturns[(w + s) * n + i] = cl(panel.logReturnsByAsset[i * T + s] * scale) } }
         predictions = .allocate(capacity: T * n * k)
-        for j in 0..<(T * n * k) { predictions.initializeElement(at: j, to: cl(panel.features[j])) }
+        predictions.initialize(repeating: 0)
+        for j in (first * n * k)..<(T * n * k) { predictions[j] = cl(panel.features[j]) }
         states = .allocate(capacity: T * n * 3)
-        for j in 0..<(T * n) {
-            states.initializeElement(at: 3 * j, to: cl(Float(panel.volatility[j]) * scale))
-            states.initializeElement(at: 3 * j + 1, to: panel.tradable[j] ? 1 : 0)
-            states.initializeElement(at: 3 * j + 2, to: panel.featuresPresent[j] ? 1 : 0)
+        states.initialize(repeating: 0)
+        for j in (first * n)..<(T * n) {
+            states[3 * j] = cl(Float(panel.volatility[j]) * scale)
+            states[3 * j + 1] = panel.tradable[j] ? 1 : 0
+            states[3 * j + 2] = panel.featuresPresent[j] ? 1 : 0
         }
     }
 
@@ -131,7 +135,7 @@ public final class ObservationBuilder: @unchecked Sendable {
     public func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(out.count == count && weights.count == assetCount,
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
-        precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
+        precondition(t >= firstBar && t < barCount, "ObservationBuilder: bar \(t) outside \(firstBar)..<\(barCount)")
         guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
         let n = assetCount, k = featureCount, w = window, c = clip
         @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
