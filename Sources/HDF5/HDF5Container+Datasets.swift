@@ -113,15 +113,7 @@ extension HDF5Container {
     ///   ``HDF5Error/wrongObjectKind(file:path:expected:found:)`` when it is not a dataset.
     public func openDataset(_ path: String) throws -> HDF5Dataset {
         try HDF5Library.locked {
-            let context = context
-            let target = HDF5Context(file: context.file, path: context.child(path))
-            let location = try handle.id()
-            guard let kind = try Self.kind(of: path, in: location, context) else {
-                throw HDF5Error.objectNotFound(file: target.file, path: target.path, expected: .dataset)
-            }
-            guard kind == .dataset else {
-                throw HDF5Error.wrongObjectKind(file: target.file, path: target.path, expected: .dataset, found: kind)
-            }
+            let (location, target) = try existing(path, expected: .dataset)
             let id = H5Dopen2(location, path, hid_t(mg_H5P_DEFAULT()))
             if id < 0 { throw target.failure("H5Dopen2") }
             return try HDF5Dataset(id: id, target)

@@ -33,15 +33,7 @@ extension HDF5Container {
     ///   ``HDF5Error/wrongObjectKind(file:path:expected:found:)`` when it is not a group.
     public func openGroup(_ path: String) throws -> HDF5Group {
         try HDF5Library.locked {
-            let context = context
-            let target = HDF5Context(file: context.file, path: context.child(path))
-            let location = try handle.id()
-            guard let kind = try Self.kind(of: path, in: location, context) else {
-                throw HDF5Error.objectNotFound(file: target.file, path: target.path, expected: .group)
-            }
-            guard kind == .group else {
-                throw HDF5Error.wrongObjectKind(file: target.file, path: target.path, expected: .group, found: kind)
-            }
+            let (location, target) = try existing(path, expected: .group)
             let id = H5Gopen2(location, path, hid_t(mg_H5P_DEFAULT()))
             if id < 0 { throw target.failure("H5Gopen2") }
             return HDF5Group(handle: HDF5Handle(id: id, kind: .group, file: target.file, path: target.path))
@@ -121,6 +113,22 @@ extension HDF5Container {
 
     /// The kind of the object at `path` from `location`, or nil when any link on the way is missing
     /// or dangling.
+    /// This container's identifier and the context of `path`, after checking that an object of
+    /// kind `expected` is there (call with the library lock held).
+    /// - Throws: ``HDF5Error/objectNotFound(file:path:expected:)``, ``HDF5Error/wrongObjectKind(file:path:expected:found:)``.
+    func existing(_ path: String, expected: HDF5ObjectKind) throws -> (location: hid_t, target: HDF5Context) {
+        let context = context
+        let target = HDF5Context(file: context.file, path: context.child(path))
+        let location = try handle.id()
+        guard let kind = try Self.kind(of: path, in: location, context) else {
+            throw HDF5Error.objectNotFound(file: target.file, path: target.path, expected: expected)
+        }
+        guard kind == expected else {
+            throw HDF5Error.wrongObjectKind(file: target.file, path: target.path, expected: expected, found: kind)
+        }
+        return (location, target)
+    }
+
     static func kind(of path: String, in location: hid_t, _ context: HDF5Context) throws -> HDF5ObjectKind? {
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
         var prefix = path.hasPrefix("/") ? "/" : ""

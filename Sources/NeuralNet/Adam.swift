@@ -5,7 +5,7 @@
 ///     θ ← θ·(1 − lr·λ)                 (AdamW only)
 ///     m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
 ///     θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
-public final class Adam: Optimizer {
+public final class Adam: BufferedOptimizer {
     public let parameters: [NamedParameter]
     public var learningRate: Double
     /// Exponential decay of the first moment (PyTorch default 0.9).
@@ -18,7 +18,7 @@ public final class Adam: Optimizer {
     public let weightDecay: Double
     /// Whether weight decay is decoupled (AdamW).
     public let decoupled: Bool
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
     var state: StateBuffers
 
     /// Adam (or AdamW when `decoupledWeightDecay`) over `parameters`.
@@ -125,18 +125,8 @@ public final class Adam: Optimizer {
         }
     }
 
-    public func exportState() -> OptimizerState {
-        var buffers: [String: [Float]] = [:]
-        state.export(parameters, into: &buffers)
-        return OptimizerState(algorithm: decoupled ? "adamw" : "adam", step: stepCount, learningRate: learningRate, buffers: buffers)
-    }
-
-    public func restoreState(_ s: OptimizerState) throws {
-        try checkHeader(s, algorithm: decoupled ? "adamw" : "adam")
-        try state.restore(parameters, from: s.buffers)
-        stepCount = s.step
-        learningRate = s.learningRate
-    }
+    /// The algorithm name stored in exported state.
+    var algorithmName: String { decoupled ? "adamw" : "adam" }
 }
 
 #if canImport(Glibc)

@@ -117,6 +117,29 @@ struct StateBuffers {
     }
 }
 
+/// The optimizers whose state is a `StateBuffers` plus the step counter and learning rate: they share
+/// one export and one restore.
+protocol BufferedOptimizer: Optimizer {
+    var state: StateBuffers { get set }
+    var stepCount: Int { get set }
+    var algorithmName: String { get }
+}
+
+extension BufferedOptimizer {
+    public func exportState() -> OptimizerState {
+        var buffers: [String: [Float]] = [:]
+        state.export(parameters, into: &buffers)
+        return OptimizerState(algorithm: algorithmName, step: stepCount, learningRate: learningRate, buffers: buffers)
+    }
+
+    public func restoreState(_ s: OptimizerState) throws {
+        try checkHeader(s, algorithm: algorithmName)
+        try state.restore(parameters, from: s.buffers)
+        stepCount = s.step
+        learningRate = s.learningRate
+    }
+}
+
 func checkHeader(_ state: OptimizerState, algorithm: String) throws {
     guard state.algorithm == algorithm else { throw OptimizerStateError.algorithmMismatch(expected: algorithm, found: state.algorithm) }
     guard state.step >= 0 else { throw OptimizerStateError.invalidStep(state.step) }

@@ -2,7 +2,7 @@
 ///
 ///     g ← ∇ + λθ;  s ← αs + (1 − α)g²;  (centered: ḡ ← αḡ + (1 − α)g, s̃ = s − ḡ²)
 ///     d = √s̃ + ε;  with momentum μ > 0: b ← μb + g/d, θ ← θ − lr·b;  else θ ← θ − lr·g/d
-public final class RMSprop: Optimizer {
+public final class RMSprop: BufferedOptimizer {
     public let parameters: [NamedParameter]
     public var learningRate: Double
     /// Smoothing constant α (PyTorch default 0.99).
@@ -15,7 +15,7 @@ public final class RMSprop: Optimizer {
     public let momentum: Double
     /// Whether to normalize by the estimated variance instead of the second moment.
     public let centered: Bool
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
     var state: StateBuffers
 
     /// RMSprop over `parameters` (PyTorch defaults: lr 1e-2, α 0.99, ε 1e-8).
@@ -72,16 +72,6 @@ public final class RMSprop: Optimizer {
         }
     }
 
-    public func exportState() -> OptimizerState {
-        var buffers: [String: [Float]] = [:]
-        state.export(parameters, into: &buffers)
-        return OptimizerState(algorithm: "rmsprop", step: stepCount, learningRate: learningRate, buffers: buffers)
-    }
-
-    public func restoreState(_ s: OptimizerState) throws {
-        try checkHeader(s, algorithm: "rmsprop")
-        try state.restore(parameters, from: s.buffers)
-        stepCount = s.step
-        learningRate = s.learningRate
-    }
+    /// The algorithm name stored in exported state.
+    var algorithmName: String { "rmsprop" }
 }

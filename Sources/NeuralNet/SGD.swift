@@ -3,7 +3,7 @@
 ///
 ///     g ← ∇ + λθ;  b ← g on the first step, else μb + (1 − dampening)g
 ///     g ← g + μb (Nesterov) or b;  θ ← θ − lr·g
-public final class SGD: Optimizer {
+public final class SGD: BufferedOptimizer {
     public let parameters: [NamedParameter]
     public var learningRate: Double
     /// Momentum μ (default 0: plain SGD).
@@ -14,7 +14,7 @@ public final class SGD: Optimizer {
     public let weightDecay: Double
     /// Nesterov momentum (Sutskever et al. 2013).
     public let nesterov: Bool
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
     var state: StateBuffers
 
     /// SGD over `parameters`.
@@ -59,16 +59,6 @@ public final class SGD: Optimizer {
         }
     }
 
-    public func exportState() -> OptimizerState {
-        var buffers: [String: [Float]] = [:]
-        state.export(parameters, into: &buffers)
-        return OptimizerState(algorithm: "sgd", step: stepCount, learningRate: learningRate, buffers: buffers)
-    }
-
-    public func restoreState(_ s: OptimizerState) throws {
-        try checkHeader(s, algorithm: "sgd")
-        try state.restore(parameters, from: s.buffers)
-        stepCount = s.step
-        learningRate = s.learningRate
-    }
+    /// The algorithm name stored in exported state.
+    var algorithmName: String { "sgd" }
 }

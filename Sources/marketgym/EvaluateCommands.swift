@@ -29,18 +29,8 @@ struct EvaluateCommand: ParsableCommand {
             let url = try CheckpointEvaluation.resolve(target)
             let (spec, context, agent, checkpoint) = try CheckpointEvaluation.load(url, root: SpecLoader.locate().root)
             print("\(url.path): \(checkpoint.algorithm) after \(checkpoint.step) steps")
-            switch context {
-            case .market(let setup):
-                for s in split.split(separator: ",").map(String.init) {
-                    var evals = [try MarketEvaluator.evaluate(setup: setup, split: s, act: agent.act)]
-                    for b in spec.evaluation.baselines { evals.append(try MarketEvaluator.baseline(b, gross: spec.evaluation.baselineGross, setup: setup, split: s)) }
-                    print(EvaluationFiles.table(evals, split: s))
-                }
-            case .cartpole(let c):
-                var env = EnvironmentContext.makeCartPole(c, seed: 0)
-                let e = try EpisodicEvaluation.run(&env, episodes: spec.evaluation.episodes, seed: 3_000_000, act: agent.act)
-                print(String(format: "mean return %.1f ± %.1f over %d deterministic episodes", e.meanReturn, e.stdReturn, e.returns.count))
-            }
+            _ = try RunEvaluation.evaluate(agent: agent, context: context, spec: spec, splits: split.split(separator: ",").map(String.init),
+                                           directory: nil, log: { print($0) })
         } catch {
             throw fail(error)
         }

@@ -14,16 +14,8 @@ func python(_ script: String, _ arguments: [String] = [], sourceLocation: Source
 
 /// Runs an executable (h5dump) and returns its exit status and standard output.
 func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = Pipe()
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try runProcess(URL(fileURLWithPath: path), arguments)
+    return (r.status, r.stdout)
 }
 
 /// A fresh folder for one test, removed afterwards.

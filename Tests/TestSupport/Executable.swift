@@ -8,8 +8,16 @@ public func runProduct(
     _ name: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil,
     currentDirectory: URL? = nil
 ) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runProcess(productURL(name), arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory)
+}
+
+/// Runs an executable to completion with `stdin` as its standard input, collecting both outputs.
+public func runProcess(
+    _ executable: URL, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil,
+    currentDirectory: URL? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = productURL(name)
+    process.executableURL = executable
     process.arguments = arguments
     if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     if let currentDirectory { process.currentDirectoryURL = currentDirectory }

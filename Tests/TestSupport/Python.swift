@@ -2,20 +2,9 @@ import Foundation
 
 /// Runs `python3` (or `$PYTHON`) with a script and arguments, for interop tests against real clients
 /// (h5py, numpy). Returns the exit status, standard output and standard error.
-public func runPython(script: String, arguments: [String] = [], timeout: TimeInterval = 120) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+public func runPython(script: String, arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
     let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-    process.arguments = [python, "-c", script] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read before waiting so a large output cannot fill the pipe and deadlock.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [python, "-c", script] + arguments)
 }
 
 /// The repository root (the folder holding Package.swift), found from this source file's path.

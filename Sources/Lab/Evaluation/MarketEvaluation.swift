@@ -50,26 +50,18 @@ public enum MarketEvaluator {
         config.episode.evaluation = true
         config.episode.maxDrawdown = 1  // a backtest walks the whole split
         var env = try setup.makeEnvironment(seed: 0, config: config)
-        var record = BacktestRecord()
         var weights: [[Double]] = []
         var terms = RewardTerms()
+        let record: BacktestRecord
         do {
-            var (obs, info) = try env.reset(seed: nil, options: ResetOptions(values: ["evaluation": 1], strings: ["split": split]))
-            record.startTimestamp = info.timestamp
-            let hasBenchmark = env.panel.benchmarkReturns != nil
-            while true {
-                let r = try env.step(act(obs))
-                record.append(r.info, hasBenchmark: hasBenchmark)
+            record = try Backtest.run(env: &env, split: split, policy: { _, obs in act(obs) }) { env, info in
                 weights.append(env.weights)
-                terms.logReturn += r.info.reward.logReturn
-                terms.turnover += r.info.reward.turnover
-                terms.drawdown += r.info.reward.drawdown
-                terms.variance += r.info.reward.variance
-                terms.differentialSharpe += r.info.reward.differentialSharpe
-                terms.exposure += r.info.reward.exposure
-                obs = r.observation
-                info = r.info
-                if r.isDone { break }
+                terms.logReturn += info.reward.logReturn
+                terms.turnover += info.reward.turnover
+                terms.drawdown += info.reward.drawdown
+                terms.variance += info.reward.variance
+                terms.differentialSharpe += info.reward.differentialSharpe
+                terms.exposure += info.reward.exposure
             }
         } catch {
             throw .badRun(path: "evaluation on \(split)", detail: error.description)

@@ -203,34 +203,8 @@ public final class TrainingRun {
     /// Final evaluation: the agent and the baselines on every configured split (market), or
     /// deterministic episodes (episodic envs). Writes the per-split CSV series for the report.
     public func evaluate(agent: any TrainableAgent, context: EnvironmentContext, log: (String) -> Void) throws(LabError) -> RunEvaluation {
-        var out = RunEvaluation()
-        let evalDir = directory.appendingPathComponent("evaluation")
-        do { try FileManager.default.createDirectory(at: evalDir, withIntermediateDirectories: true) } catch {
-            throw .io(path: evalDir.path, detail: "cannot create: \(error.localizedDescription)")
-        }
-        switch context {
-        case .market(let setup):
-            for split in spec.evaluation.splits {
-                var evals = [try MarketEvaluator.evaluate(setup: setup, split: split, act: agent.act)]
-                for b in spec.evaluation.baselines {
-                    evals.append(try MarketEvaluator.baseline(b, gross: spec.evaluation.baselineGross, setup: setup, split: split))
-                }
-                out.agentMetrics[split] = evals[0].metricValues
-                for e in evals.dropFirst() { out.baselineMetrics[split, default: [:]][e.policy] = e.metricValues }
-                try EvaluationFiles.write(evals, assets: setup.panel.assets, split: split, directory: evalDir)
-                log(EvaluationFiles.table(evals, split: split))
-            }
-        case .cartpole(let c):
-            var env = EnvironmentContext.makeCartPole(c, seed: 0)
-            let e = try EpisodicEvaluation.run(&env, episodes: spec.evaluation.episodes, seed: 2_000_000 &+ spec.seed, act: agent.act)
-            out.agentMetrics["episodes"] = e.values
-            log(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", e.meanReturn, e.stdReturn, e.returns.count))
-            let csv = "episode,return,length\n" + zip(e.returns, e.lengths).enumerated().map { "\($0),\($1.0),\($1.1)" }.joined(separator: "\n") + "\n"
-            do { try csv.write(to: evalDir.appendingPathComponent("episodes.csv"), atomically: true, encoding: .utf8) } catch {
-                throw .io(path: evalDir.path, detail: "cannot write episodes.csv: \(error.localizedDescription)")
-            }
-        }
-        return out
+        try RunEvaluation.evaluate(agent: agent, context: context, spec: spec, splits: spec.evaluation.splits,
+                                   directory: directory.appendingPathComponent("evaluation"), log: log)
     }
 
     func writeSummary(_ report: RunEvaluation, agent: any TrainableAgent, checkpoint: URL?) throws(LabError) {
@@ -263,4 +237,44 @@ public struct RunEvaluation: Sendable {
     public var agentMetrics: [String: [String: Double]] = [:]
     public var baselineMetrics: [String: [String: [String: Double]]] = [:]
     public init() {}
+
+    /// Evaluates `agent` as a run's final evaluation does: on each of `splits` next to the spec's
+    /// baselines (market), or over the spec's deterministic episodes (episodic envs), printing a table.
+    /// - Parameter directory: where the CSV series go (`evaluation/` of a run folder), or nil for none.
+    public static func evaluate(
+        agent: any TrainableAgent, context: EnvironmentContext, spec: ExperimentSpec, splits: [String],
+        directory: URL?, log: (String) -> Void
+    ) throws(LabError) -> RunEvaluation {
+        var out = RunEvaluation()
+        if let directory {
+            do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+                throw .io(path: directory.path, detail: "cannot create: \(error.localizedDescription)")
+            }
+        }
+        switch context {
+        case .market(let setup):
+            for split in splits {
+                var evals = [try MarketEvaluator.evaluate(setup: setup, split: split, act: agent.act)]
+                for b in spec.evaluation.baselines {
+                    evals.append(try MarketEvaluator.baseline(b, gross: spec.evaluation.baselineGross, setup: setup, split: split))
+                }
+                out.agentMetrics[split] = evals[0].metricValues
+                for e in evals.dropFirst() { out.baselineMetrics[split, default: [:]][e.policy] = e.metricValues }
+                if let directory { try EvaluationFiles.write(evals, assets: setup.panel.assets, split: split, directory: directory) }
+                log(EvaluationFiles.table(evals, split: split))
+            }
+        case .cartpole(let c):
+            var env = EnvironmentContext.makeCartPole(c, seed: 0)
+            let e = try EpisodicEvaluation.run(&env, episodes: spec.evaluation.episodes, seed: 2_000_000 &+ spec.seed, act: agent.act)
+            out.agentMetrics["episodes"] = e.values
+            log(String(format: "evaluation: mean return %.1f ± %.1f over %d deterministic episodes", e.meanReturn, e.stdReturn, e.returns.count))
+            if let directory {
+                let csv = "episode,return,length\n" + zip(e.returns, e.lengths).enumerated().map { "\($0),\($1.0),\($1.1)" }.joined(separator: "\n") + "\n"
+                do { try csv.write(to: directory.appendingPathComponent("episodes.csv"), atomically: true, encoding: .utf8) } catch {
+                    throw .io(path: directory.path, detail: "cannot write episodes.csv: \(error.localizedDescription)")
+                }
+            }
+        }
+        return out
+    }
 }

@@ -132,18 +132,9 @@ public final class SweepRunner: Sendable {
 
     /// Reads `evaluation.<split>.<metric>` numbers and `checkpoint` from a summary.json, or nil.
     static func readSummary(_ url: URL) -> (metrics: [String: [String: Double]], checkpoint: String?)? {
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        var metrics: [String: [String: Double]] = [:]
-        if let eval = object["evaluation"] as? [String: Any] {
-            for (split, value) in eval {
-                guard let dict = value as? [String: Any] else { continue }
-                var row: [String: Double] = [:]
-                for (k, v) in dict { if let d = (v as? NSNumber)?.doubleValue { row[k] = d } }
-                metrics[split] = row
-            }
-        }
-        return (metrics, object["checkpoint"] as? String)
+        guard let object = RunReport.readJSON(url) else { return nil }
+        let evaluation = object["evaluation"] as? [String: Any] ?? [:]
+        return (evaluation.mapValues(RunReport.numbers), object["checkpoint"] as? String)
     }
 
     /// Writes `results.csv` (one row per trial) and `leaderboard.txt`.

@@ -40,8 +40,12 @@ public enum Backtest {
     ///   - env: the environment (reset here in evaluation mode; its current episode is discarded).
     ///   - split: `train`, `valid`, `test` or `all`.
     ///   - policy: maps the environment (at its current bar) and the observation to an action.
+    ///   - onStep: sees the environment and the step's info after every step (weights, reward terms).
     /// - Throws: `EnvironmentError` for an invalid split or action.
-    public static func run(env: inout MarketEnv, split: String, policy: (MarketEnv, [Float]) -> Action) throws(EnvironmentError) -> BacktestRecord {
+    public static func run(
+        env: inout MarketEnv, split: String, policy: (MarketEnv, [Float]) -> Action,
+        onStep: (MarketEnv, MarketStepInfo) -> Void = { _, _ in }
+    ) throws(EnvironmentError) -> BacktestRecord {
         var (obs, info) = try env.reset(seed: nil, options: ResetOptions(values: ["evaluation": 1], strings: ["split": split]))
         var record = BacktestRecord()
         record.startTimestamp = info.timestamp
@@ -49,6 +53,7 @@ public enum Backtest {
         while true {
             let result = try env.step(policy(env, obs))
             record.append(result.info, hasBenchmark: hasBenchmark)
+            onStep(env, result.info)
             obs = result.observation
             info = result.info
             if result.isDone { break }
