@@ -170,8 +170,8 @@ struct SweepCommand: ParsableCommand {
             let experiment = try loader.file(for: spec.experiment, folder: "Experiments")
             _ = try loader.experiment(experiment.path, overrides: spec.overrides)
             let dir = (out.map { URL(fileURLWithPath: $0) } ?? loader.root.appendingPathComponent("runs")).appendingPathComponent("sweep-\(spec.name)")
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-            let exe = executable.path.hasPrefix("/") ? executable : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(CommandLine.arguments[0]).standardizedFileURL
+            // This very executable runs the trials (found even when started through PATH).
+            let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
             let base = spec.overrides.map { "--set=\($0.description)" }
             let runner = SweepRunner(spec: spec, directory: dir, workers: workers) { trial in
                 (exe, ["train", experiment.path, "--quiet", "--seed", String(trial.seed), "--out", trial.directory.deletingLastPathComponent().path,

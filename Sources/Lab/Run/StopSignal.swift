@@ -12,7 +12,6 @@ import Darwin
 /// already pending restores the default action, so pressing Ctrl-C twice still ends a stuck run.
 public enum StopSignal {
     nonisolated(unsafe) private static var flag: sig_atomic_t = 0
-    nonisolated(unsafe) private static var received: sig_atomic_t = 0
 
     /// Installs the handlers (idempotent).
     public static func install() {
@@ -22,7 +21,6 @@ public enum StopSignal {
                 raise(sig)
                 return
             }
-            StopSignal.received = sig
             StopSignal.flag = 1
         }
         signal(SIGINT, handler)
@@ -32,15 +30,4 @@ public enum StopSignal {
     /// True once SIGINT or SIGTERM arrived.
     public static var isRequested: Bool { flag != 0 }
 
-    /// The signal that requested the stop (SIGINT or SIGTERM), or 0.
-    public static var signalNumber: Int32 { Int32(received) }
-
-    /// Requests a stop from code (tests, budget limits).
-    public static func request() { flag = 1 }
-
-    /// Clears a pending request (tests).
-    public static func reset() {
-        flag = 0
-        received = 0
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One `--set path.to.key=value` override.
 ///
 /// The value is read as YAML, so `0.002`, `true`, `[64, 64]` and `dqn` mean what they would in a
@@ -46,4 +48,3 @@ public struct SpecOverride: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-import Foundation

@@ -89,45 +89,4 @@ public indirect enum SpecValue: Sendable, Equatable {
         }
         return .mapping(result)
     }
-
-    /// Every key path to a leaf (or to an empty mapping/list), dot-separated, lists indexed `[i]`.
-    public func leafPaths(prefix: String = "") -> [String] {
-        switch self {
-        case .mapping(let pairs) where !pairs.isEmpty:
-            return pairs.flatMap { $0.value.leafPaths(prefix: prefix.isEmpty ? $0.key : "\(prefix).\($0.key)") }
-        default:
-            return prefix.isEmpty ? [] : [prefix]
-        }
-    }
-
-    /// The value at a dot-separated key path, or nil.
-    public func value(atPath path: String) -> SpecValue? {
-        var node: SpecValue? = self
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            node = node?[String(part)]
-        }
-        return node
-    }
-}
-
-// MARK: - Ordering
-
-extension SpecValue {
-    /// Re-orders this mapping's keys (recursively) to follow `template`'s order; keys the template
-    /// lacks keep their relative order at the end.
-    func ordered(like template: SpecValue) -> SpecValue {
-        switch (self, template) {
-        case let (.mapping(pairs), .mapping(tpl)):
-            var out: [(key: String, value: SpecValue)] = []
-            for (k, tv) in tpl {
-                if let v = pairs.first(where: { $0.key == k })?.value { out.append((k, v.ordered(like: tv))) }
-            }
-            for p in pairs where !tpl.contains(where: { $0.key == p.key }) { out.append(p) }
-            return .mapping(out)
-        case let (.array(items), .array(tpl)) where !tpl.isEmpty:
-            return .array(items.enumerated().map { $1.ordered(like: tpl[min($0, tpl.count - 1)]) })
-        default:
-            return self
-        }
-    }
 }

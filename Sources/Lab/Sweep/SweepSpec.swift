@@ -105,7 +105,7 @@ public struct SweepSpec: Sendable, Equatable {
         if let o = tree["overrides"] {
             guard case .mapping(let pairs) = o else { throw .badValue(file: file, path: "overrides", found: o.kindName, expected: "a mapping of key paths to values") }
             spec.overrides = try pairs.map { (pair) throws(SpecError) -> SpecOverride in
-                try SpecOverride(parsing: "\(pair.key)=\(SpecValue.scalarText(pair.value))")
+                try SpecOverride(path: pair.key, value: pair.value)
             }
         }
         guard case .mapping(let params)? = tree["parameters"], !params.isEmpty else {
