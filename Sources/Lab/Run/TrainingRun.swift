@@ -151,18 +151,19 @@ public final class TrainingRun {
                 metrics.flush()
                 throw .badRun(path: directory.path, detail: "training failed at step \(agent.step): \(error)")
             }
-            var c = try checkpoint()
             let stopping = shouldStop()
+            var isBest = false
             if spec.training.evaluateAtCheckpoints && !stopping {
                 let score = try evaluateForSelection(agent: agent, context: context)
                 metrics.log("eval/selection/\(spec.evaluation.selectMetric)", score, step: agent.step)
                 if score > bestMetric {
                     bestMetric = score
-                    c = try checkpoint()
-                    try store.saveBest(c)
+                    isBest = true
                     log("step \(agent.step): new best \(spec.evaluation.selectMetric) \(String(format: "%.4f", score)) -> checkpoints/best.h5")
                 }
             }
+            let c = try checkpoint()
+            if isBest { try store.saveBest(c) }
             let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
             lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
             metrics.flush()
