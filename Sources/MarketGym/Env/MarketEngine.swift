@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// The immutable part of a `MarketEnv`: data, config and the pure building blocks, validated once
 /// and shared by reference between copies of the env. `execute` is the accounting of one step.
 final class MarketEngine: Sendable {
@@ -74,13 +76,57 @@ final class MarketEngine: Sendable {
     @inline(__always)
     func rawBook(_ action: Action, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) throws(EnvironmentError) {
         if case .discrete(let a) = action, scheme.kind == .sizing, a >= 0, a < scheme.grossLevels.count {
-            let g = scheme.grossLevels[a], n = w.count
-            unitBooks.withUnsafeBufferPointer { u in
-                for i in 0..<n { w[i] = u[t * n + i] * g }
-            }
+            sizingBook(level: a, bar: t, into: w)
             return
         }
         try scheme.rawBook(action, panel: panel, bar: t, into: w)
+    }
+
+    /// The `sizing` scheme's raw book for level `a` at bar t, from the cached unit book.
+    /// - Precondition: the scheme is `sizing` and `a` one of its levels.
+    @inline(__always)
+    func sizingBook(level a: Int, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) {
+        let g = scheme.grossLevels[a], n = w.count
+        unitBooks.withUnsafeBufferPointer { u in
+            for i in 0..<n { w[i] = u[t * n + i] * g }
+        }
+    }
+
+    /// The bounds of a new episode (`MarketEnv`'s reset rules, shared with `MarketVectorEnv`):
+    /// checks the options, switches `split` when asked, sets `lastDecisionBar`, and draws the
+    /// start bar from `rng` unless the episode is an evaluation or the start is given.
+    /// - Throws: `EnvironmentError.invalidOption` for an unknown option, an out-of-range start or a bad split.
+    func startEpisode(split: inout DataSplit, lastDecisionBar: inout Int, options: ResetOptions, rng: inout Xoshiro256) throws(EnvironmentError) -> (startBar: Int, horizon: Int) {
+        for key in options.values.keys where key != "evaluation" && key != "start" {
+            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
+        }
+        for key in options.strings.keys where key != "split" {
+            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
+        }
+        if let name = options.strings["split"] {
+            do { split = try DataSplit.named(name, config: config.splits, timestamps: panel.timestamps) } catch { throw .invalidOption("split '\(name)': \(error)") }
+        }
+        let evaluation = config.episode.evaluation || (options.values["evaluation"] ?? 0) != 0
+        // A decision at t needs the return over (t, t+1], so the last decision bar is the split's second to last.
+        lastDecisionBar = split.bars.upperBound - 2
+        var first = max(split.bars.lowerBound, warmup)
+        if first > lastDecisionBar { first = split.bars.lowerBound }
+        guard first <= lastDecisionBar else {
+            throw .invalidOption("split '\(split.name)' has \(split.bars.count) bars; at least 2 are needed for one step")
+        }
+        let startBar: Int
+        if let s = options.values["start"] {
+            guard s.isFinite, s == s.rounded(), Int(s) >= split.bars.lowerBound, Int(s) <= lastDecisionBar else {
+                throw .invalidOption("start \(s) outside the split's decision bars \(split.bars.lowerBound)...\(lastDecisionBar)")
+            }
+            startBar = Int(s)
+        } else if evaluation {
+            startBar = first
+        } else {
+            let latest = max(first, lastDecisionBar - config.episode.horizon + 1)
+            startBar = first + rng.uniformInt(below: latest - first + 1)
+        }
+        return (startBar, evaluation ? lastDecisionBar - startBar + 1 : config.episode.horizon)
     }
 
     func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int, nav: Double) -> MarketStepInfo {
