@@ -144,29 +144,16 @@ final class MarketEngine: Sendable {
             let tr = UnsafeBufferPointer(rebasing: trAll[t * n ..< t * n + n])
             let beta = UnsafeBufferPointer(rebasing: betaAll[t * n ..< t * n + n])
             projection.project(tg, tradable: tr, beta: beta)
-
-            // Rebalance threshold, decided at t from the held book as of t's close (no look-ahead).
-            var hold = false
-            let threshold = config.constraints.rebalanceThreshold
-            if threshold > 0 {
-                var l1 = 0.0
-                for i in 0..<n { l1 += abs(tg[i] - w[i]) }
-                var eff = threshold
-                if config.constraints.thresholdScalesWithConfidence {
-                    eff /= 1 + max(0, confidence[t])
-                }
-                hold = l1 < eff
-            }
+            let hold = holds(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w), bar: t)
 
             // Phase 1 (next-open execution only): the held book rides the overnight gap.
             var navTrade = nav
             if useOpens, let gap = panel.gapReturns {
-                var g = 0.0
-                for i in 0..<n { g += w[i] * gap[t1 * n + i] }
-                let d = 1 + g
-                for i in 0..<n { w[i] = d > 0 ? w[i] * (1 + gap[t1 * n + i]) / d : 0 }
-                navTrade = nav * max(d, 0)
-                info.grossReturn += g
+                gap.withUnsafeBufferPointer { g in
+                    let ride = Self.rideGap(held: w, gap: UnsafeBufferPointer(rebasing: g[t1 * n ..< t1 * n + n]), nav: nav)
+                    navTrade = ride.navTrade
+                    info.grossReturn += ride.gap
+                }
             }
 
             // Holding keeps the (drifted) book, re-projected so neutrality and caps hold exactly;
@@ -178,9 +165,6 @@ final class MarketEngine: Sendable {
             }
 
             // Trade costs on turnover.
-            let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
-            let volScaled = c.slippageScalesWithVolatility
-            let volRef = c.slippageVolatilityReference
             var turnover = 0.0, long = 0.0, short = 0.0
             for i in 0..<n {
                 turnover += abs(tg[i] - w[i])
@@ -189,22 +173,13 @@ final class MarketEngine: Sendable {
                 short -= x < 0 ? x : 0
             }
             var slip = turnover
-            if volScaled {
-                slip = 0
-                for i in 0..<n { slip += abs(tg[i] - w[i]) * volAll[t * n + i] / volRef }
+            if c.slippageScalesWithVolatility {
+                slip = Self.volatilityWeightedTurnover(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w),
+                                                       volatility: UnsafeBufferPointer(rebasing: volAll[t * n ..< t * n + n]), reference: c.slippageVolatilityReference)
             }
             // Beta exposure is reported when betas mean something (a benchmark was given).
             var betaExp = 0.0
             if hasBenchmark { for i in 0..<n { betaExp += tg[i] * beta[i] } }
-            let costFactor = navTrade / nav
-            info.turnover = turnover * costFactor
-            info.fee = feeRate * turnover * costFactor
-            info.slippage = slipRate * slip * costFactor
-            info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
-            info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
-            info.gross = long + short
-            info.net = long - short
-            info.betaExposure = betaExp
 
             // The new book earns the rest of the bar; the held book is replaced by it.
             // Without opens this is the close-to-close return; with them, open-to-close.
@@ -212,14 +187,8 @@ final class MarketEngine: Sendable {
             let r0 = t1 * n
             var g = 0.0
             for i in 0..<n { g += tg[i] * rest[r0 + i] }
-            info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
-            let costFraction = info.fee + info.slippage + info.borrow + info.funding
-            // NAV_{t+1} = NAV_t (1 + Σ w r − cost), with costs and gap folded in for next-open execution.
-            let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
-            let newNAV = nav * max(growth, 0)
-            info.nav = newNAV
-            info.netReturn = max(growth, 0) - 1
-            let d = 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+            let d = settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
+                           bookReturn: g, navTrade: navTrade, nav: nav, years: years)
             for i in 0..<n { w[i] = d > 0 ? tg[i] * (1 + rest[r0 + i]) / d : 0 }
             if let b = panel.benchmarkReturns { info.benchmarkReturn = b[t1] }
         }
@@ -228,4 +197,66 @@ final class MarketEngine: Sendable {
         return info
     }
 
+    // The pieces of `execute` that `MarketVectorEnv`'s stepper shares (same operations, same order,
+    // so the two give identical bits).
+
+    /// The rebalance threshold's decision at t: true when the target is within the (confidence-
+    /// scaled) threshold of the held book as of t's close (no look-ahead).
+    @inline(__always)
+    func holds(target tg: UnsafeBufferPointer<Double>, held w: UnsafeBufferPointer<Double>, bar t: Int) -> Bool {
+        let threshold = config.constraints.rebalanceThreshold
+        guard threshold > 0 else { return false }
+        var l1 = 0.0
+        for i in 0..<w.count { l1 += abs(tg[i] - w[i]) }
+        var eff = threshold
+        if config.constraints.thresholdScalesWithConfidence {
+            eff /= 1 + max(0, confidence[t])
+        }
+        return l1 < eff
+    }
+
+    /// Next-open execution's first phase: the held book rides the overnight gap (`gap`: N returns
+    /// over (close t, open t+1]) and is left drifted in `w`. Returns NAV at the open and the gap return.
+    @inline(__always)
+    static func rideGap(held w: UnsafeMutableBufferPointer<Double>, gap: UnsafeBufferPointer<Double>, nav: Double) -> (navTrade: Double, gap: Double) {
+        var g = 0.0
+        for i in 0..<w.count { g += w[i] * gap[i] }
+        let d = 1 + g
+        for i in 0..<w.count { w[i] = d > 0 ? w[i] * (1 + gap[i]) / d : 0 }
+        return (nav * max(d, 0), g)
+    }
+
+    /// Σ |Δw_i| σ_i / σ_ref: the turnover slippage is charged on when it scales with volatility.
+    @inline(__always)
+    static func volatilityWeightedTurnover(target tg: UnsafeBufferPointer<Double>, held w: UnsafeBufferPointer<Double>, volatility vol: UnsafeBufferPointer<Double>, reference: Double) -> Double {
+        var slip = 0.0
+        for i in 0..<w.count { slip += abs(tg[i] - w[i]) * vol[i] / reference }
+        return slip
+    }
+
+    /// Books the step from the traded book's sums: fills `info`'s turnover, costs, gross, net, beta
+    /// exposure, gross and net return and NAV; returns the divisor that drifts the book
+    /// (w_i ← w_i (1 + r_i) / d, or 0 when d ≤ 0).
+    @inline(__always)
+    func settle(_ info: inout MarketStepInfo, turnover: Double, slip: Double, long: Double, short: Double, betaExposure: Double,
+                bookReturn g: Double, navTrade: Double, nav: Double, years: Double) -> Double {
+        let c = config.costs
+        let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
+        let costFactor = navTrade / nav
+        info.turnover = turnover * costFactor
+        info.fee = feeRate * turnover * costFactor
+        info.slippage = slipRate * slip * costFactor
+        info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
+        info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
+        info.gross = long + short
+        info.net = long - short
+        info.betaExposure = betaExposure
+        info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
+        let costFraction = info.fee + info.slippage + info.borrow + info.funding
+        // NAV_{t+1} = NAV_t (1 + Σ w r − cost), with costs and gap folded in for next-open execution.
+        let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
+        info.nav = nav * max(growth, 0)
+        info.netReturn = max(growth, 0) - 1
+        return 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+    }
 }

@@ -285,30 +285,15 @@ struct MarketBatchKernel {
         let years = rest[n]
         info.years = years
         let config = E.config, c = config.costs
-
-        // Rebalance threshold, decided at t from the held book as of t's close (no look-ahead).
-        var hold = false
-        let threshold = config.constraints.rebalanceThreshold
-        if threshold > 0 {
-            var l1 = 0.0
-            for i in 0..<n { l1 += abs(book[i] - w[i]) }
-            var eff = threshold
-            if config.constraints.thresholdScalesWithConfidence {
-                eff /= 1 + max(0, E.confidence[t])
-            }
-            hold = l1 < eff
-        }
+        let held = UnsafeBufferPointer(start: w, count: n)
+        let hold = E.holds(target: UnsafeBufferPointer(start: book, count: n), held: held, bar: t)
 
         // Next-open execution: the held book rides the overnight gap.
         var navTrade = nav
-        if let gapAll = tb.gap {
-            let gap = gapAll + t1 * n
-            var g = 0.0
-            for i in 0..<n { g += w[i] * gap[i] }
-            let d = 1 + g
-            for i in 0..<n { w[i] = d > 0 ? w[i] * (1 + gap[i]) / d : 0 }
-            navTrade = nav * max(d, 0)
-            info.grossReturn += g
+        if let gap = tb.gap {
+            let ride = MarketEngine.rideGap(held: UnsafeMutableBufferPointer(start: w, count: n), gap: UnsafeBufferPointer(start: gap + t1 * n, count: n), nav: nav)
+            navTrade = ride.navTrade
+            info.grossReturn += ride.gap
         }
 
         if hold {
@@ -319,7 +304,6 @@ struct MarketBatchKernel {
             info.rebalanced = false
         }
 
-        let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
         var turnover = 0.0, long = 0.0, short = 0.0
         if let sums {
             for i in 0..<n { turnover += abs(book[i] - w[i]) }
@@ -335,34 +319,18 @@ struct MarketBatchKernel {
         }
         var slip = turnover
         if c.slippageScalesWithVolatility {
-            slip = 0
-            let vol = tb.volatility + t * n, volRef = c.slippageVolatilityReference
-            for i in 0..<n { slip += abs(book[i] - w[i]) * vol[i] / volRef }
+            slip = MarketEngine.volatilityWeightedTurnover(target: UnsafeBufferPointer(start: book, count: n), held: held,
+                                                           volatility: UnsafeBufferPointer(start: tb.volatility + t * n, count: n), reference: c.slippageVolatilityReference)
         }
         var betaExp = 0.0
         if E.hasBenchmark {
             if let sums { betaExp = sums[2] } else { for i in 0..<n { betaExp += book[i] * beta[i] } }
         }
-        let costFactor = navTrade / nav
-        info.turnover = turnover * costFactor
-        info.fee = feeRate * turnover * costFactor
-        info.slippage = slipRate * slip * costFactor
-        info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
-        info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
-        info.gross = long + short
-        info.net = long - short
-        info.betaExposure = betaExp
-
-        let useOpens = tb.gap != nil
         var g = 0.0
         if let sums { g = sums[3] } else { for i in 0..<n { g += book[i] * rest[i] } }
-        info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
-        let costFraction = info.fee + info.slippage + info.borrow + info.funding
-        let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
-        let newNAV = nav * max(growth, 0)
-        info.nav = newNAV
-        info.netReturn = max(growth, 0) - 1
-        let dd = 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+        let dd = E.settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
+                          bookReturn: g, navTrade: navTrade, nav: nav, years: years)
+        let newNAV = info.nav
         // The drifted book, and the observation's gross and net of it, in one pass.
         var heldGross = 0.0, heldNet = 0.0
         for i in 0..<n {
