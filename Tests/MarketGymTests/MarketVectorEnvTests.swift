@@ -68,7 +68,8 @@ import TestSupport
             let (data, feats) = try Fixtures.withHoles(market, rng: &rng, fraction: 0.04)
             let template = try MarketEnv(data: data, features: feats, benchmark: market.benchmark, config: config)
             var reference = SyncVectorEnvironment((0..<m).map { template.reseeded(UInt64($0)) })
-            var batch = MarketVectorEnv(count: m, template: template)
+            // The sizing scheme also without its precomputed books (the projecting path).
+            var batch = MarketVectorEnv(count: m, template: template, precomputeSizingBooks: !name.contains("beta=true"))
             try reference.reset(seed: 40)
             try batch.reset(seed: 40)
             #expect(Self.bits(batch.observations) == Self.bits(reference.observations), "\(name): reset observations")

@@ -42,13 +42,13 @@ final class MarketBatchTables: @unchecked Sendable {
     /// The largest `sizing` level table built (doubles); above it the batch env projects every step.
     static let levelTableLimit = 1 << 25
 
-    init(engine: MarketEngine) {
+    init(engine: MarketEngine, levelBooks: Bool = true) {
         let p = engine.panel, b = engine.builder
         let n = p.assetCount, k = p.featureCount, w = b.window, T = p.barCount
         assetCount = n; featureCount = k; window = w; barCount = T
         rowLength = n * k + 3 * n
         let levels = engine.scheme.grossLevels.count
-        let useLevels = engine.scheme.kind == .sizing && T * levels * (n + 4) <= Self.levelTableLimit
+        let useLevels = levelBooks && engine.scheme.kind == .sizing && T * levels * (n + 4) <= Self.levelTableLimit
         levelCount = useLevels ? levels : 0
         levelStride = useLevels ? n + 4 : 0
         returnsOffset = levelCount * levelStride

@@ -25,7 +25,7 @@ import SeededRandom
 ///
 /// Resume: `exportState()` has the same entries as `SyncVectorEnvironment<MarketEnv>`'s
 /// (`env<i>.*` with `MarketEnv`'s entries, `vector.*`), so states move between the two.
-public struct MarketVectorEnv: StatefulVectorEnvironment {
+public struct MarketVectorEnv: StatefulVectorEnvironment, Sendable {
     public typealias Info = MarketStepInfo
 
     let engine: MarketEngine
@@ -78,11 +78,17 @@ public struct MarketVectorEnv: StatefulVectorEnvironment {
     }
 
     /// M copies of `template`'s data, config and split (its episode state is not copied: call `reset`).
+    /// - Parameters:
+    ///   - count: M.
+    ///   - template: the env whose data, config and split the copies share.
+    ///   - precomputeSizingBooks: with the `sizing` scheme, precompute the projected book of every
+    ///     (bar, level) (T · L · (N + 4) doubles; skipped anyway above 2^25). False projects every
+    ///     step like the single env: slower, same results.
     /// - Precondition: `count > 0`.
-    public init(count: Int, template: MarketEnv) {
+    public init(count: Int, template: MarketEnv, precomputeSizingBooks: Bool = true) {
         precondition(count > 0, "MarketVectorEnv: count must be positive, got \(count)")
         engine = template.engine
-        tables = MarketBatchTables(engine: template.engine)
+        tables = MarketBatchTables(engine: template.engine, levelBooks: precomputeSizingBooks)
         environmentCount = count
         observationSpace = template.observationSpace
         actionSpace = template.actionSpace
@@ -459,8 +465,9 @@ extension MarketVectorEnv {
 
 /// `MarketVectorEnv`'s per-copy state, struct-of-arrays in preallocated memory, plus the per-step
 /// outputs the stepper writes before they are copied into the vector's arrays. Copied on write by
-/// the vector (`copy()`).
-final class MarketBatchStorage {
+/// the vector (`copy()`), like an array's storage: `@unchecked Sendable` on the same grounds (a
+/// shared storage is only read; a vector mutates storage it holds uniquely).
+final class MarketBatchStorage: @unchecked Sendable {
     let count: Int, assetCount: Int
     let rng: UnsafeMutablePointer<Xoshiro256>
     let split: UnsafeMutablePointer<DataSplit>
