@@ -10,32 +10,23 @@ import TestSupport
     /// Configurations: every scheme with and without beta-neutral, thresholds (the sizing level
     /// table's hold path included), next-open execution, tight drawdown limits, costs.
     static func variants() -> [(String, MarketEnvConfig, opens: Bool)] {
-        var out: [(String, MarketEnvConfig, opens: Bool)] = []
-        for scheme in ActionSchemeKind.allCases {
-            for beta in [false, true] {
-                var c = Fixtures.config()
-                c.action.scheme = scheme
-                c.constraints.betaNeutral = beta
-                c.constraints.maxWeight = 0.3
-                c.constraints.maxGross = 1.5
-                c.costs.slippageScalesWithVolatility = beta
-                c.costs.fundingAnnualBps = 40
-                c.reward.differentialSharpeWeight = 0.5
-                c.reward.turnoverPenalty = 0.01
-                c.reward.drawdownPenalty = 0.1
-                c.reward.variancePenalty = 0.2
-                c.reward.exposurePenalty = 0.001
-                out.append(("\(scheme) beta=\(beta)", c, false))
-            }
+        // The invariant tests' sweep (schemes x beta-neutral, volatility-scaled slippage, funding,
+        // a weights threshold), with every reward term switched on.
+        var out: [(String, MarketEnvConfig, opens: Bool)] = MarketEnvInvariantTests.variants().map { name, config in
+            var c = config
+            c.reward.differentialSharpeWeight = 0.5
+            c.reward.turnoverPenalty = 0.01
+            c.reward.drawdownPenalty = 0.1
+            c.reward.variancePenalty = 0.2
+            c.reward.exposurePenalty = 0.001
+            return (name, c, false)
         }
-        for scheme in [ActionSchemeKind.sizing, .weights] {
-            var t = Fixtures.config()
-            t.action.scheme = scheme
-            t.constraints.rebalanceThreshold = 0.3
-            t.action.confidenceFeature = "snr"
-            t.constraints.thresholdScalesWithConfidence = true
-            out.append(("\(scheme) threshold", t, false))
-        }
+        var t = Fixtures.config()
+        t.action.scheme = .sizing
+        t.constraints.rebalanceThreshold = 0.3
+        t.action.confidenceFeature = "snr"
+        t.constraints.thresholdScalesWithConfidence = true
+        out.append(("sizing threshold", t, false))
         for scheme in ActionSchemeKind.allCases {
             var o = Fixtures.config()
             o.action.scheme = scheme

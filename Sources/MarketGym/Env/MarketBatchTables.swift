@@ -108,19 +108,13 @@ final class MarketBatchTables: @unchecked Sendable {
                 engine.sizingBook(level: a, bar: t, into: tg)
                 projection.project(tg, tradable: UnsafeBufferPointer(start: tradable + t * n, count: n),
                                    beta: UnsafeBufferPointer(start: beta + t * n, count: n))
-                // The sums `MarketEngine.execute` forms from the traded book, in its order.
-                var long = 0.0, short = 0.0, betaExposure = 0.0, g = 0.0
-                for i in 0..<n {
-                    let x = book[i]
-                    long += x > 0 ? x : 0
-                    short -= x < 0 ? x : 0
-                }
-                if engine.hasBenchmark { for i in 0..<n { betaExposure += book[i] * beta[t * n + i] } }
-                for i in 0..<n { g += book[i] * r[i] }
+                // The sums `MarketEngine.execute` forms from the traded book, by the same functions.
+                let traded = UnsafeBufferPointer(tg)
+                let (long, short) = MarketEngine.sides(traded)
                 book[n] = long
                 book[n + 1] = short
-                book[n + 2] = betaExposure
-                book[n + 3] = g
+                book[n + 2] = engine.hasBenchmark ? MarketEngine.dot(traded, UnsafeBufferPointer(start: beta + t * n, count: n)) : 0
+                book[n + 3] = MarketEngine.dot(traded, UnsafeBufferPointer(start: r, count: n))
             }
         }
     }

@@ -165,28 +165,21 @@ final class MarketEngine: Sendable {
             }
 
             // Trade costs on turnover.
-            var turnover = 0.0, long = 0.0, short = 0.0
-            for i in 0..<n {
-                turnover += abs(tg[i] - w[i])
-                let x = tg[i]
-                long += x > 0 ? x : 0
-                short -= x < 0 ? x : 0
-            }
+            let turnover = Self.distance(UnsafeBufferPointer(tg), UnsafeBufferPointer(w))
+            let (long, short) = Self.sides(UnsafeBufferPointer(tg))
             var slip = turnover
             if c.slippageScalesWithVolatility {
                 slip = Self.volatilityWeightedTurnover(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w),
                                                        volatility: UnsafeBufferPointer(rebasing: volAll[t * n ..< t * n + n]), reference: c.slippageVolatilityReference)
             }
             // Beta exposure is reported when betas mean something (a benchmark was given).
-            var betaExp = 0.0
-            if hasBenchmark { for i in 0..<n { betaExp += tg[i] * beta[i] } }
+            let betaExp = hasBenchmark ? Self.dot(UnsafeBufferPointer(tg), beta) : 0
 
             // The new book earns the rest of the bar; the held book is replaced by it.
             // Without opens this is the close-to-close return; with them, open-to-close.
             let rest = useOpens ? (panel.intradayReturns ?? panel.returns) : panel.returns
             let r0 = t1 * n
-            var g = 0.0
-            for i in 0..<n { g += tg[i] * rest[r0 + i] }
+            let g = rest.withUnsafeBufferPointer { Self.dot(UnsafeBufferPointer(tg), UnsafeBufferPointer(rebasing: $0[r0 ..< r0 + n])) }
             let d = settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
                            bookReturn: g, navTrade: navTrade, nav: nav, years: years)
             for i in 0..<n { w[i] = d > 0 ? tg[i] * (1 + rest[r0 + i]) / d : 0 }
@@ -206,8 +199,7 @@ final class MarketEngine: Sendable {
     func holds(target tg: UnsafeBufferPointer<Double>, held w: UnsafeBufferPointer<Double>, bar t: Int) -> Bool {
         let threshold = config.constraints.rebalanceThreshold
         guard threshold > 0 else { return false }
-        var l1 = 0.0
-        for i in 0..<w.count { l1 += abs(tg[i] - w[i]) }
+        let l1 = Self.distance(tg, w)
         var eff = threshold
         if config.constraints.thresholdScalesWithConfidence {
             eff /= 1 + max(0, confidence[t])
@@ -219,11 +211,38 @@ final class MarketEngine: Sendable {
     /// over (close t, open t+1]) and is left drifted in `w`. Returns NAV at the open and the gap return.
     @inline(__always)
     static func rideGap(held w: UnsafeMutableBufferPointer<Double>, gap: UnsafeBufferPointer<Double>, nav: Double) -> (navTrade: Double, gap: Double) {
-        var g = 0.0
-        for i in 0..<w.count { g += w[i] * gap[i] }
+        let g = dot(UnsafeBufferPointer(w), gap)
         let d = 1 + g
         for i in 0..<w.count { w[i] = d > 0 ? w[i] * (1 + gap[i]) / d : 0 }
         return (nav * max(d, 0), g)
+    }
+
+    /// Σ a_i b_i, summed in index order from 0.
+    @inline(__always)
+    static func dot(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+
+    /// Σ |a_i − b_i| (turnover, the threshold's distance), in index order from 0.
+    @inline(__always)
+    static func distance(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += abs(a[i] - b[i]) }
+        return s
+    }
+
+    /// The long and short notional of a book (Σ max(w, 0), Σ max(−w, 0)).
+    @inline(__always)
+    static func sides(_ w: UnsafeBufferPointer<Double>) -> (long: Double, short: Double) {
+        var long = 0.0, short = 0.0
+        for i in 0..<w.count {
+            let x = w[i]
+            long += x > 0 ? x : 0
+            short -= x < 0 ? x : 0
+        }
+        return (long, short)
     }
 
     /// Σ |Δw_i| σ_i / σ_ref: the turnover slippage is charged on when it scales with volatility.

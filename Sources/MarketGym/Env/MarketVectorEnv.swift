@@ -310,30 +310,16 @@ struct MarketBatchKernel {
             info.rebalanced = false
         }
 
-        var turnover = 0.0, long = 0.0, short = 0.0
-        if let sums {
-            for i in 0..<n { turnover += abs(book[i] - w[i]) }
-            long = sums[0]
-            short = sums[1]
-        } else {
-            for i in 0..<n {
-                turnover += abs(book[i] - w[i])
-                let x = book[i]
-                long += x > 0 ? x : 0
-                short -= x < 0 ? x : 0
-            }
-        }
+        let target = UnsafeBufferPointer(start: book, count: n)
+        let turnover = MarketEngine.distance(target, held)
+        let (long, short) = sums.map { ($0[0], $0[1]) } ?? MarketEngine.sides(target)
         var slip = turnover
         if c.slippageScalesWithVolatility {
-            slip = MarketEngine.volatilityWeightedTurnover(target: UnsafeBufferPointer(start: book, count: n), held: held,
+            slip = MarketEngine.volatilityWeightedTurnover(target: target, held: held,
                                                            volatility: UnsafeBufferPointer(start: tb.volatility + t * n, count: n), reference: c.slippageVolatilityReference)
         }
-        var betaExp = 0.0
-        if E.hasBenchmark {
-            if let sums { betaExp = sums[2] } else { for i in 0..<n { betaExp += book[i] * beta[i] } }
-        }
-        var g = 0.0
-        if let sums { g = sums[3] } else { for i in 0..<n { g += book[i] * rest[i] } }
+        let betaExp = E.hasBenchmark ? (sums?[2] ?? MarketEngine.dot(target, beta)) : 0
+        let g = sums?[3] ?? MarketEngine.dot(target, UnsafeBufferPointer(start: rest, count: n))
         let dd = E.settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
                           bookReturn: g, navTrade: navTrade, nav: nav, years: years)
         let newNAV = info.nav
