@@ -169,7 +169,7 @@ public struct MarketVectorEnv: StatefulVectorEnvironment, Sendable {
             s.level[e] = -1
         }
         let k = kernel
-        if fast { k.touch(s) }
+        k.touch(s)
         let d = observationSpace.count
         _observations.withUnsafeMutableBufferPointer { obs in
             _finalObservations.withUnsafeMutableBufferPointer { fin in
@@ -239,6 +239,10 @@ struct MarketBatchKernel {
                 var j = 0
                 while j < tb.levelStride { sink += book[j]; j += 8 }
                 sink += book[tb.levelStride - 1]
+            } else {
+                // The projection's rows.
+                sink += tb.beta[t * n] + tb.beta[t * n + n - 1]
+                acc += tb.tradable[t * n] ? 1 : 0
             }
             let r = record + tb.returnsOffset
             var j = 0
