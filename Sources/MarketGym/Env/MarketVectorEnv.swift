@@ -229,6 +229,7 @@ struct MarketBatchKernel {
     @inline(__always)
     func touch(_ s: MarketBatchStorage) {
         let tb = tables, n = tb.assetCount, T = tb.barCount
+        guard n > 0 else { return }
         var sink = 0.0
         var acc: Float = 0
         for e in 0..<environmentCount {
