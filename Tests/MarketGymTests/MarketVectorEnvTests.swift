@@ -182,4 +182,20 @@ import TestSupport
         try env.reset(seed: 0, options: ResetOptions(values: ["evaluation": 1]))
         #expect(Set((0..<4).map { env.bar(of: $0) }).count == 1)
     }
+
+    @Test func vectorNormalizeWrapsItLikeTheSyncVector() throws {
+        let (batch, template) = try Self.makeEnv(.sizing, count: 3)
+        var a = VectorNormalize(batch)
+        var b = VectorNormalize(SyncVectorEnvironment((0..<3).map { template.reseeded(UInt64($0)) }))
+        try a.reset(seed: 6)
+        try b.reset(seed: 6)
+        var rng = Xoshiro256(seed: 1)
+        for _ in 0..<150 {
+            let actions = (0..<3).map { _ in template.actionSpace.sample(using: &rng) }
+            try a.step(actions)
+            try b.step(actions)
+            #expect(Self.bits(a.observations) == Self.bits(b.observations) && Self.bits(a.rewards) == Self.bits(b.rewards) && a.ended == b.ended)
+        }
+        #expect(a.exportState() == b.exportState())
+    }
 }
