@@ -59,8 +59,9 @@ import TestSupport
             let (data, feats) = try Fixtures.withHoles(market, rng: &rng, fraction: 0.04)
             let template = try MarketEnv(data: data, features: feats, benchmark: market.benchmark, config: config)
             var reference = SyncVectorEnvironment((0..<m).map { template.reseeded(UInt64($0)) })
-            // The sizing scheme also without its precomputed books (the projecting path).
-            var batch = MarketVectorEnv(count: m, template: template, precomputeSizingBooks: !name.contains("beta=true"))
+            // The sizing scheme also without its precomputed books (the projecting path), once.
+            var batch = MarketVectorEnv(count: m, template: template, precomputeSizingBooks: !name.contains("sizing beta=false"))
+            #expect(batch.usesPrecomputedBooks == (config.action.scheme == .sizing && !name.contains("sizing beta=false")), "\(name)")
             try reference.reset(seed: 40)
             try batch.reset(seed: 40)
             #expect(Self.bits(batch.observations) == Self.bits(reference.observations), "\(name): reset observations")

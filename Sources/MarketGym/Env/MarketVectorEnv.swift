@@ -105,6 +105,9 @@ public struct MarketVectorEnv: StatefulVectorEnvironment, Sendable {
         _stepInfos = [MarketStepInfo](repeating: MarketStepInfo(), count: count)
     }
 
+    /// True when `sizing` steps read the precomputed projected books (see `init(count:template:precomputeSizingBooks:)`).
+    public var usesPrecomputedBooks: Bool { tables.levelCount > 0 }
+
     var kernel: MarketBatchKernel { MarketBatchKernel(engine: engine, tables: tables, environmentCount: environmentCount) }
 
     /// Copy e's held (drifted) book, the book it traded at its last step, its NAV and its current bar
