@@ -331,11 +331,16 @@ struct MarketBatchKernel {
         let dd = E.settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
                           bookReturn: g, navTrade: navTrade, nav: nav, years: years)
         let newNAV = info.nav
-        // The drifted book, and the observation's gross and net of it, in one pass.
+        // The drifted book (a loop without a running sum, so the divisions vectorize; elementwise
+        // IEEE operations give the same bits either way), then the observation's gross and net of it.
+        if dd > 0 {
+            for i in 0..<n { w[i] = book[i] * (1 + rest[i]) / dd }
+        } else {
+            w.update(repeating: 0, count: n)
+        }
         var heldGross = 0.0, heldNet = 0.0
         for i in 0..<n {
-            let x = dd > 0 ? book[i] * (1 + rest[i]) / dd : 0
-            w[i] = x
+            let x = w[i]
             heldGross += abs(x)
             heldNet += x
         }
