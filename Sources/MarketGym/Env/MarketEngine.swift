@@ -69,8 +69,6 @@ final class MarketEngine: Sendable {
         confidence = c.thresholdScalesWithConfidence ? (0..<panel.barCount).map { panel.meanConfidence(bar: $0) } : []
     }
 
-    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
-    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
     /// The raw book for `action` at bar t: `scheme.rawBook`, with the sizing book read from the cache
     /// (bit-identical to `ActionScheme.predictionBook` at the chosen gross).
     @inline(__always)
@@ -129,6 +127,8 @@ final class MarketEngine: Sendable {
         return (startBar, evaluation ? lastDecisionBar - startBar + 1 : config.episode.horizon)
     }
 
+    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
+    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
     func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int, nav: Double) -> MarketStepInfo {
         let n = w.count, t1 = t + 1
         var info = MarketStepInfo()
