@@ -1,0 +1,21 @@
+import CKernels
+
+extension Kernels {
+    /// The Adam moment and parameter update over `count` elements in PyTorch's operation order,
+    /// every operation rounded separately (no fused multiply-add), vectorized (AVX-512 / AVX / SSE
+    /// chosen at run time, same bits) and split across ``Parallelism/threads`` when large:
+    ///
+    ///     m += c1·(g − m);  v = v·b2 + (c2·g)·g;  w −= step · (m / (√v / bc2Sqrt + eps))
+    public static func adamUpdate(gradient g: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
+                                  secondMoment v: UnsafeMutablePointer<Float>, weights w: UnsafeMutablePointer<Float>,
+                                  count: Int, c1: Float, beta2: Float, c2: Float, bc2Sqrt: Float, epsilon: Float,
+                                  stepSize: Float) {
+        mg_adam(g, m, v, w, count, c1, beta2, c2, bc2Sqrt, epsilon, stepSize)
+    }
+
+    /// `Σ x[i]²` in a fixed order (16 interleaved running sums combined pairwise; CKernels.h), the
+    /// same bits for every SIMD width.
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        mg_sum_squares(x, count)
+    }
+}
