@@ -227,3 +227,12 @@ float mg_sum_squares(const float *x, size_t n) {
         for (int j = 0; j < width; j++) lanes[j] = lanes[j] + lanes[j + width];
     return lanes[0];
 }
+
+// MARK: ReLU backward
+
+void mg_relu_backward(const float *restrict y, const float *restrict g, float *restrict out, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i], yi = y[i];  // both loaded unconditionally, so the select vectorizes
+        out[i] = yi > 0.0f ? gi : 0.0f;
+    }
+}

@@ -18,4 +18,10 @@ extension Kernels {
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
         mg_sum_squares(x, count)
     }
+
+    /// `out[i] = y[i] > 0 ? g[i] : 0` over `count` elements (no aliasing between `out` and the inputs).
+    static func reluBackward(output y: UnsafePointer<Float>, gradient g: UnsafePointer<Float>,
+                             into out: UnsafeMutablePointer<Float>, count: Int) {
+        mg_relu_backward(y, g, out, count)
+    }
 }

@@ -39,6 +39,9 @@ void mg_adam(const float *g, float *m, float *v, float *w, size_t n,
 /// the lanes combined pairwise (8+8, 4+4, 2+2, 1+1). The same bits for every SIMD width.
 float mg_sum_squares(const float *x, size_t n);
 
+/// `out[i] = y[i] > 0 ? g[i] : 0` (the ReLU backward from the layer's output), vectorized.
+void mg_relu_backward(const float *y, const float *g, float *out, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
