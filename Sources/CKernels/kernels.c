@@ -75,66 +75,35 @@ static void adam_scalar(const float *g, float *m, float *v, float *w, size_t n,
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx512f")))
-static size_t adam_avx512(const float *g, float *m, float *v, float *w, size_t n,
-                          float c1, float b2, float c2, float bc, float eps, float step) {
-    __m512 vc1 = _mm512_set1_ps(c1), vb2 = _mm512_set1_ps(b2), vc2 = _mm512_set1_ps(c2);
-    __m512 vbc = _mm512_set1_ps(bc), veps = _mm512_set1_ps(eps), vstep = _mm512_set1_ps(step);
-    size_t k = 0;
-    for (; k + 16 <= n; k += 16) {
-        __m512 gk = _mm512_loadu_ps(g + k), m0 = _mm512_loadu_ps(m + k), v0 = _mm512_loadu_ps(v + k);
-        __m512 mk = _mm512_add_ps(m0, _mm512_mul_ps(vc1, _mm512_sub_ps(gk, m0)));
-        __m512 vk = _mm512_add_ps(_mm512_mul_ps(v0, vb2), _mm512_mul_ps(_mm512_mul_ps(vc2, gk), gk));
-        __m512 den = _mm512_add_ps(_mm512_div_ps(_mm512_sqrt_ps(vk), vbc), veps);
-        __m512 wk = _mm512_sub_ps(_mm512_loadu_ps(w + k), _mm512_mul_ps(vstep, _mm512_div_ps(mk, den)));
-        _mm512_storeu_ps(m + k, mk);
-        _mm512_storeu_ps(v + k, vk);
-        _mm512_storeu_ps(w + k, wk);
-    }
+// One loop body for the three vector widths: P is the intrinsic prefix, V the vector type, W lanes.
+#define ADAM_LOOP(P, V, W)                                                                             \
+    V vc1 = P##_set1_ps(c1), vb2 = P##_set1_ps(b2), vc2 = P##_set1_ps(c2);                           \
+    V vbc = P##_set1_ps(bc), veps = P##_set1_ps(eps), vstep = P##_set1_ps(step);                      \
+    size_t k = 0;                                                                                     \
+    for (; k + W <= n; k += W) {                                                                      \
+        V gk = P##_loadu_ps(g + k), m0 = P##_loadu_ps(m + k), v0 = P##_loadu_ps(v + k);              \
+        V mk = P##_add_ps(m0, P##_mul_ps(vc1, P##_sub_ps(gk, m0)));                                   \
+        V vk = P##_add_ps(P##_mul_ps(v0, vb2), P##_mul_ps(P##_mul_ps(vc2, gk), gk));                 \
+        V den = P##_add_ps(P##_div_ps(P##_sqrt_ps(vk), vbc), veps);                                   \
+        V wk = P##_sub_ps(P##_loadu_ps(w + k), P##_mul_ps(vstep, P##_div_ps(mk, den)));              \
+        P##_storeu_ps(m + k, mk);                                                                     \
+        P##_storeu_ps(v + k, vk);                                                                     \
+        P##_storeu_ps(w + k, wk);                                                                     \
+    }                                                                                                 \
     return k;
-}
 
-__attribute__((target("avx")))
-static size_t adam_avx(const float *g, float *m, float *v, float *w, size_t n,
-                       float c1, float b2, float c2, float bc, float eps, float step) {
-    __m256 vc1 = _mm256_set1_ps(c1), vb2 = _mm256_set1_ps(b2), vc2 = _mm256_set1_ps(c2);
-    __m256 vbc = _mm256_set1_ps(bc), veps = _mm256_set1_ps(eps), vstep = _mm256_set1_ps(step);
-    size_t k = 0;
-    for (; k + 8 <= n; k += 8) {
-        __m256 gk = _mm256_loadu_ps(g + k), m0 = _mm256_loadu_ps(m + k), v0 = _mm256_loadu_ps(v + k);
-        __m256 mk = _mm256_add_ps(m0, _mm256_mul_ps(vc1, _mm256_sub_ps(gk, m0)));
-        __m256 vk = _mm256_add_ps(_mm256_mul_ps(v0, vb2), _mm256_mul_ps(_mm256_mul_ps(vc2, gk), gk));
-        __m256 den = _mm256_add_ps(_mm256_div_ps(_mm256_sqrt_ps(vk), vbc), veps);
-        __m256 wk = _mm256_sub_ps(_mm256_loadu_ps(w + k), _mm256_mul_ps(vstep, _mm256_div_ps(mk, den)));
-        _mm256_storeu_ps(m + k, mk);
-        _mm256_storeu_ps(v + k, vk);
-        _mm256_storeu_ps(w + k, wk);
-    }
-    return k;
-}
+#define ADAM_ARGS const float *g, float *m, float *v, float *w, size_t n, \
+                  float c1, float b2, float c2, float bc, float eps, float step
 
-static size_t adam_sse(const float *g, float *m, float *v, float *w, size_t n,
-                       float c1, float b2, float c2, float bc, float eps, float step) {
-    __m128 vc1 = _mm_set1_ps(c1), vb2 = _mm_set1_ps(b2), vc2 = _mm_set1_ps(c2);
-    __m128 vbc = _mm_set1_ps(bc), veps = _mm_set1_ps(eps), vstep = _mm_set1_ps(step);
-    size_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-        __m128 gk = _mm_loadu_ps(g + k), m0 = _mm_loadu_ps(m + k), v0 = _mm_loadu_ps(v + k);
-        __m128 mk = _mm_add_ps(m0, _mm_mul_ps(vc1, _mm_sub_ps(gk, m0)));
-        __m128 vk = _mm_add_ps(_mm_mul_ps(v0, vb2), _mm_mul_ps(_mm_mul_ps(vc2, gk), gk));
-        __m128 den = _mm_add_ps(_mm_div_ps(_mm_sqrt_ps(vk), vbc), veps);
-        __m128 wk = _mm_sub_ps(_mm_loadu_ps(w + k), _mm_mul_ps(vstep, _mm_div_ps(mk, den)));
-        _mm_storeu_ps(m + k, mk);
-        _mm_storeu_ps(v + k, vk);
-        _mm_storeu_ps(w + k, wk);
-    }
-    return k;
-}
+__attribute__((target("avx512f"))) static size_t adam_avx512(ADAM_ARGS) { ADAM_LOOP(_mm512, __m512, 16) }
+__attribute__((target("avx"))) static size_t adam_avx(ADAM_ARGS) { ADAM_LOOP(_mm256, __m256, 8) }
+static size_t adam_sse(ADAM_ARGS) { ADAM_LOOP(_mm, __m128, 4) }
 #endif
 
+static _Atomic int detected_level = -1, forced_level = -1;
+
 static int simd_level(void) {  // 0 none, 1 SSE, 2 AVX, 3 AVX-512F
-    static _Atomic int cached = -1;
-    int level = atomic_load_explicit(&cached, memory_order_relaxed);
+    int level = atomic_load_explicit(&detected_level, memory_order_relaxed);
     if (level < 0) {
 #if defined(__x86_64__)
         __builtin_cpu_init();
@@ -142,9 +111,15 @@ static int simd_level(void) {  // 0 none, 1 SSE, 2 AVX, 3 AVX-512F
 #else
         level = 0;
 #endif
-        atomic_store_explicit(&cached, level, memory_order_relaxed);
+        atomic_store_explicit(&detected_level, level, memory_order_relaxed);
     }
-    return level;
+    int forced = atomic_load_explicit(&forced_level, memory_order_relaxed);
+    return forced >= 0 && forced < level ? forced : level;
+}
+
+int mg_limit_simd_level(int level) {
+    atomic_store_explicit(&forced_level, level, memory_order_relaxed);
+    return simd_level();
 }
 
 static void adam_range(const float *g, float *m, float *v, float *w, size_t n,

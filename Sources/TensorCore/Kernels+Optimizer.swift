@@ -24,4 +24,9 @@ extension Kernels {
                              into out: UnsafeMutablePointer<Float>, count: Int) {
         mg_relu_backward(y, g, out, count)
     }
+
+    /// For tests: caps the vector width of the C kernels (0 scalar, 1 SSE, 2 AVX, 3 AVX-512; -1 lifts
+    /// the cap) and returns the level in effect. Results are the same bits at every level.
+    @discardableResult
+    static func limitSIMDLevel(_ level: Int) -> Int { Int(mg_limit_simd_level(Int32(level))) }
 }

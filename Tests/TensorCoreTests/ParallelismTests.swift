@@ -5,7 +5,7 @@ import SeededRandom
 /// The two-thread kernels: correct results, and the same bits with 1 or 2 threads.
 /// (`Parallelism.threads` is process-wide; other tests running meanwhile are unaffected because
 /// no result depends on it.)
-@Suite("Parallel kernels")
+@Suite("Parallel kernels", .serialized)
 struct ParallelismTests {
     static func random(_ shape: [Int], seed: UInt64) -> Tensor {
         var rng = Xoshiro256(seed: seed)
@@ -49,8 +49,12 @@ struct ParallelismTests {
         }
     }
 
-    /// The vectorized, split Adam kernel gives the bits of the scalar formula, element by element.
-    @Test func adamKernelMatchesScalarFormula() {
+    /// The vectorized, split Adam kernel gives the bits of the scalar formula, element by element,
+    /// at every vector width this CPU has (the cap is process-wide: results do not depend on it).
+    @Test(arguments: [0, 1, 2, 3])
+    func adamKernelMatchesScalarFormula(simdLevel: Int) {
+        Kernels.limitSIMDLevel(simdLevel)
+        defer { Kernels.limitSIMDLevel(-1) }
         for n in [1, 15, 17, 1_000, 40_000 + 37] {
             let g = Self.random([n], seed: 1).scalars, w0 = Self.random([n], seed: 2).scalars
             let m0 = Self.random([n], seed: 3).scalars.map { $0 * 0.1 }, v0 = Self.random([n], seed: 4).scalars.map { $0 * $0 }
@@ -86,8 +90,12 @@ struct ParallelismTests {
         }
     }
 
-    /// The sum of squares follows its documented order exactly (16 interleaved sums, pairwise).
-    @Test func sumOfSquaresFollowsItsOrder() {
+    /// The sum of squares follows its documented order exactly (16 interleaved sums, pairwise), at
+    /// every vector width.
+    @Test(arguments: [0, 1, 2, 3])
+    func sumOfSquaresFollowsItsOrder(simdLevel: Int) {
+        Kernels.limitSIMDLevel(simdLevel)
+        defer { Kernels.limitSIMDLevel(-1) }
         for n in [1, 16, 31, 65_536 + 5] {
             let x = Self.random([n], seed: 5).scalars
             var lanes = [Float](repeating: 0, count: 16)

@@ -39,6 +39,10 @@ void mg_adam(const float *g, float *m, float *v, float *w, size_t n,
 /// the lanes combined pairwise (8+8, 4+4, 2+2, 1+1). The same bits for every SIMD width.
 float mg_sum_squares(const float *x, size_t n);
 
+/// For tests: caps the vector width the kernels use (0 scalar, 1 SSE, 2 AVX, 3 AVX-512; -1 lifts
+/// the cap); returns the level now in effect (never above what the CPU has).
+int mg_limit_simd_level(int level);
+
 /// `out[i] = y[i] > 0 ? g[i] : 0` (the ReLU backward from the layer's output), vectorized.
 void mg_relu_backward(const float *y, const float *g, float *out, size_t n);
 
