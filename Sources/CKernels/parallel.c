@@ -9,8 +9,10 @@
 // On a machine where other processes hold the cores the worker often runs late (it was asleep or
 // preempted) and the caller ends up waiting for it longer than computing the part itself would
 // take. The owner therefore scores every region (did the worker's help pay?) and, after a run of
-// regions where it did not, computes the next 4,096 regions alone before trying again. Who computes
-// a part never changes its bits, so none of this affects results.
+// regions where it did not, computes the next regions alone before trying again: 64 at first,
+// twice as many each time the retry fails (up to 8,192), back to 64 after 1,024 regions in a row
+// where the worker paid. Who computes a part never changes its bits, so none of this affects
+// results.
 #define _GNU_SOURCE
 #include "parallel.h"
 #include "CKernels.h"
@@ -41,6 +43,12 @@ static int region_parts;
 static uint32_t generation = 0;                  // owner only
 static int lost_score = 0;                       // owner only: regions where the worker did not pay off
 static int solo_regions = 0;                     // owner only: regions left to run alone
+static int solo_length = 64;                     // owner only: the next back-off, doubled while it keeps failing
+static int wins_in_a_row = 0;                    // owner only
+// Counters for MARKETGYM_THREADS_STATS=1 (printed at exit): regions run with the worker, regions
+// whose wait did not pay, regions run alone because of the back-off, seconds spent waiting.
+static long stat_regions = 0, stat_lost = 0, stat_solo = 0, stat_missed = 0;
+static double stat_wait = 0, stat_own = 0;
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -53,6 +61,12 @@ static inline void cpu_relax(void) {
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static double thread_cpu_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -115,7 +129,15 @@ static void *worker_main(void *unused) {
     return NULL;
 }
 
+#include <stdio.h>
+static void print_stats(void) {
+    fprintf(stderr, "MARKETGYM_THREADS_STATS: %ld regions shared with the worker (%ld did not pay; caller computed %.3f s, waited %.3f s), "
+            "%ld the worker missed, %ld alone after back-off\n", stat_regions, stat_lost, stat_own, stat_wait, stat_missed, stat_solo);
+}
+
 static void start_worker(void) {
+    const char *stats = getenv("MARKETGYM_THREADS_STATS");
+    if (stats && *stats == '1') atexit(print_stats);
     pthread_t t;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -158,7 +180,10 @@ void mg_parallel(mg_part_fn fn, void *ctx, int parts) {
     }
     pthread_once(&worker_once, start_worker);
     if (!worker_started || solo_regions > 0) {
-        if (solo_regions > 0) solo_regions -= 1;
+        if (solo_regions > 0) {
+            solo_regions -= 1;
+            stat_solo += 1;
+        }
         atomic_store_explicit(&owner_taken, 0, memory_order_release);
         for (int p = 0; p < parts; p++) fn(ctx, p);
         return;
@@ -170,21 +195,37 @@ void mg_parallel(mg_part_fn fn, void *ctx, int parts) {
     generation += 1;
     if (generation == 0) generation = 1;  // 0 is the worker's initial "seen"
     atomic_store(&region, (uint64_t)generation << 32);  // seq_cst: pairs with the worker's sleep check
-    double t0 = now_seconds();
+    double t0 = now_seconds(), c0 = thread_cpu_seconds();
     if (atomic_load(&worker_sleeping)) unpark();
     int own = run_parts(generation);
-    double t1 = now_seconds();
+    double t1 = now_seconds(), c1 = thread_cpu_seconds();
     while (atomic_load_explicit(&parts_done, memory_order_acquire) < parts) cpu_relax();
     double t2 = now_seconds();
     // Did the worker pay off? The caller computed `own` parts in t1 - t0; alone it would have
-    // needed about (t1 - t0) / own per remaining part. Count a loss when it waited longer than that
-    // or the worker computed nothing.
-    int lost = own >= parts || (own > 0 && (t2 - t1) > (t1 - t0) / (double)own * (double)(parts - own));
+    // needed about (t1 - t0) / own per remaining part. A loss is waiting longer than that (the
+    // worker was slow or preempted in its part), or the caller itself losing the CPU while it
+    // computed (more than 20% of the wall time: our two threads and other processes are sharing the
+    // cores, and one thread alone would be faster). A worker that took no part cost only the
+    // publication: neither a loss nor a win.
+    if (own >= parts) {
+        stat_missed += 1;
+        atomic_store_explicit(&owner_taken, 0, memory_order_release);
+        return;
+    }
+    int lost = (own > 0 && (t2 - t1) > (t1 - t0) / (double)own * (double)(parts - own))
+        || (t1 - t0) > 1.2 * (c1 - c0) + 5e-6;
+    stat_regions += 1;
+    stat_lost += lost;
+    stat_wait += t2 - t1;
+    stat_own += t1 - t0;
     lost_score += lost ? 1 : -1;
     if (lost_score < 0) lost_score = 0;
-    if (lost_score >= 16) {
+    wins_in_a_row = lost ? 0 : wins_in_a_row + 1;
+    if (wins_in_a_row >= 1024) solo_length = 64;  // the machine is quiet again
+    if (lost_score >= 8) {
         lost_score = 0;
-        solo_regions = 4096;
+        solo_regions = solo_length;
+        solo_length = solo_length < 8192 ? 2 * solo_length : 8192;
     }
     atomic_store_explicit(&owner_taken, 0, memory_order_release);
 }
