@@ -42,7 +42,9 @@ let package = Package(
         // Seeded, splittable, serializable RNG shared by TensorCore and the environments
         // (Gym and MarketGym must not depend on TensorCore).
         .target(name: "SeededRandom"),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "SeededRandom"]),
+        // C kernels under TensorCore: the two-thread GEMM split and vectorized Adam / sum of squares.
+        .target(name: "CKernels", dependencies: ["COpenBLAS"]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels", "SeededRandom"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(name: "Gym", dependencies: ["SeededRandom"]),

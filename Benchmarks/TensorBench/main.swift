@@ -150,6 +150,7 @@ final class PPOStep {
 
 let options = parseOptions()
 BLAS.maxThreads = options.threads
+Parallelism.threads = options.threads  // TensorCore's own GEMM split / worker thread (1 or 2)
 BLAS.singleThreadBelowFlops = options.singleThreadBelow
 func wanted(_ name: String) -> Bool { options.only.isEmpty || options.only.contains(name) }
 

@@ -3,6 +3,9 @@
 # seed, so both sides see the same machine load; prints each run's line and its CPU time.
 # Usage (from the repository root, after `cd Benchmarks && swift build -c release --product DQNBench`):
 #   sh Benchmarks/scripts/dqn_cartpole_side_by_side.sh "0 1 2"
+# MarketGym runs with TensorCore's default threads (2 on a 2-core machine; MARKETGYM_THREADS=1 for
+# one) and OpenBLAS single-threaded; add MARKETGYM_THREADS_STATS=1 to see whether the second thread
+# was used or backed off under load (docs/tensor.md).
 SEEDS=${1:-"0 1 2"}
 PY=${PYTHON_SB3:-/work/venv-sb3/bin/python}
 for s in $SEEDS; do

@@ -90,39 +90,15 @@ public final class Adam: BufferedOptimizer {
 
     /// The Adam moment and parameter update over `n` elements (PyTorch's operation order:
     /// `exp_avg.lerp_(grad, 1-β₁)`, `exp_avg_sq.mul_(β₂).addcmul_(grad, grad, 1-β₂)`,
-    /// `denom = exp_avg_sq.sqrt() / √bc₂ + ε`, `param.addcdiv_(exp_avg, denom, -lr/bc₁)`).
+    /// `denom = exp_avg_sq.sqrt() / √bc₂ + ε`, `param.addcdiv_(exp_avg, denom, -lr/bc₁)`), in
+    /// TensorCore's vectorized kernel (a scalar Swift `squareRoot()` compiles to a libm call behind an
+    /// errno branch, one lane at a time); large parameters are split across two threads.
     @inline(__always)
     static func update(_ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
                        _ w: UnsafeMutablePointer<Float>, _ n: Int, _ c1: Float, _ b2: Float, _ c2: Float,
                        _ bc2Sqrt: Float, _ eps: Float, _ stepSize: Float) {
-        // Explicit 8-wide SIMD: a scalar `squareRoot()` here compiles to a libm call guarded by an
-        // errno branch, which blocks auto-vectorization. Same operations, same order, per lane.
-        typealias V = SIMD8<Float>
-        let (vc1, vb2, vc2, vbc, veps, vstep) = (V(repeating: c1), V(repeating: b2), V(repeating: c2),
-                                                 V(repeating: bc2Sqrt), V(repeating: eps), V(repeating: stepSize))
-        let gr = UnsafeRawPointer(g), mr = UnsafeMutableRawPointer(m), vr = UnsafeMutableRawPointer(v), wr = UnsafeMutableRawPointer(w)
-        var k = 0
-        while k + 8 <= n {
-            let o = k * 4
-            let gk = gr.loadUnaligned(fromByteOffset: o, as: V.self)
-            let m0 = mr.loadUnaligned(fromByteOffset: o, as: V.self)
-            let mk = m0 + vc1 * (gk - m0)
-            let vk = vr.loadUnaligned(fromByteOffset: o, as: V.self) * vb2 + vc2 * gk * gk
-            let wk = wr.loadUnaligned(fromByteOffset: o, as: V.self) - vstep * (mk / (vk.squareRoot() / vbc + veps))
-            mr.storeBytes(of: mk, toByteOffset: o, as: V.self)
-            vr.storeBytes(of: vk, toByteOffset: o, as: V.self)
-            wr.storeBytes(of: wk, toByteOffset: o, as: V.self)
-            k += 8
-        }
-        while k < n {
-            let gk = g[k]
-            let mk = m[k] + c1 * (gk - m[k])
-            let vk = v[k] * b2 + c2 * gk * gk
-            m[k] = mk
-            v[k] = vk
-            w[k] -= stepSize * (mk / (vk.squareRoot() / bc2Sqrt + eps))
-            k += 1
-        }
+        Kernels.adamUpdate(gradient: g, firstMoment: m, secondMoment: v, weights: w, count: n, c1: c1, beta2: b2, c2: c2,
+                           bc2Sqrt: bc2Sqrt, epsilon: eps, stepSize: stepSize)
     }
 
     /// The algorithm name stored in exported state.

@@ -1,5 +1,8 @@
-// The one file of MarketGym that calls OpenBLAS (CBLAS and LAPACK). Everything else goes through
-// these wrappers, so the C interface, its integer types and the thread policy live in one place.
+// The one Swift file of MarketGym that calls OpenBLAS (CBLAS and LAPACK). Everything else goes
+// through these wrappers, so the C interface, its integer types and the thread policy live in one
+// place. Large products go through CKernels' `mg_sgemm`, which cuts them in two blocks of output
+// rows or columns and computes the blocks on two threads (Parallelism.swift).
+import CKernels
 import COpenBLAS
 
 /// Thin wrappers over OpenBLAS: row-major GEMM/GEMV, thread control and the QR factorization used by
@@ -14,9 +17,19 @@ public enum BLAS {
     /// The number of threads OpenBLAS uses for large products; defaults to OpenBLAS's own choice.
     nonisolated(unsafe) public static var maxThreads: Int = Int(openblas_get_num_threads())
 
+    /// Products with at least this many multiply-adds are always cut in two blocks of output rows
+    /// or columns (`mg_sgemm`), computed on two threads when ``Parallelism/threads`` is 2 and one
+    /// after the other otherwise: the cut depends only on the shape, so the bits do not depend on
+    /// the thread count. A constant, because moving it could change the bits of a training run.
+    /// 2²⁰: 64×256×256 (a DQN hidden layer at batch 64, ~90 µs on one core) is cut; the
+    /// [4→256] input layer and the Q head are not.
+    public static let splitAtMultiplyAdds = 1 << 20
+
     @inline(__always)
     static func useThreads(forFlops flops: Int) {
-        let wanted = flops < singleThreadBelowFlops ? 1 : maxThreads
+        // With TensorCore's own second thread in effect OpenBLAS stays single-threaded: two
+        // threaded OpenBLAS calls at once would oversubscribe the cores.
+        let wanted = flops < singleThreadBelowFlops || Parallelism.threads > 1 ? 1 : maxThreads
         if Int(openblas_get_num_threads()) != wanted { openblas_set_num_threads(Int32(wanted)) }
     }
 
@@ -26,7 +39,14 @@ public enum BLAS {
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
-        useThreads(forFlops: m * n * k)
+        let multiplyAdds = m * n * k
+        if multiplyAdds >= splitAtMultiplyAdds {
+            useThreads(forFlops: multiplyAdds / 2)
+            mg_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                     beta, c, Int32(ldc), 2)
+            return
+        }
+        useThreads(forFlops: multiplyAdds)
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

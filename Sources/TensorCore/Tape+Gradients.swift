@@ -225,7 +225,7 @@ extension Tape {
             let s = scratch(count), yv = y.pointer
             switch activation {
             case .identity: break
-            case .relu: for k in 0..<count { s[k] = yv[k] > 0 ? g[k] : 0 }
+            case .relu: Kernels.reluBackward(output: yv, gradient: g, into: s, count: count)  // yv > 0 ? g : 0
             case .tanh: for k in 0..<count { s[k] = g[k] * (1 - yv[k] * yv[k]) }
             case .sigmoid: for k in 0..<count { s[k] = g[k] * yv[k] * (1 - yv[k]) }
             }

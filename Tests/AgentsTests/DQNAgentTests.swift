@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Gym
 import TestSupport
+import TensorCore
 @testable import Agents
 
 /// Short learning runs on tasks with a known optimum (SB3's identity environments) and
@@ -88,6 +89,23 @@ import TestSupport
             return a.policyParameters().flatMap(\.values)
         }
         #expect(try run() == run())
+    }
+
+    /// Same bits with TensorCore's one or two threads: [4→256→256→2] at batch 32 has products above
+    /// `BLAS.splitAtMultiplyAdds`, so the two-thread GEMM split and the split Adam pass are exercised.
+    @Test func sameBitsWithOneOrTwoThreads() throws {
+        func run(threads: Int) throws -> [Float] {
+            let saved = Parallelism.threads
+            Parallelism.threads = threads
+            defer { Parallelism.threads = saved }
+            var c = Self.smallConfig()
+            c.network = NetworkConfig(hidden: [256, 256])
+            c.doubleQ = false
+            let a = try DQNAgent(config: c, seed: 4, totalSteps: 400) { i in CartPole.v1(seed: UInt64(i)) }
+            try a.train(untilStep: 400, shouldStop: { false }) { _, _, _ in }
+            return a.policyParameters().flatMap(\.values)
+        }
+        #expect(try run(threads: 1) == run(threads: 2))
     }
 
     /// shouldStop is honoured between steps.

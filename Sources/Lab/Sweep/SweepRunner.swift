@@ -106,6 +106,13 @@ public final class SweepRunner: Sendable {
         let process = Process()
         process.executableURL = exe
         process.arguments = args
+        // Several trials at once already fill the cores: unless the caller chose otherwise, each
+        // trial runs TensorCore's kernels on one thread (TensorCore.Parallelism).
+        var environment = ProcessInfo.processInfo.environment
+        if workers > 1 && environment["MARKETGYM_THREADS"] == nil {
+            environment["MARKETGYM_THREADS"] = "1"
+            process.environment = environment
+        }
         process.standardInput = FileHandle.nullDevice
         if let h = FileHandle(forWritingAtPath: logURL.path) {
             process.standardOutput = h
