@@ -22,9 +22,16 @@ var stepsOverride: Int?
 var noCosts = false
 var squash = false
 var normalize = false
+/// Market-check overrides (nil: the documented defaults in `runMarket`).
+var overrides: [String: String] = [:]
+let overrideKeys: Set<String> = ["--window", "--log-std", "--lr", "--lr-final", "--n-steps", "--batch", "--epochs", "--envs",
+                                 "--turnover-penalty", "--hidden", "--ent", "--gamma", "--horizon", "--clip", "--target-kl", "--activation", "--vf", "--max-grad-norm", "--adv-norm", "--actor"]
+var diagnostics = false
 var args = CommandLine.arguments.dropFirst(2)
 while let a = args.popFirst() {
+    if overrideKeys.contains(a) { overrides[a] = args.popFirst() ?? ""; continue }
     switch a {
+    case "--diag": diagnostics = true
     case "--algo": algo = PolicyGradientAlgorithm(rawValue: args.popFirst() ?? "") ?? algo
     case "--seeds": seeds = (args.popFirst() ?? "").split(separator: ",").compactMap { UInt64($0) }
     case "--steps": stepsOverride = Int(args.popFirst() ?? "")
@@ -106,6 +113,35 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
     print("eval >= 475: \(passes)/\(seeds.count) seeds")
 }
 
+@MainActor func double(_ key: String, _ fallback: Double) -> Double { overrides[key].flatMap { Double($0) } ?? fallback }
+@MainActor func int(_ key: String, _ fallback: Int) -> Int { overrides[key].flatMap { Int($0) } ?? fallback }
+
+/// Correlation of the policy's (projected) book with the prediction book and its gross, per SNR
+/// regime, over a backtest: does the policy follow `pred`, and does it size with `snr`?
+struct BookDiagnostics {
+    var sums = [Double](repeating: 0, count: 2 * 5)   // per regime: n, Σxy, Σxx, Σyy, Σgross
+    mutating func add(book: [Double], prediction: [Double], on: Bool) {
+        let n = Double(prediction.count)
+        let zbar = prediction.reduce(0, +) / n
+        let k = on ? 5 : 0
+        sums[k] += 1
+        var g = 0.0
+        for i in book.indices {
+            let y = prediction[i] - zbar
+            sums[k + 1] += book[i] * y; sums[k + 2] += book[i] * book[i]; sums[k + 3] += y * y
+            g += abs(book[i])
+        }
+        sums[k + 4] += g
+    }
+    func describe() -> String {
+        func one(_ k: Int) -> String {
+            let corr = sums[k + 1] / max(1e-12, (sums[k + 2] * sums[k + 3]).squareRoot())
+            return String(format: "corr(book, z-zbar) %.3f, mean gross %.2f", corr, sums[k + 4] / max(1, sums[k]))
+        }
+        return "snr=0: \(one(0)); snr>0: \(one(5))"
+    }
+}
+
 @MainActor func runMarket() throws {
     // Synthetic market: 6 assets, 3000 daily bars (2000-2008), regime SNR 0 or 0.1.
     var rng = Xoshiro256(seed: 42)
@@ -119,14 +155,15 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
     env.splits.valid = DateRange(from: "2006-01-01", to: "2007-12-31")
     env.splits.test = DateRange(from: "2008-01-01", to: "2099-12-31")
     env.episode.split = "train"
-    env.episode.horizon = 64
-    env.observation.window = 5
+    env.episode.horizon = int("--horizon", 64)
+    env.observation.window = int("--window", 5)
     env.observation.volatilityWindow = 10
     env.constraints.betaWindow = 20
     env.constraints.maxWeight = 1
     env.constraints.maxGross = 2
     env.action.scheme = .weights
     env.action.confidenceFeature = "snr"
+    env.reward.turnoverPenalty = double("--turnover-penalty", 0)
     if noCosts {
         env.costs.feeBps = 0
         env.costs.slippageBps = 0
@@ -134,38 +171,80 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
     }
     let panel = try MarketPanel(data: market.data, features: market.features, benchmark: market.benchmark,
                                 volatilityWindow: 10, betaWindow: 20, confidenceFeature: "snr")
-    let baseline = BacktestMetrics(try Baseline.fixedGross(1).backtest(panel: panel, config: env, split: "valid"))
-    print(String(format: "fixed-gross 1 baseline, valid Sharpe %.3f (gross %.2f, turnover %.1f/yr)", baseline.sharpe, baseline.averageGross, baseline.annualTurnover))
+    // Baselines and the policy are scored with the same costs; the turnover penalty shapes only the training reward.
+    var scoring = env
+    scoring.reward = RewardConfig()
+    let splits = ["valid", "test"]
+    var baseline: [String: Double] = [:]
+    for split in splits {
+        for b in [Baseline.fixedGross(1), .confidenceProportional(baseGross: 1)] {
+            let m = BacktestMetrics(try b.backtest(panel: panel, config: scoring, split: split))
+            if case .fixedGross = b { baseline[split] = m.sharpe }
+            print(String(format: "%@ %@: Sharpe %.3f (gross %.2f, turnover %.1f/yr)", b.description, split, m.sharpe, m.averageGross, m.annualTurnover))
+        }
+    }
     var config = PolicyGradientConfig()
-    config.numEnvs = 8
+    config.numEnvs = int("--envs", 8)
     // The action moves only the next bar's return (plus costs through the held weights), so a
     // short horizon cuts the advantage's variance: gamma 0 makes it a contextual bandit.
-    config.nSteps = 256
-    config.batchSize = 256
-    config.nEpochs = 10
-    config.gamma = 0
+    config.nSteps = int("--n-steps", 256)
+    config.batchSize = int("--batch", 256)
+    config.nEpochs = int("--epochs", 10)
+    config.gamma = double("--gamma", 0)
     config.gaeLambda = 0
-    config.learningRate = .constant(3e-4)
-    config.logStdInit = -1
+    let lr = double("--lr", 3e-4)
+    config.learningRate = overrides["--lr-final"] != nil ? .linear(lr, to: double("--lr-final", 0)) : .constant(lr)
+    config.logStdInit = double("--log-std", -1)
+    config.entCoef = double("--ent", 0)
+    config.clipRange = .constant(double("--clip", 0.2))
+    config.targetKL = overrides["--target-kl"].flatMap { Double($0) }
+    config.vfCoef = double("--vf", 0.5)
+    config.maxGradNorm = double("--max-grad-norm", 0.5)
+    config.normalizeAdvantage = int("--adv-norm", 1) != 0
+    if let h = overrides["--hidden"] { config.network.hidden = h.split(separator: ",").compactMap { Int($0) } }
+    if let a = overrides["--activation"], let kind = ActivationKind(rawValue: a) { config.network.activation = kind }
+    if let a = overrides["--actor"], let arch = ActorArchitecture(rawValue: a) { config.actorArchitecture = arch }
     if squash { config.continuousBound = .squash }
     config.normalizeObservations = normalize
     let steps = stepsOverride ?? 300_000
+    print("settings: \(overrides.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " ")) normalize \(normalize) squash \(squash) no-costs \(noCosts) steps \(steps)")
     var wins = 0
     for seed in seeds {
         let agent = try PolicyGradientAgent(config: config, seed: seed, totalSteps: steps) { i in
             try MarketEnv(panel: panel, config: env, seed: seed &* 1000 &+ UInt64(i))
         }
-        let t0 = now()
-        try agent.train(untilStep: steps, shouldStop: { false }, log: { _, _, _ in })
-        var evalConfig = env
+        var logStd = 0.0, explained = 0.0
+        let t0 = now(), c0 = cpuNow()
+        try agent.train(untilStep: steps, shouldStop: { false }, log: { tag, value, _ in
+            if tag == "train/explained_variance" { explained = value }
+        })
+        let seconds = now() - t0, cpu = cpuNow() - c0
+        if let p = agent.model.logStd { logStd = p.value.scalars.map(Double.init).reduce(0, +) / Double(p.value.count) }
+        var evalConfig = scoring
         evalConfig.episode.evaluation = true
         evalConfig.episode.maxDrawdown = 1
-        var evalEnv = try MarketEnv(panel: panel, config: evalConfig)
-        let record = try Backtest.run(env: &evalEnv, split: "valid") { _, obs in agent.act(obs) }
-        let m = BacktestMetrics(record)
-        if m.sharpe > baseline.sharpe { wins += 1 }
-        print(String(format: "seed %d: train %.1f s, PPO valid Sharpe %.3f (gross %.2f, turnover %.1f/yr) vs baseline %.3f",
-                     Int(seed), now() - t0, m.sharpe, m.averageGross, m.annualTurnover, baseline.sharpe))
+        var line = String(format: "seed %d: train %.1f s (cpu %.1f s), mean log-std %.2f, explained var %.3f", Int(seed), seconds, cpu, logStd, explained)
+        for split in splits {
+            var evalEnv = try MarketEnv(panel: panel, config: evalConfig)
+            var diag = BookDiagnostics()
+            let n = panel.assetCount, k = panel.featureCount
+            let predIndex = panel.featureNames.firstIndex(of: "pred") ?? 0
+            var pending: (bar: Int, z: [Double], on: Bool)?
+            let record = try Backtest.run(env: &evalEnv, split: split) { env, obs in
+                // The book traded at the previous bar (after projection), scored against that bar's z.
+                if let p = pending { diag.add(book: env.tradedWeights, prediction: p.z, on: p.on) }
+                let t = env.bar
+                let z = (0..<n).map { Double(panel.features[(t * n + $0) * k + predIndex]) }
+                pending = (t, z, market.snr[t] > 0)
+                return agent.act(obs)
+            }
+            let m = BacktestMetrics(record)
+            let base = baseline[split] ?? .nan
+            if split == "valid" && m.sharpe > base { wins += 1 }
+            line += String(format: "\n  %@: PPO Sharpe %.3f (gross %.2f, turnover %.1f/yr) vs fixed gross %.3f", split, m.sharpe, m.averageGross, m.annualTurnover, base)
+            if diagnostics { line += "\n    " + diag.describe() }
+        }
+        print(line)
     }
     print("PPO beats fixed gross on valid Sharpe: \(wins)/\(seeds.count) seeds")
 }
