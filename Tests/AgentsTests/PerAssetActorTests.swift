@@ -56,11 +56,7 @@ struct StatefulAssetTargetEnvironment: StatefulEnvironment {
     }
 
     mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
-        let words = try state.integers("rng", count: 4)
-        let cursor = try state.integers("cursor", count: 2)
-        do { rng = try Xoshiro256(state: words.map { UInt64(bitPattern: $0) }) } catch { throw .invalidState("rng: \(error)") }
-        stepsTaken = Int(cursor[0])
-        active = cursor[1] != 0
+        (rng, stepsTaken, active) = try state.generatorStepsAndActive()
         values = try state.reals("values", count: 2 * Self.assets).map { Float($0) }
     }
 }
