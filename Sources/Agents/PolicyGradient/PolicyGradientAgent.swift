@@ -171,7 +171,7 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         return stored.withUnsafeBufferPointer { model.head.environmentAction($0) }
     }
 
-    /// The actor's architecture for the policy spec (`categorical`, `factorizedCategorical` or `gaussian`).
+    /// The actor's architecture for the policy spec (`categorical`, `factorizedCategorical`, `gaussian` or `perAssetGaussian`).
     public var policyNetwork: (kind: PolicySpec.NetworkKind, hidden: [Int], activation: String, dueling: Bool) {
         (model.perAsset == nil ? model.head.networkKind : .perAssetGaussian, config.network.hidden, config.network.activation.rawValue, false)
     }
