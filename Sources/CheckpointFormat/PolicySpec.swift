@@ -16,6 +16,9 @@ public struct PolicySpec: Sendable, Equatable, Codable {
         case factorizedCategorical
         /// Mean of a diagonal Gaussian (Box); deterministic = mean, then clip or tanh.
         case gaussian
+        /// Mean of a diagonal Gaussian (Box, one dimension per asset) from one MLP applied to each
+        /// asset's inputs (`PerAssetLayout`, derived from the observation names), one output each.
+        case perAssetGaussian
     }
 
     /// The kind of action the environment takes.

@@ -13,6 +13,8 @@ import TensorCore
 /// - `categorical` / `factorizedCategorical` / `gaussian` (PPO, A2C, REINFORCE):
 ///   `actor.layers.<2k>.weight|bias` for hidden layer k and `actor.layers.<2H>.weight|bias` for the
 ///   output (logits, or the Gaussian mean); `log_std` is read but unused (deterministic acting).
+/// - `perAssetGaussian`: the same names, but the MLP maps one asset's inputs (`PerAssetLayout`, from
+///   the observation names) to that asset's mean; it runs once per asset.
 ///
 /// Immutable after init; `action(for:)` uses per-call scratch, so concurrent calls are safe.
 final class PolicyNetwork: Sendable {
@@ -38,6 +40,8 @@ final class PolicyNetwork: Sendable {
     let squash: Bool
     /// The action space is `Discrete` (one index) rather than `MultiDiscrete` or `Box`.
     let discrete: Bool
+    /// The per-asset input layout (`perAssetGaussian`), nil otherwise.
+    let perAsset: PerAssetLayout?
 
     /// Rebuilds the network and checks every parameter's presence and shape.
     /// - Throws: `PolicyRuntimeError.invalidPolicy` naming the first missing, extra or mis-shaped parameter.
@@ -66,7 +70,16 @@ final class PolicyNetwork: Sendable {
             return Dense(weight: Tensor(shape: w.shape, scalars: w.values), bias: Tensor(shape: b.shape, scalars: b.values), activation: activation)
         }
         let q = spec.network == .qValues || spec.network == .branchingQValues
-        var width = spec.observationSize
+        var layout: PerAssetLayout?
+        if spec.network == .perAssetGaussian {
+            guard spec.actionKind == .box, spec.actionShape.count == 1 else { throw fail("a per-asset Gaussian policy needs a Box action, found \(spec.actionKind.rawValue) \(spec.actionShape)") }
+            do {
+                layout = try PerAssetLayout(observationNames: spec.observationNames, assetCount: spec.actionShape[0])
+            } catch {
+                throw fail("\(error)")
+            }
+        }
+        var width = layout?.inputWidth ?? spec.observationSize
         var trunk: [Dense] = []
         for (k, h) in spec.hidden.enumerated() {
             trunk.append(try dense(q ? "q.trunk.layers.\(2 * k)" : "actor.layers.\(2 * k)", inputs: width, outputs: h, activation: act))
@@ -94,7 +107,7 @@ final class PolicyNetwork: Sendable {
         case .categorical, .factorizedCategorical:
             guard spec.actionKind != .box else { throw fail("a categorical policy cannot act in a Box action space") }
             heads = [try dense("actor.layers.\(2 * spec.hidden.count)", inputs: width, outputs: branches.reduce(0, +), activation: .identity)]
-        case .gaussian:
+        case .gaussian, .perAssetGaussian:
             guard spec.actionKind == .box else { throw fail("a Gaussian policy needs a Box action space, found \(spec.actionKind.rawValue)") }
             let d = branches[0]
             guard spec.actionLow.count == d, spec.actionHigh.count == d else {
@@ -103,7 +116,7 @@ final class PolicyNetwork: Sendable {
             guard spec.continuousBound == "clip" || spec.continuousBound == "squash" else {
                 throw fail("continuousBound '\(spec.continuousBound)' (expected clip or squash)")
             }
-            heads = [try dense("actor.layers.\(2 * spec.hidden.count)", inputs: width, outputs: d, activation: .identity)]
+            heads = [try dense("actor.layers.\(2 * spec.hidden.count)", inputs: width, outputs: layout == nil ? d : 1, activation: .identity)]
             low = spec.actionLow.map { Float($0) }
             high = spec.actionHigh.map { Float($0) }
             if byName["log_std"] != nil { used.insert("log_std") }
@@ -116,8 +129,9 @@ final class PolicyNetwork: Sendable {
         self.value = value
         self.branches = branches
         inputs = spec.observationSize
-        outputCount = heads.reduce(0) { $0 + $1.outputs }
-        scratchWidth = max(trunk.map(\.outputs).max() ?? 0, spec.observationSize, outputCount + 1)
+        outputCount = layout?.assets.count ?? heads.reduce(0) { $0 + $1.outputs }
+        scratchWidth = max(trunk.map(\.outputs).max() ?? 0, spec.observationSize, outputCount + 1, layout?.inputWidth ?? 0)
+        perAsset = layout
         self.low = low
         self.high = high
         squash = spec.continuousBound == "squash"
@@ -128,18 +142,33 @@ final class PolicyNetwork: Sendable {
     /// (`outputCount` values: Q values of every branch side by side, logits, or the Gaussian mean).
     func forward(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(x.count == inputs && out.count == outputCount, "PolicyNetwork: input \(x.count) (want \(inputs)), output \(out.count) (want \(outputCount))")
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * scratchWidth + 1) { scratch in
+        if let perAsset {
+            // All asset rows through the shared MLP at once, as the trainer does (`PerAssetLayout.gather`,
+            // then one matrix product per layer), so the outputs are the same bits.
+            let n = perAsset.assets.count
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: n * perAsset.inputWidth) { rows in
+                perAsset.gather(x, rows: 1, observationCount: inputs, into: rows)
+                forwardMLP(UnsafeBufferPointer(rows), rows: n, into: out)
+            }
+            return
+        }
+        forwardMLP(x, rows: 1, into: out)
+    }
+
+    /// The trunk, heads and dueling combination for `rows` input rows (the dueling head: one row).
+    private func forwardMLP(_ x: UnsafeBufferPointer<Float>, rows: Int, into out: UnsafeMutableBufferPointer<Float>) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rows * scratchWidth + 1) { scratch in
             guard let s0 = scratch.baseAddress, let xin = x.baseAddress, let o = out.baseAddress else { return }
-            let a = s0, b = s0 + scratchWidth, v = s0 + 2 * scratchWidth
+            let a = s0, b = s0 + rows * scratchWidth, v = s0 + 2 * rows * scratchWidth
             var input = xin, target = a
             for layer in trunk {
-                Kernels.linear(input: input, rows: 1, weight: layer.weight, bias: layer.bias, activation: layer.activation, output: target)
+                Kernels.linear(input: input, rows: rows, weight: layer.weight, bias: layer.bias, activation: layer.activation, output: target)
                 input = UnsafePointer(target)
                 target = target == a ? b : a
             }
             var offset = 0
             for head in heads {
-                Kernels.linear(input: input, rows: 1, weight: head.weight, bias: head.bias, activation: .identity, output: o + offset)
+                Kernels.linear(input: input, rows: rows, weight: head.weight, bias: head.bias, activation: .identity, output: o + offset)
                 offset += head.outputs
             }
             if let value {
@@ -171,7 +200,7 @@ final class PolicyNetwork: Sendable {
                 start += n
             }
             return discrete ? .discrete(choice[0]) : .multiDiscrete(choice)
-        case .gaussian:
+        case .gaussian, .perAssetGaussian:
             var a = [Float](repeating: 0, count: low.count)
             for d in 0..<low.count {
                 let x = out[d]

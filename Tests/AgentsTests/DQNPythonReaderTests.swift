@@ -8,6 +8,13 @@ import TestSupport
 
 /// scripts/read_checkpoint.py (h5py + numpy, no MarketGym) reproduces the Swift greedy actions.
 @Suite struct DQNPythonReaderTests {
+    /// Runs scripts/read_checkpoint.py on a checkpoint and an observations CSV.
+    private func runReader(_ checkpoint: URL, _ csv: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        let script = repositoryRoot().appendingPathComponent("scripts/read_checkpoint.py").path
+        return try runPython(script: "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+                             arguments: [script, checkpoint.path, csv.path])
+    }
+
     private func check<E: Environment>(_ agent: DQNAgent<E>, observations: [[Float]]) throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -17,9 +24,7 @@ import TestSupport
         try checkpoint.write(to: url)
         let csv = dir.appendingPathComponent("obs.csv")
         try observations.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
-        let script = repositoryRoot().appendingPathComponent("scripts/read_checkpoint.py").path
-        let out = try runPython(script: "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
-                                arguments: [script, url.path, csv.path])
+        let out = try runReader(url, csv)
         #expect(out.status == 0, "\(out.stderr)")
         let python = out.stdout.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
         let swift = agent.greedyActions(observations.flatMap { $0 }, rows: observations.count)
@@ -46,5 +51,24 @@ import TestSupport
         var rng = Xoshiro256(seed: 9)
         let obs = (0..<100).map { _ in (0..<9).map { _ in rng.uniformFloat() } }
         try check(agent, observations: obs)
+    }
+
+    /// The reader implements the Q-networks only: a per-asset PPO checkpoint is refused with an error naming its kind.
+    @Test func refusesPerAssetGaussianPolicies() throws {
+        let agent = try PolicyGradientAgent(config: PolicyGradientAgentTests.perAssetConfig(), seed: 0, totalSteps: 10) { i in
+            StatefulAssetTargetEnvironment(seed: UInt64(i))
+        }
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("policy.h5")
+        let spec = PolicySpec(algorithm: "ppo", environment: "toy", observationNames: StatefulAssetTargetEnvironment().observationNames, actionKind: .box,
+                              actionShape: [StatefulAssetTargetEnvironment.assets], actionLow: [-1, -1, -1], actionHigh: [1, 1, 1],
+                              continuousBound: "squash", network: agent.policyNetwork.kind, hidden: [16], activation: "tanh")
+        try Checkpoint(algorithm: "ppo", step: 0, episodes: 0, configYAML: "{}", policy: spec, policyParameters: agent.policyParameters()).write(to: url)
+        let csv = dir.appendingPathComponent("obs.csv")
+        try "0,0,0,0,0,0,0".write(to: csv, atomically: true, encoding: .utf8)
+        let out = try runReader(url, csv)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("perAssetGaussian"), "\(out.stderr)")
     }
 }

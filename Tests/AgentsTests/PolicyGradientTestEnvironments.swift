@@ -112,12 +112,19 @@ struct StatefulBoxTargetEnvironment: StatefulEnvironment {
     }
 
     mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
-        let words = try state.integers("rng", count: 4)
-        let cursor = try state.integers("cursor", count: 2)
-        do { rng = try Xoshiro256(state: words.map { UInt64(bitPattern: $0) }) } catch { throw .invalidState("rng: \(error)") }
-        stepsTaken = Int(cursor[0])
-        active = cursor[1] != 0
+        (rng, stepsTaken, active) = try state.generatorStepsAndActive()
         target = Float(try state.reals("target", count: 1)[0])
+    }
+}
+
+extension EnvironmentState {
+    /// The generator (`rng`) and the `cursor` [steps taken, active] the Box test environments export.
+    func generatorStepsAndActive() throws(EnvironmentError) -> (Xoshiro256, Int, Bool) {
+        let words = try integers("rng", count: 4)
+        let cursor = try integers("cursor", count: 2)
+        let generator: Xoshiro256
+        do { generator = try Xoshiro256(state: words.map { UInt64(bitPattern: $0) }) } catch { throw .invalidState("rng: \(error)") }
+        return (generator, Int(cursor[0]), cursor[1] != 0)
     }
 }
 

@@ -32,6 +32,9 @@ import Agents
         #expect(ppo.agent.algorithm == "ppo")
         guard case .policyGradient(let cp) = try loader.experiment("cartpole-ppo").spec.agent else { Issue.record("expected PPO"); return }
         #expect(cp.learningRate.kind == .linear && cp.nSteps == 32 && cp.numEnvs == 8)
+        let perAssetFile = try loader.file(for: "ppo-weights-per-asset", folder: "Agents")
+        guard case .policyGradient(let pa) = try AgentSpec.decode(try loader.tree(at: perAssetFile), file: perAssetFile.path) else { Issue.record("expected PPO"); return }
+        #expect(pa.actorArchitecture == .perAsset && pa.network.activation == .relu && pa.continuousBound == .squash && pa.normalizeObservations)
     }
 
     @Test func typosInOverridesNameThePathAndSuggestAFix() throws {

@@ -69,7 +69,8 @@ enum PolicyFixtures {
                     NamedTensor(name: "\(name).bias", shape: [outputs], values: (0..<outputs).map { _ in rng.uniformFloat() * 2 * bound - bound })]
         }
         var p: [NamedTensor] = []
-        var width = spec.observationSize
+        let perAsset = spec.network == .perAssetGaussian ? try? PerAssetLayout(observationNames: spec.observationNames, assetCount: spec.actionShape[0]) : nil
+        var width = perAsset?.inputWidth ?? spec.observationSize
         let q = spec.network == .qValues || spec.network == .branchingQValues
         for (k, h) in spec.hidden.enumerated() {
             p += layer(q ? "q.trunk.layers.\(2 * k)" : "actor.layers.\(2 * k)", width, h)
@@ -83,8 +84,8 @@ enum PolicyFixtures {
             p += layer("actor.layers.\(2 * spec.hidden.count)", width, spec.actionShape[0])
         case .factorizedCategorical:
             p += layer("actor.layers.\(2 * spec.hidden.count)", width, spec.actionShape.reduce(0, +))
-        case .gaussian:
-            p += layer("actor.layers.\(2 * spec.hidden.count)", width, spec.actionShape[0])
+        case .gaussian, .perAssetGaussian:
+            p += layer("actor.layers.\(2 * spec.hidden.count)", width, perAsset == nil ? spec.actionShape[0] : 1)
             p.append(NamedTensor(name: "log_std", shape: [spec.actionShape[0]], values: [Float](repeating: -0.5, count: spec.actionShape[0])))
         }
         return p

@@ -16,6 +16,17 @@ public enum ContinuousActionBound: String, Codable, Sendable, CaseIterable {
     case squash
 }
 
+/// The actor network's shape.
+public enum ActorArchitecture: String, Codable, Sendable, CaseIterable {
+    /// One MLP over the whole observation (SB3 `MlpPolicy`).
+    case mlp
+    /// One small MLP shared by every asset: asset i's Gaussian mean is `f(asset i's inputs, shared
+    /// inputs)` (`PerAssetLayout`: the observation names `<asset>.<field>` per asset, the rest shared),
+    /// so the policy is permutation-equivariant over assets and learns one mapping from N times the
+    /// samples (EIIE, Jiang et al. 2017). Needs a Box action with one dimension per asset group.
+    case perAsset
+}
+
 /// Hyperparameters of the policy-gradient family. Names as SB3's `PPO`/`A2C` (camelCased); the
 /// defaults below are SB3's PPO defaults (`stable_baselines3/ppo/ppo.py`); `A2CConfig()` and
 /// `reinforce()` give the other algorithms' defaults.
@@ -52,6 +63,8 @@ public struct PolicyGradientConfig: Codable, Sendable, Equatable {
     public var targetKL: Double? = nil
     /// Actor and critic hidden layers (separate networks). Default [64, 64] tanh: SB3 `MlpPolicy`.
     public var network = NetworkConfig(hidden: [64, 64], activation: .tanh)
+    /// Actor architecture (the critic is always an MLP over the whole observation). Default `mlp`: SB3.
+    public var actorArchitecture: ActorArchitecture = .mlp
     /// Orthogonal initialization (gain √2 hidden, 0.01 policy head, 1 value head). Default true: SB3 / Huang et al. 2022 "37 implementation details".
     public var orthogonalInit: Bool = true
     /// Initial log standard deviation of the Gaussian policy. Default 0: SB3.

@@ -1,3 +1,4 @@
+import CheckpointFormat
 import Foundation
 import NeuralNet
 import SeededRandom
@@ -23,17 +24,26 @@ public final class ActorCritic {
     public let logStd: Parameter?
     /// Floats per observation.
     public let observationCount: Int
+    /// With a per-asset actor (`ActorArchitecture.perAsset`), the inputs each asset's row reads;
+    /// the actor then maps `[B·N, inputWidth]` rows to `[B·N, 1]`, read as the `[B, N]` mean.
+    public let perAsset: PerAssetLayout?
 
     /// Builds the networks, drawing initial weights from `rng` (actor first, then critic).
+    /// - Precondition: with `perAsset`, the head is Gaussian with one dimension per asset (the agent checks).
     public init(observationCount: Int, head: PolicyHead, network: NetworkConfig, orthogonalInit: Bool,
-                logStdInit: Double, rng: inout Xoshiro256) {
+                logStdInit: Double, perAsset: PerAssetLayout? = nil, rng: inout Xoshiro256) {
         self.observationCount = observationCount
         self.head = head
+        self.perAsset = perAsset
+        if let perAsset {
+            precondition(head.actorOutputs == perAsset.assets.count, "per-asset actor: \(perAsset.assets.count) assets, \(head.actorOutputs) outputs")
+        }
         let act: Activation = network.activation == .tanh ? .tanh : .relu
         let sqrt2 = Float(2).squareRoot()
         let hiddenInit: Initializer = orthogonalInit ? .orthogonal(gain: sqrt2) : .pytorchLinearDefault
         let biasInit: Initializer = orthogonalInit ? .zeros : .pytorchLinearDefault
-        actor = Sequential.mlp([observationCount] + network.hidden + [head.actorOutputs], activation: act,
+        let actorShape = perAsset.map { [$0.inputWidth] + network.hidden + [1] } ?? [observationCount] + network.hidden + [head.actorOutputs]
+        actor = Sequential.mlp(actorShape, activation: act,
                                weightInit: hiddenInit, outputWeightInit: orthogonalInit ? .orthogonal(gain: 0.01) : nil,
                                biasInit: biasInit, rng: &rng)
         critic = Sequential.mlp([observationCount] + network.hidden + [1], activation: act,
@@ -68,7 +78,8 @@ public final class ActorCritic {
     /// - Returns: three `[B]` variables.
     public func evaluate(_ observations: Variable, actions: Tensor) -> (logProb: Variable, entropy: Variable, value: Variable) {
         let tape = observations.tape
-        let out = actor(observations)
+        let out = perAsset == nil ? actor(observations)
+            : actor(tape.constant(perAssetRows(observations.value))).reshaped([observations.shape[0], head.actorOutputs])
         let value = critic(observations).reshaped([-1])
         let b = observations.shape[0]
         switch head {
@@ -104,6 +115,23 @@ public final class ActorCritic {
 
     // MARK: Acting (eager)
 
+    /// The per-asset input rows `[B·N, inputWidth]` of `[B, observationCount]` observations.
+    func perAssetRows(_ observations: Tensor) -> Tensor {
+        guard let layout = perAsset else { return observations }
+        let b = observations.shape[0]
+        var rows = [Float](repeating: 0, count: b * layout.assets.count * layout.inputWidth)
+        observations.withUnsafeBufferPointer { x in
+            rows.withUnsafeMutableBufferPointer { layout.gather(x, rows: b, observationCount: observationCount, into: $0) }
+        }
+        return Tensor(shape: [b * layout.assets.count, layout.inputWidth], scalars: rows)
+    }
+
+    /// The actor's outputs `[B, actorOutputs]` (logits or Gaussian mean) for `[B, observationCount]` observations.
+    func actorOutputs(_ observations: Tensor) -> Tensor {
+        guard perAsset != nil else { return actor(observations) }
+        return actor(perAssetRows(observations)).reshaped([observations.shape[0], head.actorOutputs])
+    }
+
     /// V(s) for `[B, observationCount]` observations.
     public func values(_ observations: Tensor) -> Tensor { critic(observations) }
 
@@ -119,7 +147,7 @@ public final class ActorCritic {
                 actions: UnsafeMutableBufferPointer<Float>, logProbs: UnsafeMutableBufferPointer<Float>,
                 values: UnsafeMutableBufferPointer<Float>) {
         let b = observations.shape[0]
-        let out = actor(observations)
+        let out = actorOutputs(observations)
         let v = critic(observations)
         v.withUnsafeBufferPointer { vb in for i in 0..<b { values[i] = vb[i] } }
         let width = head.actorOutputs
@@ -182,7 +210,7 @@ public final class ActorCritic {
 
     /// The deterministic action stored form: argmax per categorical, the Gaussian mean.
     func deterministic(_ observation: [Float]) -> [Float] {
-        let out = actor(Tensor(shape: [1, observationCount], scalars: observation)).scalars
+        let out = actorOutputs(Tensor(shape: [1, observationCount], scalars: observation)).scalars
         switch head {
         case .categorical:
             return [Float(Self.argmax(out[...]))]

@@ -84,11 +84,23 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         }
         environments = envs
         observationCount = d
+        let head = PolicyHead(actionSpace: first.actionSpace, bound: config.continuousBound)
+        var layout: PerAssetLayout?
+        if config.actorArchitecture == .perAsset {
+            guard case .gaussian(let n, _, _, _) = head else {
+                throw AgentError.unsupportedEnvironment("actorArchitecture perAsset needs a Box action (one dimension per asset), found \(first.actionSpace)")
+            }
+            do {
+                layout = try PerAssetLayout(observationNames: first.observationNames, assetCount: n)
+            } catch {
+                throw AgentError.unsupportedEnvironment("actorArchitecture perAsset: \(error)")
+            }
+        }
         var generator = Xoshiro256(seed: seed)
         var initGenerator = generator.split()
-        model = ActorCritic(observationCount: d, head: PolicyHead(actionSpace: first.actionSpace, bound: config.continuousBound),
+        model = ActorCritic(observationCount: d, head: head,
                             network: config.network, orthogonalInit: config.orthogonalInit,
-                            logStdInit: config.logStdInit, rng: &initGenerator)
+                            logStdInit: config.logStdInit, perAsset: layout, rng: &initGenerator)
         rng = generator
         let lr = config.learningRate.value(progress: 0)
         if config.useRMSprop {
@@ -159,9 +171,9 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         return stored.withUnsafeBufferPointer { model.head.environmentAction($0) }
     }
 
-    /// The actor's architecture for the policy spec (`categorical`, `factorizedCategorical` or `gaussian`).
+    /// The actor's architecture for the policy spec (`categorical`, `factorizedCategorical`, `gaussian` or `perAssetGaussian`).
     public var policyNetwork: (kind: PolicySpec.NetworkKind, hidden: [Int], activation: String, dueling: Bool) {
-        (model.head.networkKind, config.network.hidden, config.network.activation.rawValue, false)
+        (model.perAsset == nil ? model.head.networkKind : .perAssetGaussian, config.network.hidden, config.network.activation.rawValue, false)
     }
 
     /// The running statistics the networks' inputs are normalized with (`normalizeObservations`), or nil.
