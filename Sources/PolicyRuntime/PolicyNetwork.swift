@@ -14,7 +14,7 @@ import TensorCore
 ///   `actor.layers.<2k>.weight|bias` for hidden layer k and `actor.layers.<2H>.weight|bias` for the
 ///   output (logits, or the Gaussian mean); `log_std` is read but unused (deterministic acting).
 ///
-/// Immutable after init; `action(for:)` uses per-call scratch, so concurrent calls are safe.
+/// Immutable after init; `forward` works in the caller's scratch, so concurrent calls are safe.
 final class PolicyNetwork: Sendable {
     struct Dense: Sendable {
         let weight: Tensor
@@ -33,6 +33,8 @@ final class PolicyNetwork: Sendable {
     let inputs: Int
     let outputCount: Int
     let scratchWidth: Int
+    /// Floats of scratch `forward` needs: two ping-pong activation rows and the dueling value.
+    var scratchCount: Int { 2 * scratchWidth + 1 }
     let low: [Float]
     let high: [Float]
     let squash: Bool
@@ -125,11 +127,13 @@ final class PolicyNetwork: Sendable {
     }
 
     /// Writes the network's outputs for one (already normalized) observation into `out`
-    /// (`outputCount` values: Q values of every branch side by side, logits, or the Gaussian mean).
-    func forward(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+    /// (`outputCount` values: Q values of every branch side by side, logits, or the Gaussian mean),
+    /// using `scratch` (`scratchCount` floats) for the activations. No allocation: one
+    /// `cblas_sgemv` per layer (TensorCore's `Kernels.linear`).
+    func forward(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, scratch s0: UnsafeMutablePointer<Float>) {
         precondition(x.count == inputs && out.count == outputCount, "PolicyNetwork: input \(x.count) (want \(inputs)), output \(out.count) (want \(outputCount))")
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * scratchWidth + 1) { scratch in
-            guard let s0 = scratch.baseAddress, let xin = x.baseAddress, let o = out.baseAddress else { return }
+        do {
+            guard let xin = x.baseAddress, let o = out.baseAddress else { return }
             let a = s0, b = s0 + scratchWidth, v = s0 + 2 * scratchWidth
             var input = xin, target = a
             for layer in trunk {
@@ -161,16 +165,15 @@ final class PolicyNetwork: Sendable {
     func action(fromOutputs out: UnsafeBufferPointer<Float>) -> Action {
         switch kind {
         case .qValues, .branchingQValues, .categorical, .factorizedCategorical:
+            if discrete { return .discrete(Self.argmax(out, from: 0, count: branches[0])) }
             var choice: [Int] = []
             choice.reserveCapacity(branches.count)
             var start = 0
             for n in branches {
-                var best = 0
-                for j in 1..<max(n, 1) where out[start + j] > out[start + best] { best = j }
-                choice.append(best)
+                choice.append(Self.argmax(out, from: start, count: n))
                 start += n
             }
-            return discrete ? .discrete(choice[0]) : .multiDiscrete(choice)
+            return .multiDiscrete(choice)
         case .gaussian:
             var a = [Float](repeating: 0, count: low.count)
             for d in 0..<low.count {
@@ -184,5 +187,13 @@ final class PolicyNetwork: Sendable {
             }
             return .continuous(a)
         }
+    }
+
+    /// Index of the largest of `out[from ..< from + count]`, relative to `from`; the first on ties.
+    @inline(__always)
+    static func argmax(_ out: UnsafeBufferPointer<Float>, from start: Int, count n: Int) -> Int {
+        var best = 0
+        for j in 1..<max(n, 1) where out[start + j] > out[start + best] { best = j }
+        return best
     }
 }
