@@ -11,6 +11,7 @@ import Foundation
 import MarketGym
 import PolicyRuntime
 import SeededRandom
+import TensorBenchMallocCounter
 
 let out = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : FileManager.default.temporaryDirectory.path)
 let assets = (0..<20).map { String(format: "A%02d", $0) }
@@ -78,28 +79,52 @@ try greedy.map(String.init).joined(separator: "\n").write(to: out.appendingPathC
 
 func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+func cpuNanos() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}
+
+/// Times `calls` calls one by one (after 2,000 warm-up calls): wall-clock median/p90/p99/p99.9,
+/// the process CPU time per call (mean; it excludes time the scheduler gave other processes) and
+/// heap allocations per call (malloc counter; "n/a" where it cannot count).
 @MainActor func measure(_ label: String, calls: Int, _ body: (Int) throws -> Void) rethrows {
     for i in 0..<2_000 { try body(i) } // warm-up
     var times = [Double](repeating: 0, count: calls)
+    let allocs0 = malloc_counter_count(), cpu0 = cpuNanos()
     for i in 0..<calls {
         let t0 = nanos()
         try body(i)
         times[i] = Double(nanos() - t0) / 1_000
     }
+    let cpu = Double(cpuNanos() - cpu0) / 1_000 / Double(calls)
+    let allocs = malloc_counter_available() != 0 ? String(format: "%.2f", Double(malloc_counter_count() - allocs0) / Double(calls)) : "n/a"
     times.sort()
     func q(_ p: Double) -> Double { times[min(calls - 1, Int(p * Double(calls)))] }
-    print(String(format: "%-44@ median %7.2f µs   p90 %7.2f µs   p99 %7.2f µs   p99.9 %7.2f µs  (%d calls)",
-                 label as NSString, q(0.5), q(0.9), q(0.99), q(0.999), calls))
+    print(String(format: "%-48@ median %7.2f µs   p90 %7.2f µs   p99 %7.2f µs   p99.9 %7.2f µs   cpu %6.2f µs   allocs %@  (%d calls)",
+                 label as NSString, q(0.5), q(0.9), q(0.99), q(0.999), cpu, allocs as NSString, calls))
 }
 
 print("RuntimeBench: \(n) assets, observation \(obsSize), MLP \([obsSize] + hidden + [spec.actionShape[0]]), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
 let calls = 50_000
 var sink = 0.0
+let context = policy.makeContext()
+let levels = config.action.grossLevels.count
+// Parts: the full call = observation (checks, copy, bar window, observation) + network + book.
 try measure("targetWeights(for: snapshot) [full call]", calls: calls) { i in
     sink += try policy.targetWeights(for: snapshots[i & 255]).weights[0]
 }
-try measure("observation(for: snapshot) [env builder]", calls: calls) { i in
+try measure("targetWeights(for:context:) [full call]", calls: calls) { i in
+    sink += try policy.targetWeights(for: snapshots[i & 255], context: context).weights[0]
+}
+try measure("observation(for: snapshot) [checks + env obs]", calls: calls) { i in
     sink += Double(try policy.observation(for: snapshots[i & 255])[0])
+}
+try measure("targetWeights(for:action:) [obs + book]", calls: calls) { i in
+    sink += try policy.targetWeights(for: snapshots[i & 255], action: .discrete(greedy[i & 255] % levels)).weights[0]
+}
+try measure("act(observation:context:) [network + argmax]", calls: calls) { i in
+    if case .discrete(let a) = try policy.act(observation: observations[i & 255], context: context) { sink += Double(a) }
 }
 try measure("act(observation:) [network + argmax]", calls: calls) { i in
     if case .discrete(let a) = try policy.act(observation: observations[i & 255]) { sink += Double(a) }

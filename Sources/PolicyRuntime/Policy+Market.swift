@@ -124,66 +124,48 @@ extension Policy {
         }
         if let w = s.weights, w.count != n { throw .malformedSnapshot(field: "weights", expected: "\(n) values", found: "\(w.count)") }
 
-        // Copy what the window reads into the context, noting the first non-finite feed value.
-        let closes = context.closes, predictions = context.predictions, bench = context.benchmark
-        var firstBadClose: (bar: Int, asset: Int)?
+        // Copy what the window reads into the context; where the copy met a non-finite value, a
+        // second pass (rare) names the first one.
+        let closes = context.closes, predictions = context.predictions, bench = context.benchmark, held = context.held
+        var finite = true
         for r in 0..<rows {
+            let out = UnsafeMutableBufferPointer(rebasing: closes[(r * n)..<(r * n + n)])
             s.closes[first + r].withUnsafeBufferPointer { row in
                 for i in 0..<n {
                     let x = row[i]
-                    closes[r * n + i] = x
-                    if !x.isFinite && firstBadClose == nil { firstBadClose = (first + r, i) }
+                    out[i] = x
+                    if !x.isFinite { finite = false }
                 }
             }
         }
-        var firstBadPrediction: (asset: Int, feature: Int)?
         for i in 0..<n {
+            let out = UnsafeMutableBufferPointer(rebasing: predictions[(i * k)..<(i * k + k)])
             s.predictions[i].withUnsafeBufferPointer { row in
                 for q in 0..<k {
                     let x = row[q]
-                    predictions[i * k + q] = Float(x)
-                    if !x.isFinite && firstBadPrediction == nil { firstBadPrediction = (i, q) }
+                    out[q] = Float(x)
+                    if !x.isFinite { finite = false }
                 }
             }
         }
-        var firstBadBenchmark: Int?
         if betaNeutral, let b = s.benchmark {
             for r in 0..<rows {
                 bench[r] = b[first + r]
-                if !bench[r].isFinite && firstBadBenchmark == nil { firstBadBenchmark = first + r }
+                if !bench[r].isFinite { finite = false }
             }
         }
-        let held = context.held
-        var gross = 0.0, net = 0.0
+        var gross = 0.0, net = 0.0, ownFinite = s.drawdown.isFinite && s.time.isFinite && s.lastReturn.isFinite
         if let w = s.weights {
-            for i in 0..<n { held[i] = w[i]; gross += abs(w[i]); net += w[i] }
+            for i in 0..<n {
+                let x = w[i]
+                held[i] = x; gross += abs(x); net += x
+                if !x.isFinite { ownFinite = false }
+            }
         } else {
             held.update(repeating: 0)
         }
-
-        // Non-finite values: the feed's (closes, predictions, benchmark) follow the option; the
-        // portfolio's own numbers must always be finite.
-        let mode = options.nonFinite
-        func bad(_ field: String, _ asset: String?, _ bar: Int?) -> PolicyRuntimeError { .nonFiniteInput(field: field, asset: asset, bar: bar) }
-        var feedIssue: PolicyRuntimeError?
-        if mode != .asMissing {
-            if let c = firstBadClose {
-                feedIssue = bad("closes", assets[c.asset], c.bar)
-            } else if let p = firstBadPrediction {
-                feedIssue = bad("predictions.\(featureNames[p.feature])", assets[p.asset], nil)
-            } else if let r = firstBadBenchmark {
-                feedIssue = bad("benchmark", nil, r)
-            }
-        }
-        var ownIssue: PolicyRuntimeError?
-        if let i = (0..<n).first(where: { !held[$0].isFinite }) { ownIssue = bad("weights", assets[i], nil) }
-        if ownIssue == nil {
-            if !s.drawdown.isFinite { ownIssue = bad("drawdown", nil, nil) }
-            else if !s.time.isFinite { ownIssue = bad("time", nil, nil) }
-            else if !s.lastReturn.isFinite { ownIssue = bad("lastReturn", nil, nil) }
-        }
-        if let issue = feedIssue ?? ownIssue {
-            if mode == .flat { return issue.description }
+        if !(finite && ownFinite), let issue = nonFiniteIssue(s, first: first) {
+            if options.nonFinite == .flat { return issue.description }
             throw issue
         }
 
@@ -191,6 +173,27 @@ extension Policy {
                       features: UnsafeBufferPointer(predictions))
         let portfolio = PortfolioSnapshot(gross: gross, net: net, drawdown: s.drawdown, time: s.time, lastReturn: s.lastReturn)
         barObservation.write(window, weights: UnsafeBufferPointer(held), portfolio: portfolio, into: context.observation)
+        return nil
+    }
+
+    /// The first non-finite input that `Options.nonFinite` does not accept, in the order closes
+    /// (bar by bar), predictions, benchmark, then the portfolio's own numbers (always required).
+    private func nonFiniteIssue(_ s: PolicySnapshot, first: Int) -> PolicyRuntimeError? {
+        let assets = spec.assets
+        func bad(_ field: String, _ asset: String?, _ bar: Int?) -> PolicyRuntimeError { .nonFiniteInput(field: field, asset: asset, bar: bar) }
+        if options.nonFinite != .asMissing {
+            for r in first..<s.closes.count {
+                if let i = s.closes[r].firstIndex(where: { !$0.isFinite }) { return bad("closes", assets[i], r) }
+            }
+            for (i, row) in s.predictions.enumerated() {
+                if let q = row.firstIndex(where: { !$0.isFinite }) { return bad("predictions.\(featureNames[q])", assets[i], nil) }
+            }
+            if environmentConfig?.constraints.betaNeutral == true, let b = s.benchmark, let r = b[first...].firstIndex(where: { !$0.isFinite }) {
+                return bad("benchmark", nil, r)
+            }
+        }
+        if let w = s.weights, let i = w.firstIndex(where: { !$0.isFinite }) { return bad("weights", assets[i], nil) }
+        for (name, v) in [("drawdown", s.drawdown), ("time", s.time), ("lastReturn", s.lastReturn)] where !v.isFinite { return bad(name, nil, nil) }
         return nil
     }
 }
