@@ -109,6 +109,18 @@ print("RuntimeBench: \(n) assets, observation \(obsSize), MLP \([obsSize] + hidd
 let calls = 50_000
 var sink = 0.0
 let context = policy.makeContext()
+// A daemon's stream: consecutive bars of one price path (each snapshot the previous one shifted by
+// a bar, so the bar window reuses its log returns), cycled through (1 jump in 256).
+var streamPrice = (0..<n).map { _ in 50 + 100 * rng.uniformDouble() }, path: [[Double]] = []
+for _ in 0..<(256 + policy.requiredHistory) {
+    streamPrice = streamPrice.map { $0 * (1 + 0.03 * (rng.uniformDouble() - 0.5)) }
+    path.append(streamPrice)
+}
+let stream = (0..<256).map { s in
+    PolicySnapshot(assets: assets, features: featureNames, closes: Array(path[(s + 1)..<(s + 1 + policy.requiredHistory)]),
+                   predictions: snapshots[s].predictions, weights: snapshots[s].weights, drawdown: 0.01)
+}
+let streamContext = policy.makeContext()
 let levels = config.action.grossLevels.count
 // Parts: the full call = observation (checks, copy, bar window, observation) + network + book.
 try measure("targetWeights(for: snapshot) [full call]", calls: calls) { i in
@@ -116,6 +128,9 @@ try measure("targetWeights(for: snapshot) [full call]", calls: calls) { i in
 }
 try measure("targetWeights(for:context:) [full call]", calls: calls) { i in
     sink += try policy.targetWeights(for: snapshots[i & 255], context: context).weights[0]
+}
+try measure("targetWeights(for:context:) [consecutive bars]", calls: calls) { i in
+    sink += try policy.targetWeights(for: stream[i & 255], context: streamContext).weights[0]
 }
 try measure("observation(for: snapshot) [checks + env obs]", calls: calls) { i in
     sink += Double(try policy.observation(for: snapshots[i & 255])[0])

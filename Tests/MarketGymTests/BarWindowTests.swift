@@ -1,4 +1,4 @@
-import MarketGym
+@testable import MarketGym
 import SeededRandom
 import Testing
 import TestSupport
@@ -81,6 +81,41 @@ import TestSupport
             checked += 1
         }
         #expect(checked > 20)
+    }
+
+    /// A window fed consecutive bars (reusing the shifted log returns) equals a fresh window every bar;
+    /// so does one fed a jump or a changed history.
+    @Test func consecutiveBarsReuseTheShiftedReturnsExactly() throws {
+        var rng = Xoshiro256(seed: 78)
+        let m = Fixtures.synthetic(assets: 5, bars: 150, seed: 6)
+        let (data, features) = try Fixtures.withHoles(m, rng: &rng, fraction: 0.1)
+        let n = data.assetCount, k = features.featureCount, rows = 12
+        func window() throws -> BarWindow {
+            try BarWindow(assets: n, featureNames: features.names, rows: rows, volatilityWindow: 10, betaWindow: 8, benchmark: true)
+        }
+        let streamed = try window()
+        var t = rows - 1, bars = 0
+        while t < data.barCount {
+            var closes = Array(data.close[((t - rows + 1) * n)..<((t + 1) * n)])
+            if bars % 13 == 7 { closes[n + 1] *= 1.001 }  // a revised history: no reuse
+            let preds = (0..<(n * k)).map { features.value(bar: t, asset: $0 / k, feature: $0 % k) }
+            let bench = Array(m.benchmark[(t - rows + 1)...t])
+            let fresh = try window()
+            for w in [streamed, fresh] {
+                closes.withUnsafeBufferPointer { c in preds.withUnsafeBufferPointer { p in bench.withUnsafeBufferPointer { w.update(closes: c, benchmark: $0, features: p) } } }
+            }
+            for i in 0..<n {
+                #expect(streamed.logReturns(asset: i).map(\.bitPattern) == fresh.logReturns(asset: i).map(\.bitPattern), "bar \(t) asset \(i)")
+            }
+            #expect(streamed.volatility.map(\.bitPattern) == fresh.volatility.map(\.bitPattern), "bar \(t)")
+            #expect(streamed.beta.map(\.bitPattern) == fresh.beta.map(\.bitPattern), "bar \(t)")
+            #expect(Array(streamed.tradable) == Array(fresh.tradable), "bar \(t)")
+            t += bars % 10 == 9 ? 3 : 1  // now and then a jump
+            bars += 1
+        }
+        #expect(bars > 100)
+        // Most updates took the shifted path (not after a jump or a revised history).
+        #expect(streamed.reusedUpdates > bars * 3 / 4 && streamed.reusedUpdates < bars - 10, "\(streamed.reusedUpdates) of \(bars)")
     }
 
     @Test func rejectsUnknownSignalFeatureAndShortWindows() {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The panel rows of one bar — tradable flags, trailing volatility and beta, prediction features
 /// and their presence, and the log returns leading up to it — computed from a short trailing
 /// window of closes into preallocated storage: the trading daemon's per-bar input to the env's
@@ -8,6 +14,11 @@
 /// value equals, bit for bit, what a `MarketPanel` built from the same `rows` bars holds at its last
 /// bar. (The env's panel runs the same running sums over its whole history, so its volatility and
 /// beta agree with a window's up to rounding, as they did before this type existed.)
+///
+/// A daemon's consecutive snapshots share all but one bar: when the closes given to `update` are
+/// the previous call's shifted by one bar (compared bit for bit), the log returns already computed
+/// are reused and only the new bar's are computed (the logarithms are most of the work). Each log
+/// return depends only on its two closes, so the result is the same bits either way.
 ///
 /// Mutable scratch: one window per caller or thread, never shared while `update` runs. `update`
 /// allocates nothing.
@@ -38,6 +49,10 @@ public final class BarWindow {
     private let featureRow: UnsafeMutablePointer<Float>         // N x K, missing → 0
     private let tradableRow: UnsafeMutablePointer<Bool>         // N
     private let presentRow: UnsafeMutablePointer<Bool>          // N
+    private let previousCloses: UnsafeMutablePointer<Double>    // R x N, the last update's closes
+    private var hasPrevious = false
+    /// Updates that reused the previous call's log returns (for tests).
+    private(set) var reusedUpdates = 0
 
     /// Prepares a window; the settings are `MarketPanel.init`'s.
     /// - Parameters:
@@ -64,13 +79,14 @@ public final class BarWindow {
         self.betaWindow = betaWindow
         usesBenchmark = benchmark
         // One block, Doubles first (8-byte aligned), then Floats, then flags.
-        let doubles = rows + 2 * n, floats = n * rows + n * k
+        let doubles = rows + 2 * n + rows * n, floats = n * rows + n * k
         storage = .allocate(byteCount: 8 * doubles + 4 * floats + 2 * n, alignment: 64)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: 8 * doubles + 4 * floats + 2 * n)
         benchmarkLog = storage.assumingMemoryBound(to: Double.self)
         volatilityRow = benchmarkLog + rows
         betaRow = volatilityRow + n
-        logReturnsByAsset = UnsafeMutableRawPointer(betaRow + n).assumingMemoryBound(to: Float.self)
+        previousCloses = betaRow + n
+        logReturnsByAsset = UnsafeMutableRawPointer(previousCloses + rows * n).assumingMemoryBound(to: Float.self)
         featureRow = logReturnsByAsset + n * rows
         tradableRow = UnsafeMutableRawPointer(featureRow + n * k).assumingMemoryBound(to: Bool.self)
         presentRow = tradableRow + n
@@ -90,11 +106,20 @@ public final class BarWindow {
         precondition(closes.count == r * n && features.count == n * k && (!usesBenchmark || benchmark?.count == r),
                      "BarWindow: \(closes.count) closes (want \(r * n)), \(features.count) features (want \(n * k)), benchmark \(benchmark?.count ?? 0) (want \(usesBenchmark ? r : 0))")
         guard let c = closes.baseAddress else { return }
+        // Bars 0 ..< R−1 now were bars 1 ..< R last time: keep their log returns, shifted.
+        let shifted = hasPrevious && n > 0 && memcmp(c, previousCloses + n, (r - 1) * n * MemoryLayout<Double>.stride) == 0
         for i in 0..<n {
             let column = logReturnsByAsset + i * r
-            var previous = PanelKernels.isTradable(c[i])
             column[0] = 0
-            for t in 1..<r {
+            let from: Int
+            if shifted {
+                for t in 1..<(r - 1) { column[t] = column[t + 1] }
+                from = r - 1
+            } else {
+                from = 1
+            }
+            var previous = PanelKernels.isTradable(c[(from - 1) * n + i])
+            for t in from..<r {
                 let now = PanelKernels.isTradable(c[t * n + i])
                 column[t] = now && previous ? PanelKernels.barReturn(previous: c[(t - 1) * n + i], current: c[t * n + i]).log : 0
                 previous = now
@@ -102,6 +127,9 @@ public final class BarWindow {
             tradableRow[i] = previous
             PanelKernels.trailingVolatility(column, count: r, window: volatilityWindow, from: r - 1, into: volatilityRow + i, stride: 1)
         }
+        previousCloses.update(from: c, count: r * n)
+        hasPrevious = true
+        if shifted { reusedUpdates += 1 }
         if usesBenchmark, let b = benchmark?.baseAddress {
             benchmarkLog[0] = 0
             for t in 1..<r { benchmarkLog[t] = PanelKernels.benchmarkReturn(previous: b[t - 1], current: b[t])?.log ?? 0 }
