@@ -132,30 +132,28 @@ final class PolicyNetwork: Sendable {
     /// `cblas_sgemv` per layer (TensorCore's `Kernels.linear`).
     func forward(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, scratch s0: UnsafeMutablePointer<Float>) {
         precondition(x.count == inputs && out.count == outputCount, "PolicyNetwork: input \(x.count) (want \(inputs)), output \(out.count) (want \(outputCount))")
-        do {
-            guard let xin = x.baseAddress, let o = out.baseAddress else { return }
-            let a = s0, b = s0 + scratchWidth, v = s0 + 2 * scratchWidth
-            var input = xin, target = a
-            for layer in trunk {
-                Kernels.linear(input: input, rows: 1, weight: layer.weight, bias: layer.bias, activation: layer.activation, output: target)
-                input = UnsafePointer(target)
-                target = target == a ? b : a
-            }
-            var offset = 0
-            for head in heads {
-                Kernels.linear(input: input, rows: 1, weight: head.weight, bias: head.bias, activation: .identity, output: o + offset)
-                offset += head.outputs
-            }
-            if let value {
-                Kernels.linear(input: input, rows: 1, weight: value.weight, bias: value.bias, activation: .identity, output: v)
-                var start = 0
-                for n in branches {
-                    var sum: Float = 0
-                    for j in 0..<n { sum += o[start + j] }
-                    let mean = sum / Float(n)
-                    for j in 0..<n { o[start + j] = v[0] + (o[start + j] - mean) }
-                    start += n
-                }
+        guard let xin = x.baseAddress, let o = out.baseAddress else { return }
+        let a = s0, b = s0 + scratchWidth, v = s0 + 2 * scratchWidth
+        var input = xin, target = a
+        for layer in trunk {
+            Kernels.linear(input: input, rows: 1, weight: layer.weight, bias: layer.bias, activation: layer.activation, output: target)
+            input = UnsafePointer(target)
+            target = target == a ? b : a
+        }
+        var offset = 0
+        for head in heads {
+            Kernels.linear(input: input, rows: 1, weight: head.weight, bias: head.bias, activation: .identity, output: o + offset)
+            offset += head.outputs
+        }
+        if let value {
+            Kernels.linear(input: input, rows: 1, weight: value.weight, bias: value.bias, activation: .identity, output: v)
+            var start = 0
+            for n in branches {
+                var sum: Float = 0
+                for j in 0..<n { sum += o[start + j] }
+                let mean = sum / Float(n)
+                for j in 0..<n { o[start + j] = v[0] + (o[start + j] - mean) }
+                start += n
             }
         }
     }
