@@ -1,7 +1,9 @@
 // RuntimeBench: latency of the trading daemon's call, `Policy.targetWeights(for:)`, for 20 assets and
-// a DQN MLP [345 → 256 → 256 → 5] (sizing levels), single-threaded, one snapshot at a time.
+// a DQN MLP [345 → 256 → 256 → 5] (sizing levels), single-threaded, one snapshot at a time: the
+// full call (pooled context, the caller's context, a stream of consecutive bars) and its parts, with
+// wall-clock percentiles, process CPU time and heap allocations per call (malloc counter).
 //
-//   swift run -c release RuntimeBench [OUT_DIR]
+//   swift build -c release --product RuntimeBench && .build/release/RuntimeBench [OUT_DIR]
 //
 // Writes OUT_DIR/runtime_bench_policy.h5 (the checkpoint), its parameters as CSV, and
 // OUT_DIR/runtime_bench_obs.csv (the observations the runtime built), which Benchmarks/scripts/sb3_predict_latency.py loads into an
