@@ -23,25 +23,36 @@ func replayIO() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dqnbench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    for (name, options) in [("uncompressed", ReplayStorageOptions()), ("gzip1+shuffle", ReplayStorageOptions(gzipLevel: 1))] {
-        var saves: [Double] = [], loads: [Double] = []
+    var layouts = [("uncompressed", ReplayStorageOptions()), ("gzip1+shuffle", ReplayStorageOptions(gzipLevel: 1))]
+    if flag("--uncompressed-only") { layouts.removeLast() }
+    for (name, options) in layouts {
+        var saves: [Double] = [], loads: [Double] = [], saveCPU: [Double] = [], loadCPU: [Double] = []
         var bytes = 0
         for rep in 0..<3 {
             let url = dir.appendingPathComponent("\(name)-\(rep).h5")
-            let t0 = now()
+            let t0 = now(), c0 = cpuSeconds()
             try HDF5File.atomicSave(to: url) { file in try buf.write(to: file, options: options) }
             saves.append(now() - t0)
+            saveCPU.append(cpuSeconds() - c0)
             bytes = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            let t1 = now()
+            let t1 = now(), c1 = cpuSeconds()
             let file = try HDF5File.open(url)
             let loaded = try ReplayBuffer.read(from: file)
             try file.close()
             loads.append(now() - t1)
+            loadCPU.append(cpuSeconds() - c1)
             precondition(loaded.count == n && loaded.observations == buf.observations, "replay-io: loaded buffer differs")
             try FileManager.default.removeItem(at: url)
         }
         let median = { (v: [Double]) in v.sorted()[v.count / 2] }
-        print(String(format: "replay-io %@: %d transitions x %d floats, file %.0f MB, save %.2f s (median of 3, fsync included), load %.2f s",
-                     name, n, d, Double(bytes) / 1e6, median(saves), median(loads)))
+        print(String(format: "replay-io %@: %d transitions x %d floats, file %.0f MB, save %.2f s (CPU %.2f s; median of 3, fsync included), load %.2f s (CPU %.2f s)",
+                     name, n, d, Double(bytes) / 1e6, median(saves), median(saveCPU), median(loads), median(loadCPU)))
     }
+}
+
+/// Process CPU time (user + system), seconds.
+private func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }

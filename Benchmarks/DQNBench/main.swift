@@ -1,6 +1,6 @@
 // DQN benchmarks and learning checks (release build):
 //   swift run -c release DQNBench cartpole [--seeds 0,1,2] [--double] [--steps 50000]
-//   swift run -c release DQNBench replay-io [--transitions 1000000] [--obs 64]
+//   swift run -c release DQNBench replay-io [--transitions 1000000] [--obs 64] [--uncompressed-only]
 //   swift run -c release DQNBench synthetic [--seeds 0,1,2] [--steps 100000]
 //   swift run -c release DQNBench sp500 [--seed 0] [--steps 200000]
 // Results print as one line per run; docs/dqn.md and docs/benchmarks/dqn.md quote them.

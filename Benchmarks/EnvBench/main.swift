@@ -1,6 +1,8 @@
-// Market env stepping speed: one env, and 64 envs stepped in a loop with preallocated buffers.
+// Market env stepping speed: one env; 64 envs stepped in a loop with preallocated buffers, through
+// Gym's SyncVectorEnvironment, and through MarketVectorEnv (the lockstep batch stepper).
 // Setup (the brief's): 20 assets, window 10, 3 prediction features, sizing actions, default costs.
 // Run: cd Benchmarks && swift run -c release EnvBench [--bars 5000] [--steps 2000000] [--scheme sizing|perAsset|weights]
+//      [--mode both | a comma-separated list of single,vector,gym,batch]
 //      [--write-csv DIR]  (writes the synthetic market as CSV for Benchmarks/scripts/env_bench.py)
 import Foundation
 import MarketGym
@@ -136,9 +138,11 @@ func runVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSi
                 cpu: Double(rounds * vectorSize) / (cpu1 - cpu0))
 }
 
-/// The same 64 envs through Gym's `SyncVectorEnvironment` (same-step autoreset, its own buffers).
-func runGymVector(template: MarketEnv, actions: [Action], totalSteps: Int, vectorSize: Int) throws -> Rate {
-    var venv = SyncVectorEnvironment((0..<vectorSize).map { template.reseeded(UInt64($0)) })
+/// 64 envs through a vector env: Gym's `SyncVectorEnvironment` (same-step autoreset, its own
+/// buffers) or `MarketVectorEnv` (the lockstep batch stepper, same autoreset).
+func runVectorEnv<V: VectorEnvironment>(_ env: V, actions: [Action], totalSteps: Int) throws -> Rate {
+    var venv = env
+    let vectorSize = venv.environmentCount
     try venv.reset(seed: 1)
     let rounds = totalSteps / vectorSize
     var batches: [[Action]] = (0..<16).map { b in (0..<vectorSize).map { actions[(b * vectorSize + $0) & 1023] } }
@@ -161,10 +165,13 @@ func runGymVector(template: MarketEnv, actions: [Action], totalSteps: Int, vecto
 
 print("MarketEnv: \(n) assets, window 10, 3 features, observation \(obsCount) floats, scheme \(scheme.rawValue), \(bars) bars, \(totalSteps) steps, median of \(repeats)")
 do {
-    var single: [Rate] = [], vector: [Rate] = [], gym: [Rate] = []
-    if mode != "vector" { for _ in 0..<repeats { single.append(try runSingle(template: template, actions: actions, totalSteps: totalSteps)) } }
-    if mode != "single" && mode != "gym" { for _ in 0..<repeats { vector.append(try runVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
-    if mode == "both" || mode == "gym" { for _ in 0..<repeats { gym.append(try runGymVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
+    var single: [Rate] = [], vector: [Rate] = [], gym: [Rate] = [], batch: [Rate] = []
+    // `both` (the default) runs everything; else a comma-separated list of single, vector, gym, batch.
+    let modes = Set(mode == "both" ? ["single", "vector", "gym", "batch"] : mode.split(separator: ",").map(String.init))
+    if modes.contains("single") { for _ in 0..<repeats { single.append(try runSingle(template: template, actions: actions, totalSteps: totalSteps)) } }
+    if modes.contains("vector") { for _ in 0..<repeats { vector.append(try runVector(template: template, actions: actions, totalSteps: totalSteps, vectorSize: vectorSize)) } }
+    if modes.contains("gym") { for _ in 0..<repeats { gym.append(try runVectorEnv(SyncVectorEnvironment((0..<vectorSize).map { template.reseeded(UInt64($0)) }), actions: actions, totalSteps: totalSteps)) } }
+    if modes.contains("batch") { for _ in 0..<repeats { batch.append(try runVectorEnv(MarketVectorEnv(count: vectorSize, template: template), actions: actions, totalSteps: totalSteps)) } }
     func line(_ label: String, _ r: [Rate]) {
         print(label.padding(toLength: 18, withPad: " ", startingAt: 0)
               + String(format: "wall %10.0f steps/s (median; runs %@)   cpu-time %10.0f steps/s (median)",
@@ -173,6 +180,7 @@ do {
     if !single.isEmpty { line("single env:", single) }
     if !vector.isEmpty { line("\(vectorSize) envs (loop):", vector) }
     if !gym.isEmpty { line("\(vectorSize) envs (Gym):", gym) }
+    if !batch.isEmpty { line("\(vectorSize) envs (batch):", batch) }
 } catch {
     print("error: \(error)"); exit(1)
 }

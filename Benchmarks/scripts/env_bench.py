@@ -5,9 +5,10 @@ Runs, on one core:
   1. gym-trading-env 0.3.5 (one asset, pandas-based; its usual Python loop);
   2. a minimal NumPy vectorized market-neutral env (20 assets, window 10, 3 features, the same
      345-float observation and the same step semantics as MarketGym's sizing scheme), for 1 and 64 envs;
-  3. MarketGym's EnvBench (release build): single env, 64 envs stepped in a loop, and 64 envs in
-     Gym's SyncVectorEnvironment;
-and prints steps/s with the ratios.
+  3. MarketGym's EnvBench (release build): single env, 64 envs stepped in a loop, 64 envs in
+     Gym's SyncVectorEnvironment, and 64 envs in MarketVectorEnv (the lockstep batch stepper);
+and prints steps/s with the ratios to the NumPy vectorized env at 64 envs. The NumPy 64-env run and
+EnvBench alternate `--rounds` times (medians), so both sides see the same machine load.
 
 Setup: python3 -m venv /work/venv-env && /work/venv-env/bin/pip install gym-trading-env numpy pandas
 Run:   cd Benchmarks && swift build -c release --product EnvBench \
@@ -165,7 +166,7 @@ def bench_marketgym(steps):
     out = subprocess.run([BENCH, "--steps", str(steps), "--repeats", "3"], check=True, capture_output=True, text=True).stdout
     rates = {}
     for line in out.splitlines():
-        m = re.match(r"(single env|\d+ envs \((?:loop|Gym)\)):\s+wall\s+(\d+).*cpu-time\s+(\d+)", line)
+        m = re.match(r"(single env|\d+ envs \((?:loop|Gym|batch)\)):\s+wall\s+(\d+).*cpu-time\s+(\d+)", line)
         if m:
             rates[m.group(1)] = (float(m.group(2)), float(m.group(3)))
     return out, rates
@@ -176,6 +177,7 @@ def main():
     ap.add_argument("--gte-steps", type=int, default=50_000)
     ap.add_argument("--numpy-steps", type=int, default=200_000)
     ap.add_argument("--swift-steps", type=int, default=2_000_000)
+    ap.add_argument("--rounds", type=int, default=3, help="alternations of NumPy 64 envs and EnvBench (medians)")
     a = ap.parse_args()
     if not os.path.exists(BENCH):
         sys.exit(f"{BENCH} not found: run `swift build -c release --product EnvBench` in Benchmarks/ first")
@@ -184,13 +186,26 @@ def main():
     print(f"data: synthetic, {closes.shape[1]} assets x {closes.shape[0]} bars, 3 features; python {sys.version.split()[0]}, numpy {np.__version__}")
     gte = bench_gym_trading_env(closes, F, a.gte_steps)
     np1 = bench_numpy(closes, F, 1, a.numpy_steps // 10)
-    np64 = bench_numpy(closes, F, 64, a.numpy_steps * 10)
-    out, mg = bench_marketgym(a.swift_steps)
-    print(out.strip())
-    nan = (float("nan"), float("nan"))
-    single = mg.get("single env", nan)
-    vec = next((v for k, v in mg.items() if k.endswith("(loop)")), nan)
-    gymvec = next((v for k, v in mg.items() if k.endswith("(Gym)")), nan)
+    np64_runs, mg_runs = [], []
+    for r in range(a.rounds):
+        np64_runs.append(bench_numpy(closes, F, 64, a.numpy_steps * 10))
+        out, mg = bench_marketgym(a.swift_steps)
+        print(f"EnvBench round {r + 1}:")
+        print(out.strip())
+        mg_runs.append(mg)
+
+    def med(pairs):
+        pairs = [p for p in pairs if p is not None]
+        if not pairs:
+            return (float("nan"), float("nan"))
+        return (float(np.median([p[0] for p in pairs])), float(np.median([p[1] for p in pairs])))
+
+    def pick(suffix):
+        return med([next((v for k, v in mg.items() if k.endswith(suffix)), None) for mg in mg_runs])
+
+    np64 = med(np64_runs)
+    single = pick("single env")
+    vec, gymvec, batch = pick("(loop)"), pick("(Gym)"), pick("(batch)")
     rows = [
         ("gym-trading-env 0.3.5 (1 asset)", gte, 1),
         ("NumPy vectorized, 1 env (20 assets)", np1, 1),
@@ -198,14 +213,15 @@ def main():
         ("MarketGym, 1 env", single, 1),
         ("MarketGym, 64 envs in a loop", vec, 64),
         ("MarketGym, 64 envs in Gym's SyncVectorEnvironment", gymvec, 64),
+        ("MarketGym, 64 envs in MarketVectorEnv (batch)", batch, 64),
     ]
     print()
-    print("wall = elapsed time; cpu = this process's CPU time (robust when other jobs share the cores)")
-    print("| env | envs | wall steps/s | cpu steps/s | MarketGym 1 env / this (cpu) | MarketGym 64 envs / this (cpu) |")
+    print(f"medians over {a.rounds} alternating rounds for NumPy 64 envs and MarketGym; "
+          "wall = elapsed time; cpu = the process's CPU time (robust when other jobs share the cores)")
+    print("| env | envs | wall steps/s | cpu steps/s | this / NumPy 64 envs (wall) | this / NumPy 64 envs (cpu) |")
     print("|---|---|---|---|---|---|")
     for name, (wall, cpu), n in rows:
-        print(f"| {name} | {n} | {wall:,.0f} | {cpu:,.0f} | {single[1] / cpu:.1f}x | {vec[1] / cpu:.1f}x |")
-
+        print(f"| {name} | {n} | {wall:,.0f} | {cpu:,.0f} | {wall / np64[0]:.1f}x | {cpu / np64[1]:.1f}x |")
 
 if __name__ == "__main__":
     main()

@@ -8,7 +8,7 @@ enum ElementIO {
     /// An empty selection: nothing to move (HDF5 rejects some empty selections, so it is not asked).
     case empty
 
-    private func read(_ memoryType: hid_t, _ buffer: UnsafeMutableRawPointer) -> herr_t {
+    func read(_ memoryType: hid_t, _ buffer: UnsafeMutableRawPointer) -> herr_t {
         switch self {
         case let .dataset(id, memorySpace, fileSpace):
             H5Dread(id, memoryType, memorySpace, fileSpace, hid_t(mg_H5P_DEFAULT()), buffer)
@@ -19,7 +19,7 @@ enum ElementIO {
         }
     }
 
-    private func write(_ memoryType: hid_t, _ buffer: UnsafeRawPointer) -> herr_t {
+    func write(_ memoryType: hid_t, _ buffer: UnsafeRawPointer) -> herr_t {
         switch self {
         case let .dataset(id, memorySpace, fileSpace):
             H5Dwrite(id, memoryType, memorySpace, fileSpace, hid_t(mg_H5P_DEFAULT()), buffer)

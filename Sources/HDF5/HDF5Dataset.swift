@@ -123,6 +123,39 @@ public final class HDF5Dataset: HDF5Object {
         }
     }
 
+    /// Reads the whole dataset straight into the front of `destination`, with no intermediate array
+    /// (for large datasets loaded into preallocated storage, such as a replay buffer).
+    ///
+    /// - Parameters:
+    ///   - destination: receives the elements in row-major order; must hold at least the stored
+    ///     element count (elements past it are left untouched).
+    ///   - shape: when given, must equal the stored shape (checked before anything is read).
+    /// - Returns: the stored shape.
+    /// - Throws: ``HDF5Error/typeMismatch(file:path:expected:found:)``,
+    ///   ``HDF5Error/shapeMismatch(file:path:expected:found:)`` for another shape or a destination
+    ///   too small, HDF5 failures (a Fletcher32 checksum mismatch, a damaged chunk).
+    @discardableResult
+    public func read<T: HDF5Scalar>(into destination: UnsafeMutableBufferPointer<T>, shape: [Int]? = nil) throws -> [Int] {
+        try HDF5Library.locked {
+            let context = context
+            try requireType(T.hdf5ElementType, forWriting: false)
+            let stored = try extent().shape
+            if let shape, shape != stored {
+                throw HDF5Error.shapeMismatch(file: context.file, path: context.path, expected: shape, found: stored)
+            }
+            let count = try Dataspace.elementCount(stored, elementSize: MemoryLayout<T>.stride, context)
+            if count > destination.count {
+                throw HDF5Error.shapeMismatch(file: context.file, path: context.path, expected: [destination.count], found: stored)
+            }
+            guard count > 0, let base = destination.baseAddress else { return stored }
+            let memoryType = try T.hdf5ElementType.memoryType(context)
+            let all = mg_H5S_ALL()
+            let status = ElementIO.dataset(id: try handle.id(), memorySpace: all, fileSpace: all).read(memoryType.id, UnsafeMutableRawPointer(base))
+            if status < 0 { throw context.failure("H5Dread") }
+            return stored
+        }
+    }
+
     /// Reads the whole dataset of strings (variable- or fixed-length, UTF-8 or ASCII).
     ///
     /// - Parameter type: `String.self`.
@@ -155,6 +188,24 @@ public final class HDF5Dataset: HDF5Object {
             try requireShape(valueCount: values.count, shape: shape)
             let all = mg_H5S_ALL()
             try ElementIO.dataset(id: try handle.id(), memorySpace: all, fileSpace: all).writeScalars(values, context)
+        }
+    }
+
+    /// Overwrites the whole dataset from a buffer, with no intermediate array.
+    ///
+    /// - Parameters:
+    ///   - source: the elements, row-major; their count must equal the stored element count.
+    ///   - shape: when given, must equal the stored shape.
+    /// - Throws: as ``write(_:shape:)``.
+    public func write<T: HDF5Scalar>(contentsOf source: UnsafeBufferPointer<T>, shape: [Int]? = nil) throws {
+        try HDF5Library.locked {
+            try requireType(T.hdf5ElementType, forWriting: true)
+            try requireShape(valueCount: source.count, shape: shape)
+            guard let base = source.baseAddress, source.count > 0 else { return }
+            let memoryType = try T.hdf5ElementType.memoryType(context)
+            let all = mg_H5S_ALL()
+            let status = ElementIO.dataset(id: try handle.id(), memorySpace: all, fileSpace: all).write(memoryType.id, UnsafeRawPointer(base))
+            if status < 0 { throw context.failure("H5Dwrite") }
         }
     }
 

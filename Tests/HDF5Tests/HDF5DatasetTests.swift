@@ -65,6 +65,28 @@ struct HDF5DatasetTests {
         }
     }
 
+    @Test func buffersReadAndWriteWithoutIntermediateArrays() throws {
+        try withTemporaryFolder { folder in
+            let url = folder.appendingPathComponent("b.h5")
+            let file = try HDF5File.create(at: url)
+            let ds = try file.createDataset("x", elementType: .float32, shape: [2, 3], options: HDF5DatasetOptions(chunkRows: 1, fletcher32: true))
+            let values = sampleFloats(8)
+            // The first six of eight values fill the dataset; a wrong count or shape is refused.
+            try values.withUnsafeBufferPointer { try ds.write(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<6]), shape: [2, 3]) }
+            #expect(hdf5Error { try values.withUnsafeBufferPointer { try ds.write(contentsOf: $0) } } == .shapeMismatch(file: url.path, path: "/x", expected: [2, 3], found: [8]))
+            #expect(try ds.read(as: Float.self).values == Array(values[0..<6]))
+            // Reads fill the front of a larger destination and leave the rest alone.
+            var big = [Float](repeating: -1, count: 8)
+            let shape = try big.withUnsafeMutableBufferPointer { try ds.read(into: $0, shape: [2, 3]) }
+            #expect(shape == [2, 3] && Array(big[0..<6]) == Array(values[0..<6]) && big[6] == -1 && big[7] == -1)
+            var small = [Float](repeating: 0, count: 5)
+            #expect(hdf5Error { try small.withUnsafeMutableBufferPointer { try ds.read(into: $0) } } == .shapeMismatch(file: url.path, path: "/x", expected: [5], found: [2, 3]))
+            #expect(hdf5Error { try big.withUnsafeMutableBufferPointer { try ds.read(into: $0, shape: [3, 2]) } } == .shapeMismatch(file: url.path, path: "/x", expected: [3, 2], found: [2, 3]))
+            var ints = [Int32](repeating: 0, count: 6)
+            #expect(hdf5Error { try ints.withUnsafeMutableBufferPointer { try ds.read(into: $0) } } == .typeMismatch(file: url.path, path: "/x", expected: "int32", found: "float32"))
+        }
+    }
+
     @Test func invalidOptionsAreRejectedBeforeCreating() throws {
         try withTemporaryFolder { folder in
             let url = folder.appendingPathComponent("o.h5")

@@ -52,14 +52,15 @@ extension ReplayBuffer {
         let n = count
         let opts = HDF5DatasetOptions(chunkRows: max(1, min(options.chunkRows, max(n, 1))), gzipLevel: options.gzipLevel,
                                       shuffle: options.gzipLevel != nil && options.shuffle, fletcher32: options.fletcher32)
+        // The stored rows are written straight from the buffer's arrays (no copy of the prefix).
         func put<T: HDF5Scalar>(_ name: String, _ values: [T], width: Int?) throws {
-            let rows = Array(values[0..<(n * (width ?? 1))])
             let shape = width.map { [n, $0] } ?? [n]
             if n == 0 {
-                try g.createDataset(name, values: rows, shape: shape)
-            } else {
-                try g.createDataset(name, values: rows, shape: shape, options: opts)
+                try g.createDataset(name, values: [T](), shape: shape)
+                return
             }
+            let dataset = try g.createDataset(name, elementType: T.hdf5ElementType, shape: shape, options: opts)
+            try values.withUnsafeBufferPointer { try dataset.write(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(n * (width ?? 1))]), shape: shape) }
         }
         try put("observations", observations, width: observationSize)
         try put("nextObservations", nextObservations, width: observationSize)
@@ -101,22 +102,25 @@ extension ReplayBuffer {
             throw bad("", "inconsistent sizes: capacity \(config.capacity), size \(n), position \(position), observation \(d), action width \(w)")
         }
         var buffer = try ReplayBuffer(config: config, observationSize: d, actionWidth: w, availableMemory: availableMemory)
-        func load<T: HDF5Scalar>(_ name: String, width: Int?, _ type: T.Type) throws -> [T] {
-            let (values, shape) = try g.openDataset(name).read(as: T.self)
+        // Each dataset is read straight into the preallocated arrays (no temporary copy); the shape
+        // is checked before anything is read.
+        func load<T: HDF5Scalar>(_ name: String, width: Int?, into dst: inout [T]) throws {
+            let dataset = try g.openDataset(name)
             let expected = width.map { [n, $0] } ?? [n]
+            let shape = try dataset.shape
             guard shape == expected else { throw bad("/\(name)", "shape \(shape), expected \(expected)") }
-            return values
+            try dst.withUnsafeMutableBufferPointer { _ = try dataset.read(into: $0, shape: expected) }
         }
-        func fill<T>(_ dst: inout [T], _ src: [T]) { dst.replaceSubrange(0..<src.count, with: src) }
-        fill(&buffer.observations, try load("observations", width: d, Float.self))
-        fill(&buffer.nextObservations, try load("nextObservations", width: d, Float.self))
-        fill(&buffer.actions, try load("actions", width: w, Int32.self))
-        fill(&buffer.rewards, try load("rewards", width: nil, Float.self))
-        fill(&buffer.terminated, try load("terminated", width: nil, UInt8.self))
-        fill(&buffer.truncated, try load("truncated", width: nil, UInt8.self))
-        fill(&buffer.steps, try load("steps", width: nil, Int32.self))
+        try load("observations", width: d, into: &buffer.observations)
+        try load("nextObservations", width: d, into: &buffer.nextObservations)
+        try load("actions", width: w, into: &buffer.actions)
+        try load("rewards", width: nil, into: &buffer.rewards)
+        try load("terminated", width: nil, into: &buffer.terminated)
+        try load("truncated", width: nil, into: &buffer.truncated)
+        try load("steps", width: nil, into: &buffer.steps)
         if config.prioritized {
-            let p = try load("priorities", width: nil, Double.self)
+            var p = [Double](repeating: 0, count: n)
+            try load("priorities", width: nil, into: &p)
             guard p.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw bad("/priorities", "negative or non-finite priority") }
             buffer.tree?.setAll(p)
         }

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// The immutable part of a `MarketEnv`: data, config and the pure building blocks, validated once
 /// and shared by reference between copies of the env. `execute` is the accounting of one step.
 final class MarketEngine: Sendable {
@@ -67,22 +69,66 @@ final class MarketEngine: Sendable {
         confidence = c.thresholdScalesWithConfidence ? (0..<panel.barCount).map { panel.meanConfidence(bar: $0) } : []
     }
 
-    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
-    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
     /// The raw book for `action` at bar t: `scheme.rawBook`, with the sizing book read from the cache
     /// (bit-identical to `ActionScheme.predictionBook` at the chosen gross).
     @inline(__always)
     func rawBook(_ action: Action, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) throws(EnvironmentError) {
         if case .discrete(let a) = action, scheme.kind == .sizing, a >= 0, a < scheme.grossLevels.count {
-            let g = scheme.grossLevels[a], n = w.count
-            unitBooks.withUnsafeBufferPointer { u in
-                for i in 0..<n { w[i] = u[t * n + i] * g }
-            }
+            sizingBook(level: a, bar: t, into: w)
             return
         }
         try scheme.rawBook(action, panel: panel, bar: t, into: w)
     }
 
+    /// The `sizing` scheme's raw book for level `a` at bar t, from the cached unit book.
+    /// - Precondition: the scheme is `sizing` and `a` one of its levels.
+    @inline(__always)
+    func sizingBook(level a: Int, bar t: Int, into w: UnsafeMutableBufferPointer<Double>) {
+        let g = scheme.grossLevels[a], n = w.count
+        unitBooks.withUnsafeBufferPointer { u in
+            for i in 0..<n { w[i] = u[t * n + i] * g }
+        }
+    }
+
+    /// The bounds of a new episode (`MarketEnv`'s reset rules, shared with `MarketVectorEnv`):
+    /// checks the options, switches `split` when asked, sets `lastDecisionBar`, and draws the
+    /// start bar from `rng` unless the episode is an evaluation or the start is given.
+    /// - Throws: `EnvironmentError.invalidOption` for an unknown option, an out-of-range start or a bad split.
+    func startEpisode(split: inout DataSplit, lastDecisionBar: inout Int, options: ResetOptions, rng: inout Xoshiro256) throws(EnvironmentError) -> (startBar: Int, horizon: Int) {
+        for key in options.values.keys where key != "evaluation" && key != "start" {
+            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
+        }
+        for key in options.strings.keys where key != "split" {
+            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
+        }
+        if let name = options.strings["split"] {
+            do { split = try DataSplit.named(name, config: config.splits, timestamps: panel.timestamps) } catch { throw .invalidOption("split '\(name)': \(error)") }
+        }
+        let evaluation = config.episode.evaluation || (options.values["evaluation"] ?? 0) != 0
+        // A decision at t needs the return over (t, t+1], so the last decision bar is the split's second to last.
+        lastDecisionBar = split.bars.upperBound - 2
+        var first = max(split.bars.lowerBound, warmup)
+        if first > lastDecisionBar { first = split.bars.lowerBound }
+        guard first <= lastDecisionBar else {
+            throw .invalidOption("split '\(split.name)' has \(split.bars.count) bars; at least 2 are needed for one step")
+        }
+        let startBar: Int
+        if let s = options.values["start"] {
+            guard s.isFinite, s == s.rounded(), Int(s) >= split.bars.lowerBound, Int(s) <= lastDecisionBar else {
+                throw .invalidOption("start \(s) outside the split's decision bars \(split.bars.lowerBound)...\(lastDecisionBar)")
+            }
+            startBar = Int(s)
+        } else if evaluation {
+            startBar = first
+        } else {
+            let latest = max(first, lastDecisionBar - config.episode.horizon + 1)
+            startBar = first + rng.uniformInt(below: latest - first + 1)
+        }
+        return (startBar, evaluation ? lastDecisionBar - startBar + 1 : config.episode.horizon)
+    }
+
+    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
+    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
     func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int, nav: Double) -> MarketStepInfo {
         let n = w.count, t1 = t + 1
         var info = MarketStepInfo()
@@ -98,29 +144,16 @@ final class MarketEngine: Sendable {
             let tr = UnsafeBufferPointer(rebasing: trAll[t * n ..< t * n + n])
             let beta = UnsafeBufferPointer(rebasing: betaAll[t * n ..< t * n + n])
             projection.project(tg, tradable: tr, beta: beta)
-
-            // Rebalance threshold, decided at t from the held book as of t's close (no look-ahead).
-            var hold = false
-            let threshold = config.constraints.rebalanceThreshold
-            if threshold > 0 {
-                var l1 = 0.0
-                for i in 0..<n { l1 += abs(tg[i] - w[i]) }
-                var eff = threshold
-                if config.constraints.thresholdScalesWithConfidence {
-                    eff /= 1 + max(0, confidence[t])
-                }
-                hold = l1 < eff
-            }
+            let hold = holds(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w), bar: t)
 
             // Phase 1 (next-open execution only): the held book rides the overnight gap.
             var navTrade = nav
             if useOpens, let gap = panel.gapReturns {
-                var g = 0.0
-                for i in 0..<n { g += w[i] * gap[t1 * n + i] }
-                let d = 1 + g
-                for i in 0..<n { w[i] = d > 0 ? w[i] * (1 + gap[t1 * n + i]) / d : 0 }
-                navTrade = nav * max(d, 0)
-                info.grossReturn += g
+                gap.withUnsafeBufferPointer { g in
+                    let ride = Self.rideGap(held: w, gap: UnsafeBufferPointer(rebasing: g[t1 * n ..< t1 * n + n]), nav: nav)
+                    navTrade = ride.navTrade
+                    info.grossReturn += ride.gap
+                }
             }
 
             // Holding keeps the (drifted) book, re-projected so neutrality and caps hold exactly;
@@ -132,48 +165,23 @@ final class MarketEngine: Sendable {
             }
 
             // Trade costs on turnover.
-            let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
-            let volScaled = c.slippageScalesWithVolatility
-            let volRef = c.slippageVolatilityReference
-            var turnover = 0.0, long = 0.0, short = 0.0
-            for i in 0..<n {
-                turnover += abs(tg[i] - w[i])
-                let x = tg[i]
-                long += x > 0 ? x : 0
-                short -= x < 0 ? x : 0
-            }
+            let turnover = Self.distance(UnsafeBufferPointer(tg), UnsafeBufferPointer(w))
+            let (long, short) = Self.sides(UnsafeBufferPointer(tg))
             var slip = turnover
-            if volScaled {
-                slip = 0
-                for i in 0..<n { slip += abs(tg[i] - w[i]) * volAll[t * n + i] / volRef }
+            if c.slippageScalesWithVolatility {
+                slip = Self.volatilityWeightedTurnover(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w),
+                                                       volatility: UnsafeBufferPointer(rebasing: volAll[t * n ..< t * n + n]), reference: c.slippageVolatilityReference)
             }
             // Beta exposure is reported when betas mean something (a benchmark was given).
-            var betaExp = 0.0
-            if hasBenchmark { for i in 0..<n { betaExp += tg[i] * beta[i] } }
-            let costFactor = navTrade / nav
-            info.turnover = turnover * costFactor
-            info.fee = feeRate * turnover * costFactor
-            info.slippage = slipRate * slip * costFactor
-            info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
-            info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
-            info.gross = long + short
-            info.net = long - short
-            info.betaExposure = betaExp
+            let betaExp = hasBenchmark ? Self.dot(UnsafeBufferPointer(tg), beta) : 0
 
             // The new book earns the rest of the bar; the held book is replaced by it.
             // Without opens this is the close-to-close return; with them, open-to-close.
             let rest = useOpens ? (panel.intradayReturns ?? panel.returns) : panel.returns
             let r0 = t1 * n
-            var g = 0.0
-            for i in 0..<n { g += tg[i] * rest[r0 + i] }
-            info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
-            let costFraction = info.fee + info.slippage + info.borrow + info.funding
-            // NAV_{t+1} = NAV_t (1 + Σ w r − cost), with costs and gap folded in for next-open execution.
-            let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
-            let newNAV = nav * max(growth, 0)
-            info.nav = newNAV
-            info.netReturn = max(growth, 0) - 1
-            let d = 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+            let g = rest.withUnsafeBufferPointer { Self.dot(UnsafeBufferPointer(tg), UnsafeBufferPointer(rebasing: $0[r0 ..< r0 + n])) }
+            let d = settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
+                           bookReturn: g, navTrade: navTrade, nav: nav, years: years)
             for i in 0..<n { w[i] = d > 0 ? tg[i] * (1 + rest[r0 + i]) / d : 0 }
             if let b = panel.benchmarkReturns { info.benchmarkReturn = b[t1] }
         }
@@ -182,4 +190,92 @@ final class MarketEngine: Sendable {
         return info
     }
 
+    // The pieces of `execute` that `MarketVectorEnv`'s stepper shares (same operations, same order,
+    // so the two give identical bits).
+
+    /// The rebalance threshold's decision at t: true when the target is within the (confidence-
+    /// scaled) threshold of the held book as of t's close (no look-ahead).
+    @inline(__always)
+    func holds(target tg: UnsafeBufferPointer<Double>, held w: UnsafeBufferPointer<Double>, bar t: Int) -> Bool {
+        let threshold = config.constraints.rebalanceThreshold
+        guard threshold > 0 else { return false }
+        let l1 = Self.distance(tg, w)
+        var eff = threshold
+        if config.constraints.thresholdScalesWithConfidence {
+            eff /= 1 + max(0, confidence[t])
+        }
+        return l1 < eff
+    }
+
+    /// Next-open execution's first phase: the held book rides the overnight gap (`gap`: N returns
+    /// over (close t, open t+1]) and is left drifted in `w`. Returns NAV at the open and the gap return.
+    @inline(__always)
+    static func rideGap(held w: UnsafeMutableBufferPointer<Double>, gap: UnsafeBufferPointer<Double>, nav: Double) -> (navTrade: Double, gap: Double) {
+        let g = dot(UnsafeBufferPointer(w), gap)
+        let d = 1 + g
+        for i in 0..<w.count { w[i] = d > 0 ? w[i] * (1 + gap[i]) / d : 0 }
+        return (nav * max(d, 0), g)
+    }
+
+    /// Σ a_i b_i, summed in index order from 0.
+    @inline(__always)
+    static func dot(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+
+    /// Σ |a_i − b_i| (turnover, the threshold's distance), in index order from 0.
+    @inline(__always)
+    static func distance(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += abs(a[i] - b[i]) }
+        return s
+    }
+
+    /// The long and short notional of a book (Σ max(w, 0), Σ max(−w, 0)).
+    @inline(__always)
+    static func sides(_ w: UnsafeBufferPointer<Double>) -> (long: Double, short: Double) {
+        var long = 0.0, short = 0.0
+        for i in 0..<w.count {
+            let x = w[i]
+            long += x > 0 ? x : 0
+            short -= x < 0 ? x : 0
+        }
+        return (long, short)
+    }
+
+    /// Σ |Δw_i| σ_i / σ_ref: the turnover slippage is charged on when it scales with volatility.
+    @inline(__always)
+    static func volatilityWeightedTurnover(target tg: UnsafeBufferPointer<Double>, held w: UnsafeBufferPointer<Double>, volatility vol: UnsafeBufferPointer<Double>, reference: Double) -> Double {
+        var slip = 0.0
+        for i in 0..<w.count { slip += abs(tg[i] - w[i]) * vol[i] / reference }
+        return slip
+    }
+
+    /// Books the step from the traded book's sums: fills `info`'s turnover, costs, gross, net, beta
+    /// exposure, gross and net return and NAV; returns the divisor that drifts the book
+    /// (w_i ← w_i (1 + r_i) / d, or 0 when d ≤ 0).
+    @inline(__always)
+    func settle(_ info: inout MarketStepInfo, turnover: Double, slip: Double, long: Double, short: Double, betaExposure: Double,
+                bookReturn g: Double, navTrade: Double, nav: Double, years: Double) -> Double {
+        let c = config.costs
+        let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
+        let costFactor = navTrade / nav
+        info.turnover = turnover * costFactor
+        info.fee = feeRate * turnover * costFactor
+        info.slippage = slipRate * slip * costFactor
+        info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
+        info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
+        info.gross = long + short
+        info.net = long - short
+        info.betaExposure = betaExposure
+        info.grossReturn = useOpens ? (1 + info.grossReturn) * (1 + g) - 1 : g
+        let costFraction = info.fee + info.slippage + info.borrow + info.funding
+        // NAV_{t+1} = NAV_t (1 + Σ w r − cost), with costs and gap folded in for next-open execution.
+        let growth = useOpens ? costFactor * (1 + g - costFraction / costFactor) : 1 + g - costFraction
+        info.nav = nav * max(growth, 0)
+        info.netReturn = max(growth, 0) - 1
+        return 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+    }
 }

@@ -4,6 +4,49 @@ extension MarketEnv: StatefulEnvironment {
     /// The complete mutable state: generator words, episode cursor and counters, split bounds,
     /// NAV, peak, the held and traded books, and the reward's running statistics.
     public func exportState() -> EnvironmentState {
+        MarketEnvSnapshot(
+            rng: rng, bar: bar, startBar: startBar, lastDecisionBar: lastDecisionBar, horizon: horizon,
+            stepsTaken: stepsTaken, needsReset: needsReset, split: split, nav: nav, peak: peak,
+            lastNetReturn: lastNetReturn, weights: weights, tradedWeights: tradedWeights, reward: shaper.statistics
+        ).exported()
+    }
+
+    /// Replaces the mutable state with an exported one (same data and config).
+    /// - Throws: `EnvironmentError.invalidState` when an entry is missing, mis-sized or out of range.
+    public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
+        let s = try MarketEnvSnapshot(state, engine: engine, currentSplit: split)
+        rng = s.rng
+        split = s.split
+        bar = s.bar; startBar = s.startBar; lastDecisionBar = s.lastDecisionBar
+        horizon = s.horizon; stepsTaken = s.stepsTaken; needsReset = s.needsReset
+        nav = s.nav; peak = s.peak; lastNetReturn = s.lastNetReturn
+        weights = s.weights
+        tradedWeights = s.tradedWeights
+        shaper.restore(statistics: s.reward)
+    }
+}
+
+/// One market env's mutable state in the exported form (`MarketEnv` and each copy of
+/// `MarketVectorEnv` use the same entries, so their states are interchangeable).
+struct MarketEnvSnapshot {
+    var rng: Xoshiro256
+    var bar, startBar, lastDecisionBar, horizon, stepsTaken: Int
+    var needsReset: Bool
+    var split: DataSplit
+    var nav, peak, lastNetReturn: Double
+    var weights, tradedWeights: [Double]
+    var reward: [Double]
+
+    init(rng: Xoshiro256, bar: Int, startBar: Int, lastDecisionBar: Int, horizon: Int, stepsTaken: Int, needsReset: Bool,
+         split: DataSplit, nav: Double, peak: Double, lastNetReturn: Double, weights: [Double], tradedWeights: [Double], reward: [Double]) {
+        self.rng = rng
+        self.bar = bar; self.startBar = startBar; self.lastDecisionBar = lastDecisionBar; self.horizon = horizon
+        self.stepsTaken = stepsTaken; self.needsReset = needsReset; self.split = split
+        self.nav = nav; self.peak = peak; self.lastNetReturn = lastNetReturn
+        self.weights = weights; self.tradedWeights = tradedWeights; self.reward = reward
+    }
+
+    func exported() -> EnvironmentState {
         EnvironmentState(
             integers: [
                 "rng": rng.state.map { Int64(bitPattern: $0) },
@@ -14,13 +57,15 @@ extension MarketEnv: StatefulEnvironment {
                 "portfolio": [nav, peak, lastNetReturn],
                 "weights": weights,
                 "tradedWeights": tradedWeights,
-                "reward": shaper.statistics,
+                "reward": reward,
             ])
     }
 
-    /// Replaces the mutable state with an exported one (same data and config).
+    /// Reads and checks an exported state against the env's data; `currentSplit` is kept when the
+    /// bounds match it, else the split is named after the configured split with those bounds.
     /// - Throws: `EnvironmentError.invalidState` when an entry is missing, mis-sized or out of range.
-    public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
+    init(_ state: EnvironmentState, engine: MarketEngine, currentSplit: DataSplit) throws(EnvironmentError) {
+        let panel = engine.panel
         let n = panel.assetCount
         let words = try state.integers("rng", count: 4).map { UInt64(bitPattern: $0) }
         let cursor = try state.integers("cursor", count: 6)
@@ -34,11 +79,11 @@ extension MarketEnv: StatefulEnvironment {
             throw .invalidState("split bounds \(bounds) outside the data's 0..<\(T) bars")
         }
         guard cursor[0] >= bounds[0], cursor[0] < bounds[1] else { throw .invalidState("bar \(cursor[0]) outside the split \(bounds)") }
-        let restored: Xoshiro256
-        do { restored = try Xoshiro256(state: words) } catch { throw .invalidState("rng: \(error)") }
-        rng = restored
+        do { rng = try Xoshiro256(state: words) } catch { throw .invalidState("rng: \(error)") }
         let lo = Int(bounds[0]), hi = Int(bounds[1])
+        split = currentSplit
         if split.bars != lo..<hi {
+            let config = engine.config
             let name = ["train", "valid", "test", "all"].first { (try? DataSplit.named($0, config: config.splits, timestamps: panel.timestamps).bars) == lo..<hi }
             split = DataSplit(name: name ?? "restored", bars: lo..<hi)
         }
@@ -47,6 +92,6 @@ extension MarketEnv: StatefulEnvironment {
         nav = portfolio[0]; peak = portfolio[1]; lastNetReturn = portfolio[2]
         weights = held
         tradedWeights = traded
-        shaper.restore(statistics: reward)
+        self.reward = reward
     }
 }

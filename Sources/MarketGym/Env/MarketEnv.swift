@@ -113,36 +113,10 @@ public struct MarketEnv: Environment {
     public mutating func reset(seed: UInt64?, options: ResetOptions, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> MarketStepInfo {
         precondition(observation.count == observationSpace.count, "MarketEnv.reset: buffer has \(observation.count) elements, expected \(observationSpace.count)")
         if let seed { rng = Xoshiro256(seed: seed) }
-        for key in options.values.keys where key != "evaluation" && key != "start" {
-            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
-        }
-        for key in options.strings.keys where key != "split" {
-            throw .invalidOption("unknown option '\(key)'; MarketEnv takes values 'evaluation', 'start' and string 'split'")
-        }
         let config = engine.config
-        if let name = options.strings["split"] {
-            do { split = try DataSplit.named(name, config: config.splits, timestamps: engine.panel.timestamps) } catch { throw .invalidOption("split '\(name)': \(error)") }
-        }
-        let evaluation = config.episode.evaluation || (options.values["evaluation"] ?? 0) != 0
-        // A decision at t needs the return over (t, t+1], so the last decision bar is the split's second to last.
-        lastDecisionBar = split.bars.upperBound - 2
-        var first = max(split.bars.lowerBound, engine.warmup)
-        if first > lastDecisionBar { first = split.bars.lowerBound }
-        guard first <= lastDecisionBar else {
-            throw .invalidOption("split '\(split.name)' has \(split.bars.count) bars; at least 2 are needed for one step")
-        }
-        if let s = options.values["start"] {
-            guard s.isFinite, s == s.rounded(), Int(s) >= split.bars.lowerBound, Int(s) <= lastDecisionBar else {
-                throw .invalidOption("start \(s) outside the split's decision bars \(split.bars.lowerBound)...\(lastDecisionBar)")
-            }
-            startBar = Int(s)
-        } else if evaluation {
-            startBar = first
-        } else {
-            let latest = max(first, lastDecisionBar - config.episode.horizon + 1)
-            startBar = first + rng.uniformInt(below: latest - first + 1)
-        }
-        horizon = evaluation ? lastDecisionBar - startBar + 1 : config.episode.horizon
+        let episode = try engine.startEpisode(split: &split, lastDecisionBar: &lastDecisionBar, options: options, rng: &rng)
+        startBar = episode.startBar
+        horizon = episode.horizon
         bar = startBar
         stepsTaken = 0
         nav = config.episode.initialNAV
