@@ -32,6 +32,7 @@ let package = Package(
         // (docs/benchmarks/hdf5.md).
         .executableTarget(name: "HDF5Bench", dependencies: [marketGym], path: "HDF5Bench"),
         // PolicyRuntime latency vs SB3 predict (docs/benchmarks/runtime.md).
-        .executableTarget(name: "RuntimeBench", dependencies: [.product(name: "PolicyRuntime", package: "MarketGym"), marketGym], path: "RuntimeBench"),
+        .executableTarget(name: "RuntimeBench", dependencies: [.product(name: "PolicyRuntime", package: "MarketGym"), marketGym, "TensorBenchMallocCounter"],
+                          path: "RuntimeBench"),
     ]
 )

@@ -1,7 +1,9 @@
 // RuntimeBench: latency of the trading daemon's call, `Policy.targetWeights(for:)`, for 20 assets and
-// a DQN MLP [345 → 256 → 256 → 5] (sizing levels), single-threaded, one snapshot at a time.
+// a DQN MLP [345 → 256 → 256 → 5] (sizing levels), single-threaded, one snapshot at a time: the
+// full call (pooled context, the caller's context, a stream of consecutive bars) and its parts, with
+// wall-clock percentiles, process CPU time and heap allocations per call (malloc counter).
 //
-//   swift run -c release RuntimeBench [OUT_DIR]
+//   swift build -c release --product RuntimeBench && .build/release/RuntimeBench [OUT_DIR]
 //
 // Writes OUT_DIR/runtime_bench_policy.h5 (the checkpoint), its parameters as CSV, and
 // OUT_DIR/runtime_bench_obs.csv (the observations the runtime built), which Benchmarks/scripts/sb3_predict_latency.py loads into an
@@ -11,6 +13,7 @@ import Foundation
 import MarketGym
 import PolicyRuntime
 import SeededRandom
+import TensorBenchMallocCounter
 
 let out = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : FileManager.default.temporaryDirectory.path)
 let assets = (0..<20).map { String(format: "A%02d", $0) }
@@ -78,28 +81,67 @@ try greedy.map(String.init).joined(separator: "\n").write(to: out.appendingPathC
 
 func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+func cpuNanos() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}
+
+/// Times `calls` calls one by one (after 2,000 warm-up calls): wall-clock median/p90/p99/p99.9,
+/// the process CPU time per call (mean; it excludes time the scheduler gave other processes) and
+/// heap allocations per call (malloc counter; "n/a" where it cannot count).
 @MainActor func measure(_ label: String, calls: Int, _ body: (Int) throws -> Void) rethrows {
     for i in 0..<2_000 { try body(i) } // warm-up
     var times = [Double](repeating: 0, count: calls)
+    let allocs0 = malloc_counter_count(), cpu0 = cpuNanos()
     for i in 0..<calls {
         let t0 = nanos()
         try body(i)
         times[i] = Double(nanos() - t0) / 1_000
     }
+    let cpu = Double(cpuNanos() - cpu0) / 1_000 / Double(calls)
+    let allocs = malloc_counter_available() != 0 ? String(format: "%.2f", Double(malloc_counter_count() - allocs0) / Double(calls)) : "n/a"
     times.sort()
     func q(_ p: Double) -> Double { times[min(calls - 1, Int(p * Double(calls)))] }
-    print(String(format: "%-44@ median %7.2f µs   p90 %7.2f µs   p99 %7.2f µs   p99.9 %7.2f µs  (%d calls)",
-                 label as NSString, q(0.5), q(0.9), q(0.99), q(0.999), calls))
+    print(String(format: "%-48@ median %7.2f µs   p90 %7.2f µs   p99 %7.2f µs   p99.9 %7.2f µs   cpu %6.2f µs   allocs %@  (%d calls)",
+                 label as NSString, q(0.5), q(0.9), q(0.99), q(0.999), cpu, allocs as NSString, calls))
 }
 
 print("RuntimeBench: \(n) assets, observation \(obsSize), MLP \([obsSize] + hidden + [spec.actionShape[0]]), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
 let calls = 50_000
 var sink = 0.0
+let context = policy.makeContext()
+// A daemon's stream: consecutive bars of one price path (each snapshot the previous one shifted by
+// a bar, so the bar window reuses its log returns), cycled through (1 jump in 256).
+var streamPrice = (0..<n).map { _ in 50 + 100 * rng.uniformDouble() }, path: [[Double]] = []
+for _ in 0..<(256 + policy.requiredHistory) {
+    streamPrice = streamPrice.map { $0 * (1 + 0.03 * (rng.uniformDouble() - 0.5)) }
+    path.append(streamPrice)
+}
+let stream = (0..<256).map { s in
+    PolicySnapshot(assets: assets, features: featureNames, closes: Array(path[(s + 1)..<(s + 1 + policy.requiredHistory)]),
+                   predictions: snapshots[s].predictions, weights: snapshots[s].weights, drawdown: 0.01)
+}
+let streamContext = policy.makeContext()
+let levels = config.action.grossLevels.count
+// Parts: the full call = observation (checks, copy, bar window, observation) + network + book.
 try measure("targetWeights(for: snapshot) [full call]", calls: calls) { i in
     sink += try policy.targetWeights(for: snapshots[i & 255]).weights[0]
 }
-try measure("observation(for: snapshot) [env builder]", calls: calls) { i in
+try measure("targetWeights(for:context:) [full call]", calls: calls) { i in
+    sink += try policy.targetWeights(for: snapshots[i & 255], context: context).weights[0]
+}
+try measure("targetWeights(for:context:) [consecutive bars]", calls: calls) { i in
+    sink += try policy.targetWeights(for: stream[i & 255], context: streamContext).weights[0]
+}
+try measure("observation(for: snapshot) [checks + env obs]", calls: calls) { i in
     sink += Double(try policy.observation(for: snapshots[i & 255])[0])
+}
+try measure("targetWeights(for:action:) [obs + book]", calls: calls) { i in
+    sink += try policy.targetWeights(for: snapshots[i & 255], action: .discrete(greedy[i & 255] % levels)).weights[0]
+}
+try measure("act(observation:context:) [network + argmax]", calls: calls) { i in
+    if case .discrete(let a) = try policy.act(observation: observations[i & 255], context: context) { sink += Double(a) }
 }
 try measure("act(observation:) [network + argmax]", calls: calls) { i in
     if case .discrete(let a) = try policy.act(observation: observations[i & 255]) { sink += Double(a) }

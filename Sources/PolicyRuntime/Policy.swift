@@ -12,7 +12,8 @@ import MarketGym
 /// deterministic (greedy Q, categorical mode, Gaussian mean).
 ///
 /// Immutable and `Sendable`: any number of threads may call `act` and `targetWeights` at once
-/// (each call uses its own scratch). To follow a checkpoint that gets replaced, see `PolicyWatcher`.
+/// (each call borrows its own scratch, a `PolicyContext`, from a small pool; a daemon may also keep
+/// one per thread and pass it). To follow a checkpoint that gets replaced, see `PolicyWatcher`.
 ///
 /// ```swift
 /// let policy = try Policy.load(contentsOf: URL(fileURLWithPath: "runs/x/checkpoints/best.h5"))
@@ -67,6 +68,10 @@ public final class Policy: Sendable {
     let normalizationClip: Double
     let scheme: ActionScheme?
     let projection: NeutralityProjection?
+    /// The env's observation writer for one bar (market policies).
+    let barObservation: BarObservation?
+    /// Contexts for calls made without one.
+    let contexts = PolicyContextPool()
 
     /// Loads the policy part of a checkpoint.
     /// - Parameters:
@@ -107,6 +112,7 @@ public final class Policy: Sendable {
             requiredHistory = 0
             scheme = nil
             projection = nil
+            barObservation = nil
             return
         }
         let config: MarketEnvConfig
@@ -129,6 +135,9 @@ public final class Policy: Sendable {
         requiredHistory = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0) + 1
         self.scheme = scheme
         projection = NeutralityProjection(c)
+        do { barObservation = try BarObservation(config: config.observation, assets: spec.assets.count, features: features.count) } catch {
+            throw .invalidPolicy(file: file, detail: "observation: \(error)")
+        }
         // The stored action space must be the scheme's: otherwise the network's outputs mean something else.
         let expected: (PolicySpec.ActionKind, [Int]) = {
             switch scheme.actionSpace {
@@ -146,6 +155,10 @@ public final class Policy: Sendable {
             let i = Self.firstDifference(layout, spec.observationNames)
             throw .invalidPolicy(file: file, detail: "observation names differ from the env's layout at element \(i) (\(spec.observationNames.count) stored, \(layout.count) expected)")
         }
+        // The per-bar window must be constructible (known signal and confidence features, windows ≥ 2).
+        do { _ = try Self.barWindow(config: config, assets: spec.assets.count, features: features, rows: requiredHistory) } catch {
+            throw .invalidPolicy(file: file, detail: "market panel settings: \(error)")
+        }
     }
 
     /// Number of observation elements the network takes.
@@ -154,13 +167,21 @@ public final class Policy: Sendable {
     /// The deterministic action for one observation (as the env produced it, before normalization).
     /// - Throws: `PolicyRuntimeError.observationMismatch` for a wrong length; `.nonFiniteInput` for NaN or infinity.
     public func act(observation: [Float]) throws(PolicyRuntimeError) -> Action {
+        try withContext { (context) throws(PolicyRuntimeError) in try act(observation: observation, context: context) }
+    }
+
+    /// `act(observation:)` in the caller's scratch (see `PolicyContext`): no allocation for a
+    /// `Discrete` action space.
+    /// - Throws: as `act(observation:)`; `.environment` for a context made by another policy.
+    public func act(observation: [Float], context: PolicyContext) throws(PolicyRuntimeError) -> Action {
+        try check(context)
         guard observation.count == observationSize else {
             throw .observationMismatch(detail: "\(observation.count) values, the policy takes \(observationSize) (\(spec.observationNames.prefix(3).joined(separator: ", ")), ...)")
         }
         if let i = observation.firstIndex(where: { !$0.isFinite }) {
             throw .nonFiniteInput(field: "observation[\(i)] (\(spec.observationNames[i]))", asset: nil, bar: nil)
         }
-        return observation.withUnsafeBufferPointer { act(normalizing: $0) }
+        return observation.withUnsafeBufferPointer { act(normalizing: $0, context: context) }
     }
 
     /// The deterministic action for one observation named element by element: the names must be
@@ -175,25 +196,22 @@ public final class Policy: Sendable {
         return try act(observation: observation)
     }
 
-    /// Normalizes (when the policy has statistics), runs the network and picks the action.
-    func act(normalizing x: UnsafeBufferPointer<Float>) -> Action {
+    /// Normalizes (when the policy has statistics), runs the network and picks the action, in the context's scratch.
+    func act(normalizing x: UnsafeBufferPointer<Float>, context: PolicyContext) -> Action {
         let n = network.inputs
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: n + network.outputCount) { buf in
-            let input = UnsafeMutableBufferPointer(rebasing: buf[0..<n])
-            let out = UnsafeMutableBufferPointer(rebasing: buf[n..<(n + network.outputCount)])
-            if normalizationMean.isEmpty {
-                for i in 0..<n { input[i] = x[i] }
-            } else {
-                // SB3's VecNormalize and Gym's ObservationNormalizer: clip((x − mean) / sqrt(var + eps)), in Double.
-                let clip = normalizationClip
-                for i in 0..<n {
-                    let z = (Double(x[i]) - normalizationMean[i]) / normalizationStd[i]
-                    input[i] = Float(min(max(z, -clip), clip))
+        var input = x
+        if !normalizationMean.isEmpty {
+            // SB3's VecNormalize and Gym's ObservationNormalizer: clip((x − mean) / sqrt(var + eps)), in Double.
+            let clip = normalizationClip, z = context.input
+            normalizationMean.withUnsafeBufferPointer { mean in
+                normalizationStd.withUnsafeBufferPointer { std in
+                    for i in 0..<n { z[i] = Float(min(max((Double(x[i]) - mean[i]) / std[i], -clip), clip)) }
                 }
             }
-            network.forward(UnsafeBufferPointer(input), into: out)
-            return network.action(fromOutputs: UnsafeBufferPointer(out))
+            input = UnsafeBufferPointer(z)
         }
+        network.forward(input, into: context.outputs, scratch: context.activations)
+        return network.action(fromOutputs: UnsafeBufferPointer(context.outputs))
     }
 
     /// Prediction feature names, read from the stored observation names. MarketGym's layout is the

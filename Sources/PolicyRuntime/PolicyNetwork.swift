@@ -16,7 +16,7 @@ import TensorCore
 /// - `perAssetGaussian`: the same names, but the MLP maps one asset's inputs (`PerAssetLayout`, from
 ///   the observation names) to that asset's mean; it runs once per asset.
 ///
-/// Immutable after init; `action(for:)` uses per-call scratch, so concurrent calls are safe.
+/// Immutable after init; `forward` works in the caller's scratch, so concurrent calls are safe.
 final class PolicyNetwork: Sendable {
     struct Dense: Sendable {
         let weight: Tensor
@@ -35,6 +35,8 @@ final class PolicyNetwork: Sendable {
     let inputs: Int
     let outputCount: Int
     let scratchWidth: Int
+    /// Floats of scratch `forward` needs: two ping-pong activation rows and the dueling value.
+    var scratchCount: Int { 2 * scratchWidth + 1 }
     let low: [Float]
     let high: [Float]
     let squash: Bool
@@ -139,48 +141,51 @@ final class PolicyNetwork: Sendable {
     }
 
     /// Writes the network's outputs for one (already normalized) observation into `out`
-    /// (`outputCount` values: Q values of every branch side by side, logits, or the Gaussian mean).
-    func forward(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+    /// (`outputCount` values: Q values of every branch side by side, logits, or the Gaussian mean),
+    /// using `scratch` (`scratchCount` floats) for the activations. No allocation: one
+    /// `cblas_sgemv` per layer (TensorCore's `Kernels.linear`).
+    func forward(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, scratch s0: UnsafeMutablePointer<Float>) {
         precondition(x.count == inputs && out.count == outputCount, "PolicyNetwork: input \(x.count) (want \(inputs)), output \(out.count) (want \(outputCount))")
         if let perAsset {
             // All asset rows through the shared MLP at once, as the trainer does (`PerAssetLayout.gather`,
             // then one matrix product per layer), so the outputs are the same bits.
-            let n = perAsset.assets.count
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: n * perAsset.inputWidth) { rows in
+            let n = perAsset.assets.count, gathered = n * perAsset.inputWidth
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: gathered + 2 * n * scratchWidth + 1) { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let rows = UnsafeMutableBufferPointer(start: base, count: gathered)
                 perAsset.gather(x, rows: 1, observationCount: inputs, into: rows)
-                forwardMLP(UnsafeBufferPointer(rows), rows: n, into: out)
+                forwardMLP(UnsafeBufferPointer(rows), rows: n, into: out, scratch: base + gathered)
             }
             return
         }
-        forwardMLP(x, rows: 1, into: out)
+        forwardMLP(x, rows: 1, into: out, scratch: s0)
     }
 
-    /// The trunk, heads and dueling combination for `rows` input rows (the dueling head: one row).
-    private func forwardMLP(_ x: UnsafeBufferPointer<Float>, rows: Int, into out: UnsafeMutableBufferPointer<Float>) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rows * scratchWidth + 1) { scratch in
-            guard let s0 = scratch.baseAddress, let xin = x.baseAddress, let o = out.baseAddress else { return }
-            let a = s0, b = s0 + rows * scratchWidth, v = s0 + 2 * rows * scratchWidth
-            var input = xin, target = a
-            for layer in trunk {
-                Kernels.linear(input: input, rows: rows, weight: layer.weight, bias: layer.bias, activation: layer.activation, output: target)
-                input = UnsafePointer(target)
-                target = target == a ? b : a
-            }
-            var offset = 0
-            for head in heads {
-                Kernels.linear(input: input, rows: rows, weight: head.weight, bias: head.bias, activation: .identity, output: o + offset)
-                offset += head.outputs
-            }
-            if let value {
-                Kernels.linear(input: input, rows: 1, weight: value.weight, bias: value.bias, activation: .identity, output: v)
-                var start = 0
-                for n in branches {
-                    var sum: Float = 0
-                    for j in 0..<n { sum += o[start + j] }
-                    let mean = sum / Float(n)
-                    for j in 0..<n { o[start + j] = v[0] + (o[start + j] - mean) }
-                    start += n
-                }
+    /// The trunk, heads and dueling combination for `rows` input rows (the dueling head: one row),
+    /// in `scratch` (`2 · rows · scratchWidth + 1` floats).
+    private func forwardMLP(_ x: UnsafeBufferPointer<Float>, rows: Int, into out: UnsafeMutableBufferPointer<Float>, scratch s0: UnsafeMutablePointer<Float>) {
+        guard let xin = x.baseAddress, let o = out.baseAddress else { return }
+        let a = s0, b = s0 + rows * scratchWidth, v = s0 + 2 * rows * scratchWidth
+        var input = xin, target = a
+        for layer in trunk {
+            Kernels.linear(input: input, rows: rows, weight: layer.weight, bias: layer.bias, activation: layer.activation, output: target)
+            input = UnsafePointer(target)
+            target = target == a ? b : a
+        }
+        var offset = 0
+        for head in heads {
+            Kernels.linear(input: input, rows: rows, weight: head.weight, bias: head.bias, activation: .identity, output: o + offset)
+            offset += head.outputs
+        }
+        if let value {
+            Kernels.linear(input: input, rows: 1, weight: value.weight, bias: value.bias, activation: .identity, output: v)
+            var start = 0
+            for n in branches {
+                var sum: Float = 0
+                for j in 0..<n { sum += o[start + j] }
+                let mean = sum / Float(n)
+                for j in 0..<n { o[start + j] = v[0] + (o[start + j] - mean) }
+                start += n
             }
         }
     }
@@ -190,16 +195,15 @@ final class PolicyNetwork: Sendable {
     func action(fromOutputs out: UnsafeBufferPointer<Float>) -> Action {
         switch kind {
         case .qValues, .branchingQValues, .categorical, .factorizedCategorical:
+            if discrete { return .discrete(Self.argmax(out, from: 0, count: branches[0])) }
             var choice: [Int] = []
             choice.reserveCapacity(branches.count)
             var start = 0
             for n in branches {
-                var best = 0
-                for j in 1..<max(n, 1) where out[start + j] > out[start + best] { best = j }
-                choice.append(best)
+                choice.append(Self.argmax(out, from: start, count: n))
                 start += n
             }
-            return discrete ? .discrete(choice[0]) : .multiDiscrete(choice)
+            return .multiDiscrete(choice)
         case .gaussian, .perAssetGaussian:
             var a = [Float](repeating: 0, count: low.count)
             for d in 0..<low.count {
@@ -213,5 +217,13 @@ final class PolicyNetwork: Sendable {
             }
             return .continuous(a)
         }
+    }
+
+    /// Index of the largest of `out[from ..< from + count]`, relative to `from`; the first on ties.
+    @inline(__always)
+    static func argmax(_ out: UnsafeBufferPointer<Float>, from start: Int, count n: Int) -> Int {
+        var best = 0
+        for j in 1..<max(n, 1) where out[start + j] > out[start + best] { best = j }
+        return best
     }
 }

@@ -53,7 +53,7 @@ public struct MarketData: Sendable, Equatable {
         self.high = high
         self.low = low
         self.volume = volume
-        self.tradable = close.map { $0.isFinite && $0 > 0 }
+        self.tradable = close.map(PanelKernels.isTradable)
     }
 
     /// Index of an asset by name, or nil.

@@ -89,12 +89,8 @@ public struct MarketPanel: Sendable {
             dataCols.append(c)
             featCols.append(f)
         }
-        func featureIndex(_ name: String, path: String) throws(MarketEnvError) -> Int {
-            guard let k = features.names.firstIndex(of: name) else { throw .unknownFeature(path: path, name: name, available: features.names) }
-            return k
-        }
-        signalIndex = signalFeature.isEmpty ? 0 : try featureIndex(signalFeature, path: "action.signalFeature")
-        confidenceIndex = confidenceFeature.isEmpty ? nil : try featureIndex(confidenceFeature, path: "action.confidenceFeature")
+        signalIndex = signalFeature.isEmpty ? 0 : try PanelKernels.featureIndex(signalFeature, in: features.names, path: "action.signalFeature")
+        confidenceIndex = confidenceFeature.isEmpty ? nil : try PanelKernels.featureIndex(confidenceFeature, in: features.names, path: "action.confidenceFeature")
 
         let T = data.barCount, N = names.count, K = features.featureCount, M = data.assetCount
         self.volatilityWindow = volatilityWindow
@@ -120,9 +116,9 @@ public struct MarketPanel: Sendable {
         var logT = [Float](repeating: 0, count: T * N)
         for t in 1..<max(T, 1) {
             for i in 0..<N where tradable[t * N + i] && tradable[(t - 1) * N + i] {
-                let r = close[t * N + i] / close[(t - 1) * N + i]
-                rets[t * N + i] = r - 1
-                logT[i * T + t] = Float(log(r))
+                let r = PanelKernels.barReturn(previous: close[(t - 1) * N + i], current: close[t * N + i])
+                rets[t * N + i] = r.simple
+                logT[i * T + t] = r.log
             }
         }
         if let open = data.open {
@@ -149,18 +145,10 @@ public struct MarketPanel: Sendable {
 
         // Trailing volatility by running sums over the window ending at t (inclusive: r_t is known at t's close).
         var vol = [Double](repeating: 0, count: T * N)
-        for i in 0..<N {
-            var s = 0.0, s2 = 0.0
-            for t in 0..<T {
-                let x = Double(logT[i * T + t])
-                s += x; s2 += x * x
-                if t >= volatilityWindow {
-                    let y = Double(logT[i * T + t - volatilityWindow])
-                    s -= y; s2 -= y * y
-                }
-                let n = Double(min(t + 1, volatilityWindow))
-                let v = n > 1 ? max(0, (s2 - s * s / n) / (n - 1)) : 0
-                vol[t * N + i] = v.squareRoot()
+        logT.withUnsafeBufferPointer { x in
+            vol.withUnsafeMutableBufferPointer { v in
+                guard let xb = x.baseAddress, let vb = v.baseAddress else { return }
+                for i in 0..<N { PanelKernels.trailingVolatility(xb + i * T, count: T, window: volatilityWindow, from: 0, into: vb + i, stride: N) }
             }
         }
 
@@ -168,24 +156,17 @@ public struct MarketPanel: Sendable {
         if let bench = benchmark {
             var br = [Double](repeating: 0, count: T)
             var bl = [Double](repeating: 0, count: T)
-            for t in 1..<max(T, 1) where bench[t].isFinite && bench[t - 1].isFinite && bench[t] > 0 && bench[t - 1] > 0 {
-                br[t] = bench[t] / bench[t - 1] - 1
-                bl[t] = log(bench[t] / bench[t - 1])
+            for t in 1..<max(T, 1) {
+                if let r = PanelKernels.benchmarkReturn(previous: bench[t - 1], current: bench[t]) { br[t] = r.simple; bl[t] = r.log }
             }
             benchmarkReturns = br
-            for i in 0..<N {
-                var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
-                for t in 0..<T {
-                    let x = bl[t], y = Double(logT[i * T + t])
-                    sx += x; sy += y; sxx += x * x; sxy += x * y
-                    if t >= betaWindow {
-                        let x0 = bl[t - betaWindow], y0 = Double(logT[i * T + t - betaWindow])
-                        sx -= x0; sy -= y0; sxx -= x0 * x0; sxy -= x0 * y0
-                    }
-                    let n = Double(min(t + 1, betaWindow))
-                    let varX = sxx - sx * sx / n
-                    if n >= 5 && varX > 1e-14 {
-                        betas[t * N + i] = (sxy - sx * sy / n) / varX
+            logT.withUnsafeBufferPointer { y in
+                bl.withUnsafeBufferPointer { x in
+                    betas.withUnsafeMutableBufferPointer { b in
+                        guard let yb = y.baseAddress, let xb = x.baseAddress, let bb = b.baseAddress else { return }
+                        for i in 0..<N {
+                            PanelKernels.trailingBeta(asset: yb + i * T, benchmark: xb, count: T, window: betaWindow, from: 0, into: bb + i, stride: N)
+                        }
                     }
                 }
             }
@@ -199,8 +180,9 @@ public struct MarketPanel: Sendable {
             for (i, f) in featCols.enumerated() {
                 var all = true
                 for k in 0..<K {
-                    let v = features.value(bar: t, asset: f, feature: k)
-                    if v.isFinite { feats[(t * N + i) * K + k] = v } else { all = false }
+                    let v = PanelKernels.feature(features.value(bar: t, asset: f, feature: k))
+                    feats[(t * N + i) * K + k] = v.value
+                    all = all && v.present
                 }
                 present[t * N + i] = all
             }

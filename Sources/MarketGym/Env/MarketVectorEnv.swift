@@ -386,17 +386,11 @@ struct MarketBatchKernel {
     @inline(__always)
     func writeObservation(bar t: Int, held w: UnsafePointer<Double>, gross: Double, net: Double, drawdown: Double, time: Double, lastReturn: Double, into o: UnsafeMutablePointer<Float>) {
         let tb = tables, n = tb.assetCount, wn = tb.window * n, b = engine.builder
-        let c = b.clip
-        @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
         o.update(from: tb.windowRows + (tb.barCount - 1 - t) * n, count: wn)
         (o + wn).update(from: tb.rows + t * tb.rowLength, count: tb.rowLength)
-        let p = o + wn + tb.rowLength
-        for i in 0..<n { p[i] = cl(w[i]) }
-        p[n] = cl(gross)
-        p[n + 1] = cl(net)
-        p[n + 2] = cl(drawdown)
-        p[n + 3] = cl(time)
-        p[n + 4] = cl(lastReturn * Double(b.returnScale))
+        ObservationBuilder.writeHeld(weights: UnsafeBufferPointer(start: w, count: n),
+                                     portfolio: PortfolioSnapshot(gross: gross, net: net, drawdown: drawdown, time: time, lastReturn: lastReturn),
+                                     returnScale: b.returnScale, clip: b.clip, into: o + wn + tb.rowLength)
     }
 }
 

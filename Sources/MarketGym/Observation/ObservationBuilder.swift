@@ -74,10 +74,7 @@ public final class ObservationBuilder: @unchecked Sendable {
     /// PolicyRuntime, which checks names once at load) and noting the first bar that will be asked for.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
     public init(panel: MarketPanel, config: ObservationConfig, names withNames: Bool, firstBar: Int) throws(MarketEnvError) {
-        guard config.window >= 1 else { throw .invalidConfig(path: "observation.window", found: "\(config.window)", expected: "at least 1 bar") }
-        guard config.clip > 0, config.clip.isFinite, config.returnScale.isFinite, config.returnScale > 0 else {
-            throw .invalidConfig(path: "observation.clip/returnScale", found: "\(config.clip)/\(config.returnScale)", expected: "positive finite numbers")
-        }
+        try Self.checkConfig(config)
         let n = panel.assetCount, k = panel.featureCount, w = config.window, T = panel.barCount
         assetCount = n
         featureCount = k
@@ -86,7 +83,6 @@ public final class ObservationBuilder: @unchecked Sendable {
         returnScale = Float(config.returnScale)
         clip = Float(config.clip)
         let c = clip, scale = returnScale
-        func cl(_ x: Float) -> Float { x.isNaN ? 0 : min(c, max(-c, x)) }
         self.firstBar = min(max(0, firstBar), T)
         var names: [String] = []
         if withNames {
@@ -103,16 +99,15 @@ public final class ObservationBuilder: @unchecked Sendable {
         let first = self.firstBar
         logReturns = .allocate(capacity: (w + T) * n)
         logReturns.initialize(repeating: 0)
-        for s in max(0, first - w + 1)..<T { for i in 0..<n { logReturns[(w + s) * n + i] = cl(panel.logReturnsByAsset[i * T + s] * scale) } }
+        for s in max(0, first - w + 1)..<T { for i in 0..<n { logReturns[(w + s) * n + i] = Self.returnElement(panel.logReturnsByAsset[i * T + s], scale: scale, clip: c) } }
         predictions = .allocate(capacity: T * n * k)
         predictions.initialize(repeating: 0)
-        for j in (first * n * k)..<(T * n * k) { predictions[j] = cl(panel.features[j]) }
+        for j in (first * n * k)..<(T * n * k) { predictions[j] = Self.clipped(panel.features[j], c) }
         states = .allocate(capacity: T * n * 3)
         states.initialize(repeating: 0)
+        guard let st = states.baseAddress else { return }
         for j in (first * n)..<(T * n) {
-            states[3 * j] = cl(Float(panel.volatility[j]) * scale)
-            states[3 * j + 1] = panel.tradable[j] ? 1 : 0
-            states[3 * j + 2] = panel.featuresPresent[j] ? 1 : 0
+            Self.writeState(volatility: panel.volatility[j], tradable: panel.tradable[j], present: panel.featuresPresent[j], scale: scale, clip: c, into: st + 3 * j)
         }
     }
 
@@ -137,8 +132,7 @@ public final class ObservationBuilder: @unchecked Sendable {
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
         precondition(t >= firstBar && t < barCount, "ObservationBuilder: bar \(t) outside \(firstBar)..<\(barCount)")
         guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
-        let n = assetCount, k = featureCount, w = window, c = clip
-        @inline(__always) func cl(_ x: Double) -> Float { let y = Float(x); return y.isNaN ? 0 : min(c, max(-c, y)) }
+        let n = assetCount, k = featureCount, w = window
         for j in 0..<w {
             o.update(from: lr + (w + t - j) * n, count: n)
             o += n
@@ -147,12 +141,6 @@ public final class ObservationBuilder: @unchecked Sendable {
         o += n * k
         o.update(from: st + t * n * 3, count: n * 3)
         o += n * 3
-        for i in 0..<n { o[i] = cl(weights[i]) }
-        o += n
-        o[0] = cl(portfolio.gross)
-        o[1] = cl(portfolio.net)
-        o[2] = cl(portfolio.drawdown)
-        o[3] = cl(portfolio.time)
-        o[4] = cl(portfolio.lastReturn * Double(returnScale))
+        Self.writeHeld(weights: weights, portfolio: portfolio, returnScale: returnScale, clip: clip, into: o)
     }
 }

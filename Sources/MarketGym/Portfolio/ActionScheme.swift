@@ -71,10 +71,8 @@ public struct ActionScheme: Sendable, Equatable {
         switch action {
         case .discrete(let a):
             Self.predictionBook(panel: panel, bar: t, gross: grossLevels[a], into: w)
-        case .multiDiscrete(let a):
-            for i in 0..<assetCount { w[i] = perAssetLevels[a[i]] * maxWeight }
-        case .continuous(let a):
-            for i in 0..<assetCount { w[i] = Double(a[i]) * maxWeight }
+        case .multiDiscrete, .continuous:
+            directBook(action, into: w)
         }
     }
 
@@ -85,22 +83,8 @@ public struct ActionScheme: Sendable, Equatable {
         panel.features.withUnsafeBufferPointer { f in
             panel.featuresPresent.withUnsafeBufferPointer { ok in
                 panel.tradable.withUnsafeBufferPointer { tr in
-                    var sum = 0.0, m = 0
-                    for i in 0..<n {
-                        let j = t * n + i
-                        if tr[j] && ok[j] { let v = Double(f[j * k + s]); w[i] = v; sum += v; m += 1 } else { w[i] = 0 }
-                    }
-                    guard m >= 2 else { for i in 0..<n { w[i] = 0 }; return }
-                    let mean = sum / Double(m)
-                    var l1 = 0.0
-                    for i in 0..<n {
-                        let j = t * n + i
-                        if tr[j] && ok[j] { w[i] -= mean; l1 += abs(w[i]) }
-                    }
-                    // Unit book first, then the gross: the env caches the unit book per bar, and
-                    // this order makes the cached and the direct results bit-identical.
-                    let scale = l1 > 1e-12 ? 1 / l1 : 0
-                    for i in 0..<n { w[i] = (w[i] * scale) * gross }
+                    guard let fb = f.baseAddress, let ob = ok.baseAddress, let tb = tr.baseAddress else { return }
+                    predictionBook(count: n, signal: fb + t * n * k + s, stride: k, tradable: tb + t * n, present: ob + t * n, gross: gross, into: w)
                 }
             }
         }
