@@ -211,3 +211,87 @@ void mg_relu_backward(const float *restrict y, const float *restrict g, float *r
         out[i] = yi > 0.0f ? gi : 0.0f;
     }
 }
+
+// MARK: tanh
+
+// TensorCore's `ftanh` (Eigen's rational approximation, TensorCore.swift), operation for operation:
+// clamp to ±7.905311..., odd polynomial over even polynomial, and x itself where |x| < 0.0004.
+// The clamps keep Swift's NaN behaviour (`max(x, lo)` is `lo >= x ? lo : x`: NaN passes through).
+#define TANH_CLAMP 7.90531110763549805f
+#define TANH_P0 -2.76076847742355e-16f
+#define TANH_P1 2.00018790482477e-13f
+#define TANH_P2 -8.60467152213735e-11f
+#define TANH_P3 5.12229709037114e-08f
+#define TANH_P4 1.48572235717979e-05f
+#define TANH_P5 6.37261928875436e-04f
+#define TANH_P6 4.89352455891786e-03f
+#define TANH_Q0 1.19825839466702e-06f
+#define TANH_Q1 1.18534705686654e-04f
+#define TANH_Q2 2.26843463243900e-03f
+#define TANH_Q3 4.89352518554385e-03f
+
+static inline float tanh_scalar(float x) {
+    float c = (-TANH_CLAMP >= x) ? -TANH_CLAMP : x;
+    c = (TANH_CLAMP < c) ? TANH_CLAMP : c;
+    float x2 = c * c;
+    float p = TANH_P0;
+    p = p * x2 + TANH_P1;
+    p = p * x2 + TANH_P2;
+    p = p * x2 + TANH_P3;
+    p = p * x2 + TANH_P4;
+    p = p * x2 + TANH_P5;
+    p = p * x2 + TANH_P6;
+    p = p * c;
+    float q = TANH_Q0;
+    q = q * x2 + TANH_Q1;
+    q = q * x2 + TANH_Q2;
+    q = q * x2 + TANH_Q3;
+    return fabsf(x) < 0.0004f ? x : p / q;
+}
+
+#if defined(__x86_64__)
+// max_ps(a, b) / min_ps(a, b) return b when either is NaN, and b on ties: with b = x these are
+// Swift's `max(x, lo)` and `min(c, hi)` exactly.
+#define TANH_LOOP(P, V, W, ABSMASK)                                                                   \
+    const V lo = P##_set1_ps(-TANH_CLAMP), hi = P##_set1_ps(TANH_CLAMP), small = P##_set1_ps(0.0004f); \
+    size_t k = 0;                                                                                     \
+    for (; k + W <= n; k += W) {                                                                      \
+        V x = P##_loadu_ps(in + k);                                                                   \
+        V c = P##_min_ps(hi, P##_max_ps(lo, x));                                                      \
+        V x2 = P##_mul_ps(c, c);                                                                      \
+        V p = P##_set1_ps(TANH_P0);                                                                   \
+        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P1));                                      \
+        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P2));                                      \
+        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P3));                                      \
+        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P4));                                      \
+        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P5));                                      \
+        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P6));                                      \
+        p = P##_mul_ps(p, c);                                                                         \
+        V q = P##_set1_ps(TANH_Q0);                                                                   \
+        q = P##_add_ps(P##_mul_ps(q, x2), P##_set1_ps(TANH_Q1));                                      \
+        q = P##_add_ps(P##_mul_ps(q, x2), P##_set1_ps(TANH_Q2));                                      \
+        q = P##_add_ps(P##_mul_ps(q, x2), P##_set1_ps(TANH_Q3));                                      \
+        V r = P##_div_ps(p, q);                                                                       \
+        P##_storeu_ps(out + k, ABSMASK);                                                              \
+    }                                                                                                 \
+    return k;
+
+__attribute__((target("avx512f"))) static size_t tanh_avx512(const float *in, float *out, size_t n) {
+    TANH_LOOP(_mm512, __m512, 16,
+              _mm512_mask_blend_ps(_mm512_cmp_ps_mask(_mm512_abs_ps(x), small, _CMP_LT_OQ), r, x))
+}
+__attribute__((target("avx"))) static size_t tanh_avx(const float *in, float *out, size_t n) {
+    TANH_LOOP(_mm256, __m256, 8,
+              _mm256_blendv_ps(r, x, _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), x), small, _CMP_LT_OQ)))
+}
+#endif
+
+void mg_tanh(const float *in, float *out, size_t n) {
+    size_t done = 0;
+#if defined(__x86_64__)
+    int level = simd_level();
+    if (level == 3) done = tanh_avx512(in, out, n);
+    else if (level == 2) done = tanh_avx(in, out, n);
+#endif
+    for (size_t i = done; i < n; i++) out[i] = tanh_scalar(in[i]);
+}

@@ -21,9 +21,11 @@ public enum BLAS {
     /// or columns (`mg_sgemm`), computed on two threads when ``Parallelism/threads`` is 2 and one
     /// after the other otherwise: the cut depends only on the shape, so the bits do not depend on
     /// the thread count. A constant, because moving it could change the bits of a training run.
-    /// 2²⁰: 64×256×256 (a DQN hidden layer at batch 64, ~90 µs on one core) is cut; the
-    /// [4→256] input layer and the Q head are not.
-    public static let splitAtMultiplyAdds = 1 << 20
+    /// 2²¹: 32×256×256 and 64×256×256 (a DQN hidden layer at batch 32 or 64, ~45–90 µs on one
+    /// core) are cut; the [4→256] input layer, the Q head and PPO's 256×64×64 products are not —
+    /// at 2²⁰ (~23 µs) the worker's spinning between regions cost more than the split saved
+    /// (PPO CartPole 2.26 s with one thread, 3.34 s with two, quiet machine).
+    public static let splitAtMultiplyAdds = 1 << 21
 
     @inline(__always)
     static func useThreads(forFlops flops: Int) {

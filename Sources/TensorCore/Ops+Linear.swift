@@ -1,3 +1,4 @@
+import CKernels
 /// Activations that can be fused into a linear layer: their derivative is a function of the output.
 public enum Activation: String, Sendable, Hashable, Codable, CaseIterable {
     case identity, relu, tanh, sigmoid
@@ -48,7 +49,7 @@ extension Ops {
         switch activation {
         case .identity: break
         case .relu: for i in 0..<count { y[i] = Swift.max(y[i], 0) }
-        case .tanh: for i in 0..<count { y[i] = ftanh(y[i]) }
+        case .tanh: mg_tanh(y, y, count)  // ftanh, vectorized (same bits)
         case .sigmoid: for i in 0..<count { y[i] = sigmoid(y[i]) }
         }
     }

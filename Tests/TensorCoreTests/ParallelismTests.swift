@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 import SeededRandom
 @testable import TensorCore
@@ -17,7 +18,7 @@ struct ParallelismTests {
     /// multiples of 16): products above the split threshold match a Double reference and give the
     /// same bits with 1 and 2 threads.
     @Test func splitGEMMIsCorrectAndThreadIndependent() {
-        let shapes = [(64, 256, 256), (256, 64, 256), (300, 100, 50), (70, 333, 90), (1024, 33, 40)]
+        let shapes = [(64, 256, 256), (256, 64, 256), (300, 100, 80), (70, 333, 90), (1024, 33, 64)]
         for (m, n, k) in shapes {
             #expect(m * n * k >= BLAS.splitAtMultiplyAdds, "\(m)x\(n)x\(k) is below the split threshold")
             for tA in [false, true] {
@@ -88,6 +89,29 @@ struct ParallelismTests {
                 #expect(same, "n \(n), \(threads) threads")
             }
         }
+    }
+
+    /// The vectorized tanh kernel gives `ftanh`'s bits for every input — clamp edges, the identity
+    /// range near zero, signed zeros, infinities, NaN, subnormals — at every vector width.
+    @Test(arguments: [0, 1, 2, 3])
+    func tanhKernelMatchesScalarFunction(simdLevel: Int) {
+        Kernels.limitSIMDLevel(simdLevel)
+        defer { Kernels.limitSIMDLevel(-1) }
+        var x = Self.random([4_099], seed: 6).scalars.map { $0 * 20 }
+        let clamp: Float = 7.905_311_107_635_498_05
+        x += [0, -0.0, 0.0004, -0.0004, Float(0.0004).nextDown, Float(0.0004).nextUp, clamp, -clamp, clamp.nextUp, clamp.nextDown,
+              -clamp.nextUp, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNormalMagnitude, 1e30, -1e-30]
+        for n in [1, 7, 16, 17, x.count] {
+            var y = [Float](repeating: 0, count: n)
+            x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { mg_tanh(xp.baseAddress!, $0.baseAddress!, n) } }
+            var same = true
+            for i in 0..<n where y[i].bitPattern != ftanh(x[i]).bitPattern && !(y[i].isNaN && ftanh(x[i]).isNaN) { same = false }
+            #expect(same, "n \(n)")
+        }
+        // The tail (the last elements, including the special values) is checked in place too.
+        var inPlace = x
+        inPlace.withUnsafeMutableBufferPointer { mg_tanh($0.baseAddress!, $0.baseAddress!, $0.count) }
+        #expect(zip(inPlace, x).allSatisfy { $0.bitPattern == ftanh($1).bitPattern || ($0.isNaN && ftanh($1).isNaN) })
     }
 
     /// The sum of squares follows its documented order exactly (16 interleaved sums, pairwise), at

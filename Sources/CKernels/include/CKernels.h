@@ -43,6 +43,11 @@ float mg_sum_squares(const float *x, size_t n);
 /// the cap); returns the level now in effect (never above what the CPU has).
 int mg_limit_simd_level(int level);
 
+/// `out[i] = ftanh(in[i])`: TensorCore's rational tanh (TensorCore.swift), vectorized with the same
+/// operations in the same order, so the same bits as the Swift function for every input
+/// (`in` and `out` may be the same buffer).
+void mg_tanh(const float *in, float *out, size_t n);
+
 /// `out[i] = y[i] > 0 ? g[i] : 0` (the ReLU backward from the layer's output), vectorized.
 void mg_relu_backward(const float *y, const float *g, float *out, size_t n);
 
