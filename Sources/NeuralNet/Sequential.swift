@@ -36,29 +36,24 @@ public final class Sequential: Layer {
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
-        var h = x
-        var i = 0
-        while i < layers.count {
-            if let lin = layers[i] as? Linear, i + 1 < layers.count, let act = layers[i + 1] as? ActivationLayer {
-                h = lin(h, activation: act.activation)
-                i += 2
-            } else {
-                h = layers[i](h)
-                i += 1
-            }
-        }
-        return h
+        run(x, fused: { linear, h, activation in linear(h, activation: activation) }, single: { layer, h in layer(h) })
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
+        run(x, fused: { linear, h, activation in linear(h, activation: activation) }, single: { layer, h in layer(h) })
+    }
+
+    /// The layers in order on the tape or eagerly, each `Linear` followed by an activation fused.
+    @inline(__always)
+    private func run<T>(_ x: T, fused: (Linear, T, Activation) -> T, single: (any Layer, T) -> T) -> T {
         var h = x
         var i = 0
         while i < layers.count {
             if let lin = layers[i] as? Linear, i + 1 < layers.count, let act = layers[i + 1] as? ActivationLayer {
-                h = lin(h, activation: act.activation)
+                h = fused(lin, h, act.activation)
                 i += 2
             } else {
-                h = layers[i](h)
+                h = single(layers[i], h)
                 i += 1
             }
         }

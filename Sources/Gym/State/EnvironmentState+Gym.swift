@@ -8,6 +8,26 @@ extension EnvironmentState {
     /// Generator words as exact 64-bit patterns.
     static func words(_ rng: Xoshiro256) -> [Int64] { rng.state.map { Int64(bitPattern: $0) } }
 
+    /// Running statistics stored as `<prefix>mean`, `<prefix>variance` and `<prefix>count`.
+    mutating func setStatistics(_ statistics: RunningMeanStd, prefix: String) {
+        reals[prefix + "mean"] = statistics.mean
+        reals[prefix + "variance"] = statistics.variance
+        reals[prefix + "count"] = [statistics.count]
+    }
+
+    /// Statistics of `size` elements stored by ``setStatistics(_:prefix:)``; `what` names them in
+    /// the error for values `RunningMeanStd` refuses.
+    func statistics(_ prefix: String, size: Int, what: String) throws(EnvironmentError) -> RunningMeanStd {
+        let mean = try reals(prefix + "mean", count: size)
+        let variance = try reals(prefix + "variance", count: size)
+        let count = try reals(prefix + "count", count: 1)[0]
+        do {
+            return try RunningMeanStd(mean: mean, variance: variance, count: count)
+        } catch {
+            throw .invalidState("\(what): \(error)")
+        }
+    }
+
     /// A generator from the words stored under `name`.
     func generator(_ name: String) throws(EnvironmentError) -> Xoshiro256 {
         let words = try integers(name, count: 4).map { UInt64(bitPattern: $0) }
@@ -69,25 +89,14 @@ extension NormalizeObservation: StatefulEnvironment where Base: StatefulEnvironm
     /// Entries: `observation_normalization.{mean,variance,count,frozen}` and `inner.*`.
     public func exportState() -> EnvironmentState {
         var s = base.exportState().prefixed("inner.")
-        s.reals["observation_normalization.mean"] = normalizer.statistics.mean
-        s.reals["observation_normalization.variance"] = normalizer.statistics.variance
-        s.reals["observation_normalization.count"] = [normalizer.statistics.count]
+        s.setStatistics(normalizer.statistics, prefix: "observation_normalization.")
         s.integers["observation_normalization.frozen"] = [normalizer.isFrozen ? 1 : 0]
         return s
     }
 
     public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
         let n = normalizer.names.count
-        let stats: RunningMeanStd
-        do {
-            stats = try RunningMeanStd(mean: try state.reals("observation_normalization.mean", count: n),
-                                       variance: try state.reals("observation_normalization.variance", count: n),
-                                       count: try state.reals("observation_normalization.count", count: 1)[0])
-        } catch let error as EnvironmentError {
-            throw error
-        } catch {
-            throw .invalidState("observation normalization: \(error)")
-        }
+        let stats = try state.statistics("observation_normalization.", size: n, what: "observation normalization")
         let frozen = try state.flag("observation_normalization.frozen")
         try base.importState(state.unprefixed("inner."))
         normalizer.statistics = stats
@@ -99,25 +108,14 @@ extension NormalizeReward: StatefulEnvironment where Base: StatefulEnvironment {
     /// Entries: `reward_normalization.{mean,variance,count,returns,frozen}` and `inner.*`.
     public func exportState() -> EnvironmentState {
         var s = base.exportState().prefixed("inner.")
-        s.reals["reward_normalization.mean"] = normalizer.statistics.mean
-        s.reals["reward_normalization.variance"] = normalizer.statistics.variance
-        s.reals["reward_normalization.count"] = [normalizer.statistics.count]
+        s.setStatistics(normalizer.statistics, prefix: "reward_normalization.")
         s.reals["reward_normalization.returns"] = normalizer.returns
         s.integers["reward_normalization.frozen"] = [normalizer.isFrozen ? 1 : 0]
         return s
     }
 
     public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
-        let stats: RunningMeanStd
-        do {
-            stats = try RunningMeanStd(mean: try state.reals("reward_normalization.mean", count: 1),
-                                       variance: try state.reals("reward_normalization.variance", count: 1),
-                                       count: try state.reals("reward_normalization.count", count: 1)[0])
-        } catch let error as EnvironmentError {
-            throw error
-        } catch {
-            throw .invalidState("reward normalization: \(error)")
-        }
+        let stats = try state.statistics("reward_normalization.", size: 1, what: "reward normalization")
         let returns = try state.reals("reward_normalization.returns", count: normalizer.returns.count)
         let frozen = try state.flag("reward_normalization.frozen")
         try base.importState(state.unprefixed("inner."))

@@ -51,12 +51,8 @@ extension VectorNormalize: StatefulVectorEnvironment where Base: StatefulVectorE
         var s = _base.exportState().prefixed("inner.")
         let o = _observationNormalizer.statistics, r = _rewardNormalizer.statistics
         s.reals["vector_normalize.observations"] = _observations.map(Double.init)
-        s.reals["vector_normalize.observation_mean"] = o.mean
-        s.reals["vector_normalize.observation_variance"] = o.variance
-        s.reals["vector_normalize.observation_count"] = [o.count]
-        s.reals["vector_normalize.return_mean"] = r.mean
-        s.reals["vector_normalize.return_variance"] = r.variance
-        s.reals["vector_normalize.return_count"] = [r.count]
+        s.setStatistics(o, prefix: "vector_normalize.observation_")
+        s.setStatistics(r, prefix: "vector_normalize.return_")
         s.reals["vector_normalize.returns"] = _rewardNormalizer.returns
         s.integers["vector_normalize.frozen"] = [isTraining ? 0 : 1]
         return s
@@ -67,19 +63,8 @@ extension VectorNormalize: StatefulVectorEnvironment where Base: StatefulVectorE
         let obs = try state.reals("vector_normalize.observations", count: _observations.count)
         let returns = try state.reals("vector_normalize.returns", count: _rewardNormalizer.returns.count)
         let frozen = try state.flag("vector_normalize.frozen")
-        let o: RunningMeanStd, r: RunningMeanStd
-        do {
-            o = try RunningMeanStd(mean: try state.reals("vector_normalize.observation_mean", count: d),
-                                   variance: try state.reals("vector_normalize.observation_variance", count: d),
-                                   count: try state.reals("vector_normalize.observation_count", count: 1)[0])
-            r = try RunningMeanStd(mean: try state.reals("vector_normalize.return_mean", count: 1),
-                                   variance: try state.reals("vector_normalize.return_variance", count: 1),
-                                   count: try state.reals("vector_normalize.return_count", count: 1)[0])
-        } catch let error as EnvironmentError {
-            throw error
-        } catch {
-            throw .invalidState("vector normalization statistics: \(error)")
-        }
+        let o = try state.statistics("vector_normalize.observation_", size: d, what: "vector normalization statistics")
+        let r = try state.statistics("vector_normalize.return_", size: 1, what: "vector normalization statistics")
         try _base.importState(state.unprefixed("inner."))
         _observations = obs.map { Float($0) }
         _observationNormalizer.statistics = o
