@@ -23,24 +23,6 @@ func zooCartPoleConfig() -> DQNConfig {
     return c
 }
 
-/// Mean return of `episodes` deterministic episodes on fresh CartPole-v1 copies (seeds 1000+e).
-func evaluateCartPole<E: Environment>(_ agent: DQNAgent<E>, episodes: Int = 10) throws -> (mean: Double, returns: [Double]) {
-    var returns: [Double] = []
-    for e in 0..<episodes {
-        var env = CartPole.v1()
-        var (obs, _) = try env.reset(seed: 1_000 + UInt64(e))
-        var total = 0.0
-        while true {
-            let r = try env.step(agent.act(obs))
-            total += r.reward
-            obs = r.observation
-            if r.isDone { break }
-        }
-        returns.append(total)
-    }
-    return (returns.reduce(0, +) / Double(episodes), returns)
-}
-
 func cartPoleZoo() throws {
     let seeds = option("--seeds", "0,1,2").split(separator: ",").compactMap { UInt64($0) }
     let steps = Int(option("--steps", "50000")) ?? 50_000
@@ -54,10 +36,12 @@ func cartPoleZoo() throws {
             if tag == "train/episode_return" { lastReturns.append(v) }
         }
         let seconds = now() - t0
-        let eval = try evaluateCartPole(agent)
+        // 10 deterministic episodes of CartPole-v1, seeds 1000..1009 (Lab's episodic evaluation).
+        var evalEnv = CartPole.v1()
+        let eval = try EpisodicEvaluation.run(&evalEnv, episodes: 10, seed: 1_000, act: agent.act)
         let recent = lastReturns.suffix(20)
         print(String(format: "cartpole seed %llu doubleQ %@ steps %d: train %.2f s, eval mean %.1f %@, last-20 train return %.1f",
-                     seed, config.doubleQ ? "on" : "off", steps, seconds, eval.mean, eval.returns.map { String(Int($0)) }.joined(separator: "/"),
+                     seed, config.doubleQ ? "on" : "off", steps, seconds, eval.meanReturn, eval.returns.map { String(Int($0)) }.joined(separator: "/"),
                      recent.reduce(0, +) / Double(max(recent.count, 1))))
     }
 }

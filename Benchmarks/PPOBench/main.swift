@@ -19,6 +19,7 @@
 import Agents
 import Foundation
 import Gym
+import Lab
 import MarketGym
 import SeededRandom
 
@@ -85,21 +86,6 @@ func cartPoleConfig(_ algo: PolicyGradientAlgorithm) -> (PolicyGradientConfig, I
     }
 }
 
-func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UInt64, episodes: Int = 10) throws -> Double {
-    var env = CartPole.v1()
-    var total = 0.0
-    for k in 0..<episodes {
-        var obs = try env.reset(seed: 10_000 + seed * 100 + UInt64(k)).observation
-        while true {
-            let r = try env.step(agent.act(obs))
-            total += r.reward
-            obs = r.observation
-            if r.isDone { break }
-        }
-    }
-    return total / Double(episodes)
-}
-
 @MainActor func runCartPole() throws {
     let (config, defaultSteps) = cartPoleConfig(algo)
     let steps = stepsOverride ?? defaultSteps
@@ -113,7 +99,9 @@ func evaluateCartPole<E: Environment>(_ agent: PolicyGradientAgent<E>, seed: UIn
             if tag == "train/episode_return" { recent.append(value); if recent.count > 20 { recent.removeFirst() } }
         }
         let seconds = now() - t0, cpu = cpuNow() - c0
-        let eval = try evaluateCartPole(agent, seed: seed)
+        // 10 deterministic episodes of CartPole-v1, seeds 10000 + 100·seed + k (Lab's episodic evaluation).
+        var evalEnv = CartPole.v1()
+        let eval = try EpisodicEvaluation.run(&evalEnv, episodes: 10, seed: 10_000 + seed * 100, act: agent.act).meanReturn
         if eval >= 475 { passes += 1 }
         let trainMean = recent.isEmpty ? 0 : recent.reduce(0, +) / Double(recent.count)
         print(String(format: "seed %d: train %.2f s (cpu %.2f s), %d gradient steps, last-20 train return %.1f, eval mean return %.1f",
