@@ -86,8 +86,9 @@ try measure("CartPole-v1, 1 env, array-returning step", envSteps: singleSteps) {
 let m = 64
 let vectorSteps = 30_000
 let vectorActions = randomActions(m * vectorSteps, seed: 2)
-try measure("CartPole-v1, 64 envs, SyncVectorEnvironment", envSteps: m * vectorSteps) {
-    var vec = SyncVectorEnvironment(count: m) { _ in CartPole.v1() }
+/// Steps `vec` (reset with seed 0) through the shared random actions; returns env 0's total reward.
+func stepVector<V: VectorEnvironment>(_ vec: V) throws -> Double {
+    var vec = vec
     try vec.reset(seed: 0)
     var actions = [Action](repeating: .discrete(0), count: m)
     var total = 0.0
@@ -99,15 +100,10 @@ try measure("CartPole-v1, 64 envs, SyncVectorEnvironment", envSteps: m * vectorS
     return total
 }
 
+try measure("CartPole-v1, 64 envs, SyncVectorEnvironment", envSteps: m * vectorSteps) {
+    try stepVector(SyncVectorEnvironment(count: m) { _ in CartPole.v1() })
+}
+
 try measure("CartPole-v1, 64 envs, VectorNormalize(SyncVectorEnvironment)", envSteps: m * vectorSteps) {
-    var vec = VectorNormalize(SyncVectorEnvironment(count: m) { _ in CartPole.v1() })
-    try vec.reset(seed: 0)
-    var actions = [Action](repeating: .discrete(0), count: m)
-    var total = 0.0
-    for t in 0..<vectorSteps {
-        for i in 0..<m { actions[i] = .discrete(vectorActions[t * m + i]) }
-        try vec.step(actions)
-        total += vec.rewards[0]
-    }
-    return total
+    try stepVector(VectorNormalize(SyncVectorEnvironment(count: m) { _ in CartPole.v1() }))
 }
