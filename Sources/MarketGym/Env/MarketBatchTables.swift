@@ -66,7 +66,7 @@ final class MarketBatchTables: @unchecked Sendable {
         let zeros = [Double](repeating: 0, count: n)
         obs.withUnsafeMutableBufferPointer { o in
             zeros.withUnsafeBufferPointer { z in
-                for t in b.firstBar..<T {
+                for t in 0..<T {
                     b.write(bar: t, weights: z, portfolio: PortfolioSnapshot(), into: o)
                     for i in 0..<n { windowRows[(T - 1 - t) * n + i] = o[i] }
                     for j in 0..<rowLength { rows[t * rowLength + j] = o[w * n + j] }

@@ -49,9 +49,7 @@ public final class ObservationBuilder: @unchecked Sendable {
     public let barCount: Int
     public let returnScale: Float
     public let clip: Float
-    /// The first bar whose observation can be written (0 unless built with `firstBar`).
-    public let firstBar: Int
-    /// Element names, in order (empty when built with `names: false`).
+    /// Element names, in order.
     public let names: [String]
 
     // Owned, immutable after init (hence the unchecked Sendable).
@@ -66,14 +64,7 @@ public final class ObservationBuilder: @unchecked Sendable {
 
     /// Prepares the builder for `panel`.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
-    public convenience init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
-        try self.init(panel: panel, config: config, names: true, firstBar: 0)
-    }
-
-    /// Prepares the builder for `panel`, optionally without element names (the per-bar path of the
-    /// PolicyRuntime, which checks names once at load) and noting the first bar that will be asked for.
-    /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
-    public init(panel: MarketPanel, config: ObservationConfig, names withNames: Bool, firstBar: Int) throws(MarketEnvError) {
+    public init(panel: MarketPanel, config: ObservationConfig) throws(MarketEnvError) {
         try Self.checkConfig(config)
         let n = panel.assetCount, k = panel.featureCount, w = config.window, T = panel.barCount
         assetCount = n
@@ -83,30 +74,25 @@ public final class ObservationBuilder: @unchecked Sendable {
         returnScale = Float(config.returnScale)
         clip = Float(config.clip)
         let c = clip, scale = returnScale
-        self.firstBar = min(max(0, firstBar), T)
         var names: [String] = []
-        if withNames {
-            names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
-            for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
-            for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
-            for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
-            for a in panel.assets { names.append("\(a).weight") }
-            names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
-        }
+        names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
+        for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
+        for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
+        for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
+        for a in panel.assets { names.append("\(a).weight") }
+        names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
         self.names = names
 
-        // Bars before `firstBar` are never asked for: only the return rows its window reaches are filled.
-        let first = self.firstBar
         logReturns = .allocate(capacity: (w + T) * n)
         logReturns.initialize(repeating: 0)
-        for s in max(0, first - w + 1)..<T { for i in 0..<n { logReturns[(w + s) * n + i] = Self.returnElement(panel.logReturnsByAsset[i * T + s], scale: scale, clip: c) } }
+        for s in 0..<T { for i in 0..<n { logReturns[(w + s) * n + i] = Self.returnElement(panel.logReturnsByAsset[i * T + s], scale: scale, clip: c) } }
         predictions = .allocate(capacity: T * n * k)
         predictions.initialize(repeating: 0)
-        for j in (first * n * k)..<(T * n * k) { predictions[j] = Self.clipped(panel.features[j], c) }
+        for j in 0..<(T * n * k) { predictions[j] = Self.clipped(panel.features[j], c) }
         states = .allocate(capacity: T * n * 3)
         states.initialize(repeating: 0)
         guard let st = states.baseAddress else { return }
-        for j in (first * n)..<(T * n) {
+        for j in 0..<(T * n) {
             Self.writeState(volatility: panel.volatility[j], tradable: panel.tradable[j], present: panel.featuresPresent[j], scale: scale, clip: c, into: st + 3 * j)
         }
     }
@@ -130,7 +116,7 @@ public final class ObservationBuilder: @unchecked Sendable {
     public func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(out.count == count && weights.count == assetCount,
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
-        precondition(t >= firstBar && t < barCount, "ObservationBuilder: bar \(t) outside \(firstBar)..<\(barCount)")
+        precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
         guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
         let n = assetCount, k = featureCount, w = window
         for j in 0..<w {
