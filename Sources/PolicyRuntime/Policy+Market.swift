@@ -96,13 +96,18 @@ extension Policy {
         }
         try check(context)
         let assets = spec.assets, n = assets.count, k = featureNames.count
+        // Names in `expected` that `found` lacks, and names in `found` that `expected` lacks.
+        func difference(_ expected: [String], _ found: [String]) -> (missing: [String], extra: [String]) {
+            let have = Set(found), want = Set(expected)
+            return (expected.filter { !have.contains($0) }, found.filter { !want.contains($0) })
+        }
         if s.assets != assets {
-            let have = Set(s.assets), want = Set(assets)
-            throw .assetMismatch(expected: assets, found: s.assets, missing: assets.filter { !have.contains($0) }, extra: s.assets.filter { !want.contains($0) })
+            let d = difference(assets, s.assets)
+            throw .assetMismatch(expected: assets, found: s.assets, missing: d.missing, extra: d.extra)
         }
         if s.features != featureNames {
-            let have = Set(s.features), want = Set(featureNames)
-            throw .featureMismatch(expected: featureNames, found: s.features, missing: featureNames.filter { !have.contains($0) }, extra: s.features.filter { !want.contains($0) })
+            let d = difference(featureNames, s.features)
+            throw .featureMismatch(expected: featureNames, found: s.features, missing: d.missing, extra: d.extra)
         }
         let rows = requiredHistory
         guard s.closes.count >= rows else {
