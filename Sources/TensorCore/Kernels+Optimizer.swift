@@ -25,6 +25,12 @@ extension Kernels {
         mg_relu_backward(y, g, out, count)
     }
 
+    /// `out[i] = ftanh(x[i])` over `count` elements, vectorized with `ftanh`'s operations in its
+    /// order (the same bits); `out` may be `x`.
+    static func tanh(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        mg_tanh(x, out, count)
+    }
+
     /// For tests: caps the vector width of the C kernels (0 scalar, 1 SSE, 2 AVX, 3 AVX-512; -1 lifts
     /// the cap) and returns the level in effect. Results are the same bits at every level.
     @discardableResult

@@ -1,4 +1,3 @@
-import CKernels
 /// Elementwise functions of one tensor. Each is a differentiable primitive (rules in Tape+Gradients.swift).
 public enum UnaryFunction: Sendable, Hashable {
     case exp, log, tanh, sigmoid, relu, softplus, sqrt, abs, neg, square
@@ -41,7 +40,7 @@ enum Ops {
         switch f {
         case .exp: for i in 0..<n { y[i] = fexp(x[i]) }
         case .log: for i in 0..<n { y[i] = flog(x[i]) }
-        case .tanh: mg_tanh(x, y, n)  // ftanh, vectorized (same bits)
+        case .tanh: Kernels.tanh(x, into: y, count: n)
         case .sigmoid: for i in 0..<n { y[i] = sigmoid(x[i]) }
         case .relu: for i in 0..<n { y[i] = max(x[i], 0) }
         case .softplus: for i in 0..<n { y[i] = softplus(x[i]) }

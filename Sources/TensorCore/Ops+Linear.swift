@@ -1,4 +1,3 @@
-import CKernels
 /// Activations that can be fused into a linear layer: their derivative is a function of the output.
 public enum Activation: String, Sendable, Hashable, Codable, CaseIterable {
     case identity, relu, tanh, sigmoid
@@ -49,7 +48,7 @@ extension Ops {
         switch activation {
         case .identity: break
         case .relu: for i in 0..<count { y[i] = Swift.max(y[i], 0) }
-        case .tanh: mg_tanh(y, y, count)  // ftanh, vectorized (same bits)
+        case .tanh: Kernels.tanh(y, into: y, count: count)
         case .sigmoid: for i in 0..<count { y[i] = sigmoid(y[i]) }
         }
     }
