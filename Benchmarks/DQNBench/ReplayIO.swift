@@ -49,10 +49,3 @@ func replayIO() throws {
                      name, n, d, Double(bytes) / 1e6, median(saves), median(saveCPU), median(loads), median(loadCPU)))
     }
 }
-
-/// Process CPU time (user + system), seconds.
-private func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}

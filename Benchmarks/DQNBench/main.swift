@@ -22,6 +22,13 @@ func flag(_ name: String) -> Bool { CommandLine.arguments.contains(name) }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+/// Process CPU time (all threads, user + system), seconds.
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? "cartpole"
 do {
     switch command {
