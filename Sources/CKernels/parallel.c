@@ -39,7 +39,7 @@ static int worker_started = 0;
 // The published region; written by the owner before the release store of `region`.
 static mg_part_fn region_fn;
 static void *region_ctx;
-static int region_parts;
+static atomic_int region_parts;                  // atomic: the worker may read it while the owner publishes the next region
 static uint32_t generation = 0;                  // owner only
 static int lost_score = 0;                       // owner only: regions where the worker did not pay off
 static int solo_regions = 0;                     // owner only: regions left to run alone
@@ -93,7 +93,7 @@ static int run_parts(uint32_t gen) {
         uint64_t cur = atomic_load_explicit(&region, memory_order_acquire);
         if ((uint32_t)(cur >> 32) != gen) return ran;
         uint32_t next = (uint32_t)cur;
-        if ((int)next >= region_parts) return ran;
+        if ((int)next >= atomic_load_explicit(&region_parts, memory_order_relaxed)) return ran;
         if (!atomic_compare_exchange_weak_explicit(&region, &cur, cur + 1, memory_order_acq_rel, memory_order_acquire)) continue;
         // The part is ours: the owner cannot finish (and overwrite the region) before we report it.
         region_fn(region_ctx, (int)next);
@@ -190,7 +190,7 @@ void mg_parallel(mg_part_fn fn, void *ctx, int parts) {
     }
     region_fn = fn;
     region_ctx = ctx;
-    region_parts = parts;
+    atomic_store_explicit(&region_parts, parts, memory_order_relaxed);  // published by the seq_cst store of `region`
     atomic_store_explicit(&parts_done, 0, memory_order_relaxed);
     generation += 1;
     if (generation == 0) generation = 1;  // 0 is the worker's initial "seen"
