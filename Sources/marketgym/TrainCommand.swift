@@ -60,9 +60,10 @@ struct TrainCommand: ParsableCommand {
                 let loader = SpecLoader.locate(spec: spec)
                 var extra = try overrides.map { (o) throws(SpecError) in try SpecOverride(parsing: o) }
                 if let seed { extra.append(try SpecOverride(parsing: "seed=\(seed)")) }
-                let (s, tree, _) = try loader.experiment(spec ?? "", overrides: extra)
+                let loaded = try loader.load(spec ?? "", overrides: extra)
+                print(loaded.sourcesLine(root: loader.root))
                 let parent = out.map { URL(fileURLWithPath: $0) } ?? loader.root.appendingPathComponent("runs")
-                run = try TrainingRun.create(spec: s, tree: tree, root: loader.root, parent: parent, runName: runName)
+                run = try TrainingRun.create(spec: loaded.spec, tree: loaded.tree, root: loader.root, parent: parent, runName: runName)
                 print("run folder: \(run.directory.path)")
             }
             let context = try EnvironmentContext.load(run.spec.env, root: run.root, log: { print($0) })

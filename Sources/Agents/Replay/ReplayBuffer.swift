@@ -58,10 +58,12 @@ public struct ReplayBuffer: Sendable {
 
     /// Bytes the buffer's arrays take for the given sizes.
     public static func estimatedBytes(capacity: Int, observationSize: Int, actionWidth: Int, prioritized: Bool) -> Int {
-        let perTransition = 2 * observationSize * 4 + actionWidth * 4 + 4 + 1 + 1 + 4
-        var leaves = 1
-        while leaves < capacity { leaves <<= 1 }
-        return capacity * perTransition + (prioritized ? 2 * leaves * 8 : 0)
+        // In Double, saturating at Int.max: a capacity like 10^17 must give "too big", not overflow.
+        let perTransition = 2 * Double(observationSize) * 4 + Double(actionWidth) * 4 + 4 + 1 + 1 + 4
+        var leaves = 1.0
+        while leaves < Double(capacity) { leaves *= 2 }
+        let bytes = Double(capacity) * perTransition + (prioritized ? 2 * leaves * 8 : 0)
+        return bytes < 0x1p62 ? Int(bytes) : Int.max
     }
 
     /// Allocates a buffer.
@@ -262,7 +264,7 @@ public enum ReplayBufferError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case let .insufficientMemory(required, available, capacity, observationSize):
             let gib = { (b: Int) in String(format: "%.2f GiB", Double(b) / 1_073_741_824) }
-            return "replay buffer needs \(gib(required)) for \(capacity) transitions of \(observationSize) floats, but only \(gib(available)) is available. Lower agent.replay.capacity (e.g. --set agent.replay.capacity=\(max(1, capacity * available / max(required, 1) / 2)))."
+            return "replay buffer needs \(gib(required)) for \(capacity) transitions of \(observationSize) floats, but only \(gib(available)) is available. Lower agent.replay.capacity (e.g. --set agent.replay.capacity=\(Self.suggestedCapacity(capacity: capacity, required: required, available: available)))."
         case let .invalidConfig(m):
             return "invalid replay buffer settings: \(m)"
         case let .incompatible(m):
@@ -270,5 +272,12 @@ public enum ReplayBufferError: Error, Equatable, Sendable, CustomStringConvertib
         case let .malformed(file, path, detail):
             return "\(file): replay buffer at \(path) is malformed: \(detail). Use another checkpoint (layout: docs/replay-format.md)."
         }
+    }
+
+    /// Half the capacity that would fit, computed in Double: `capacity × available` overflows Int
+    /// for the very capacities this message is about (10^10 × 10^10 bytes).
+    static func suggestedCapacity(capacity: Int, required: Int, available: Int) -> Int {
+        let fit = Double(capacity) * Double(max(available, 0)) / Double(max(required, 1)) / 2
+        return max(1, fit < 0x1p62 ? Int(fit) : Int.max)
     }
 }

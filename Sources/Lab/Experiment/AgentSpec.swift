@@ -24,8 +24,20 @@ public enum AgentSpec: Sendable, Equatable {
 
     static let algorithms = ["dqn", "ppo", "a2c", "reinforce"]
 
+    /// The learning-rate schedule as a short text, for messages (`constant 0.0001`, `linear 0.001 -> 0.0`).
+    public var learningRateDescription: String {
+        let s: ScheduleConfig
+        switch self {
+        case .dqn(let c): s = c.learningRate
+        case .policyGradient(let c): s = c.learningRate
+        }
+        let i = SpecValue.formatDouble(s.initial), f = SpecValue.formatDouble(s.final)
+        return s.kind == .constant ? "constant \(i)" : "\(s.kind.rawValue) \(i) -> \(f)"
+    }
+
     /// Decodes a preset tree strictly.
     public static func decode(_ tree: SpecValue, file: String, path: String = "agent") throws(SpecError) -> AgentSpec {
+        try SpecDecoder.requireMapping(tree, file: file, path: path)
         var name = "dqn"
         if let a = tree["algorithm"] {
             guard case .string(let s) = a, algorithms.contains(s) else {
@@ -36,12 +48,15 @@ public enum AgentSpec: Sendable, Equatable {
         let rest = tree.removing("algorithm")
         switch name {
         case "dqn":
-            return .dqn(try SpecDecoder.decode(DQNConfig.self, from: rest, defaults: DQNConfig(), file: file, path: path))
+            let c = try SpecDecoder.decode(DQNConfig.self, from: rest, defaults: DQNConfig(), file: file, path: path)
+            try AgentSpec.validate(c, file: file, path: path)
+            return .dqn(c)
         default:
             let defaults: PolicyGradientConfig = name == "a2c" ? .a2c() : name == "reinforce" ? .reinforce() : PolicyGradientConfig()
             // `algorithm` is a field of PolicyGradientConfig too: keep it consistent with the key.
             var c = try SpecDecoder.decode(PolicyGradientConfig.self, from: rest, defaults: defaults, file: file, path: path)
             c.algorithm = PolicyGradientAlgorithm(rawValue: name) ?? .ppo
+            try AgentSpec.validate(c, file: file, path: path)
             return .policyGradient(c)
         }
     }

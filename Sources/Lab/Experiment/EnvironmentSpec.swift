@@ -87,6 +87,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
 
     /// Decodes a preset tree strictly (unknown keys name their path).
     public static func decode(_ tree: SpecValue, file: String, path: String = "environment") throws(SpecError) -> EnvironmentSpec {
+        try SpecDecoder.requireMapping(tree, file: file, path: path)
         var spec = EnvironmentSpec()
         if let k = tree["kind"] {
             guard case .string(let s) = k, let kind = EnvironmentKind(rawValue: s) else {
@@ -104,6 +105,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
             throw .unknownKey(file: file, path: "\(path).\(stray)", suggestion: nil, allowed: ownKeys)
         }
         spec.market = try SpecDecoder.decode(MarketEnvConfig.self, from: rest, defaults: MarketEnvConfig(), file: file, path: path)
+        try spec.validate(file: file, path: path)
         return spec
     }
 

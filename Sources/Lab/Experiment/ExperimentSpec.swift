@@ -108,5 +108,10 @@ public struct ExperimentSpec: Sendable, Equatable {
         for b in evaluation.baselines where !["flat", "fixedGross", "confidence"].contains(b) {
             throw .badValue(file: file, path: "evaluation.baselines", found: b, expected: "flat, fixedGross or confidence")
         }
+        let g = evaluation.baselineGross, cap = env.market.constraints.maxGross
+        guard g.isFinite, g >= 0, g <= cap else {
+            throw .badValue(file: file, path: "evaluation.baselineGross", found: SpecValue.formatDouble(g),
+                            expected: "a finite gross exposure in [0, \(SpecValue.formatDouble(cap))] (0 to env.constraints.maxGross; default 1)")
+        }
     }
 }

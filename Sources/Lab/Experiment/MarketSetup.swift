@@ -47,13 +47,18 @@ public struct MarketSetup: Sendable {
                 let b: MarketData
                 do { b = try MarketData.load(contentsOf: url) } catch { throw .io(path: url.path, detail: error.description) }
                 benchmark = try align(benchmark: b, to: data, file: url.path)
+                if spec.market.constraints.betaNeutral { try requireCoverage(benchmark: b, of: data, file: url.path) }
                 provenance["benchmark"] = spec.data.benchmark
+            }
+            if spec.market.constraints.betaNeutral && benchmark == nil {
+                throw .badRun(path: "env.constraints.betaNeutral", detail: "beta-neutral books need a benchmark, and env.data.benchmark is empty. Set env.data.benchmark to an index file covering the bars, or turn betaNeutral off")
             }
             let predictionsURL = try predictionsFile(spec.data, bars: barsURL, root: root, log: log)
             let table: PredictionTable
             do { table = try PredictionTable.load(contentsOf: predictionsURL) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
-            let maxAge = spec.data.maxPredictionAgeDays > 0 ? Int64(spec.data.maxPredictionAgeDays * 86_400) : nil
+            let maxAge = try maxAgeSeconds(spec.data.maxPredictionAgeDays)
             do { features = try table.aligned(to: data, maxAge: maxAge) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
+            try refuseReservedFeatureNames(features.names, file: predictionsURL.path)
             provenance["predictions"] = predictionsURL.path.hasPrefix(root.path) ? String(predictionsURL.path.dropFirst(root.path.count + 1)) : predictionsURL.path
         }
         let c = spec.market
@@ -66,6 +71,53 @@ public struct MarketSetup: Sendable {
             throw .badRun(path: "environment", detail: error.description)
         }
         return MarketSetup(panel: panel, config: c, data: data, provenance: provenance)
+    }
+
+    /// Per-asset observation elements the environment writes itself (`<asset>.vol`, ...; see
+    /// `ObservationBuilder`, sections 1 and 3-4). A prediction feature of the same name would give
+    /// two observation elements one name, which `act` cannot map back (issue 13). A test checks this
+    /// list against the names a real `ObservationBuilder` produces.
+    public static let reservedFeatureNames = ["vol", "tradable", "pred_ok", "weight"]
+    /// Prefix of the return-window elements (`<asset>.logret[t-0]`, ...).
+    public static let reservedFeaturePrefix = "logret["
+
+    /// Refuses a prediction feature named like a built-in observation element.
+    static func refuseReservedFeatureNames(_ names: [String], file: String) throws(LabError) {
+        for name in names where reservedFeatureNames.contains(name) || name.hasPrefix(reservedFeaturePrefix) {
+            throw .io(path: file, detail: "prediction feature '\(name)' has the name of a built-in observation element (reserved: \(reservedFeatureNames.joined(separator: ", ")), \(reservedFeaturePrefix)...). Rename the column, e.g. to 'pred_\(name)'")
+        }
+    }
+
+    /// `maxPredictionAgeDays` in seconds, nil for 0 (no limit). The spec refuses values outside
+    /// 0...`ResourceBudget.maxPredictionAgeDays` at load; this guard keeps the conversion from trapping.
+    static func maxAgeSeconds(_ days: Double) throws(LabError) -> Int64? {
+        guard days.isFinite, days >= 0, days <= ResourceBudget.maxPredictionAgeDays else {
+            throw .badRun(path: "env.data.maxPredictionAgeDays", detail: "\(SpecValue.formatDouble(days)) is not a number of days in 0...\(Int(ResourceBudget.maxPredictionAgeDays))")
+        }
+        return days > 0 ? Int64(days * 86_400) : nil
+    }
+
+    /// Longest a bar may go without a benchmark close before it counts as uncovered: 7 days, so
+    /// weekends and holiday runs between a daily index and daily bars pass.
+    static let benchmarkStalenessSeconds: Int64 = 7 * 86_400
+
+    /// Refuses a benchmark that does not cover every bar (none at or in the 7 days before it): the
+    /// trailing beta would be computed from a flat or missing series and beta-neutrality would
+    /// silently do nothing there.
+    static func requireCoverage(benchmark b: MarketData, of data: MarketData, file: String) throws(LabError) {
+        var gaps: [(first: Int, last: Int)] = []
+        var j = -1
+        for (t, ts) in data.timestamps.enumerated() {
+            while j + 1 < b.barCount && b.timestamps[j + 1] <= ts { j += 1 }
+            let covered = j >= 0 && ts - b.timestamps[j] <= benchmarkStalenessSeconds && b.close[j * b.assetCount].isFinite
+            if covered { continue }
+            if let last = gaps.last, last.last == t - 1 { gaps[gaps.count - 1].last = t } else { gaps.append((t, t)) }
+        }
+        guard let first = gaps.first else { return }
+        let day = { (t: Int) in CivilDate(epochSeconds: data.timestamps[t]).description }
+        let missing = gaps.reduce(0) { $0 + $1.last - $1.first + 1 }
+        let range = b.timestamps.first.map { "\(CivilDate(epochSeconds: $0)) to \(CivilDate(epochSeconds: b.timestamps[b.barCount - 1]))" } ?? "no bars"
+        throw .badRun(path: file, detail: "the benchmark (\(range)) does not cover the bars from \(day(first.first)) to \(day(first.last))\(gaps.count > 1 ? " and \(gaps.count - 1) more gap(s)" : "") (\(missing) of \(data.barCount) bars), so env.constraints.betaNeutral would do nothing there. Use a benchmark covering \(day(0)) to \(day(data.barCount - 1)), move the bars inside the benchmark's dates, or turn betaNeutral off")
     }
 
     /// A relative path against the project root; absolute paths and `~` as given.

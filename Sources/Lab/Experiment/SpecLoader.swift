@@ -35,15 +35,42 @@ public struct SpecLoader: Sendable {
         return SpecLoader(root: findRoot(from: cwd) ?? cwd)
     }
 
-    /// The file a spec argument names: an existing path, or `<folder>/<name>.yaml` under the root.
-    public func file(for argument: String, folder: String) throws(SpecError) -> URL {
+    /// The file a spec argument names, resolved without ambiguity.
+    ///
+    /// A bare name (no `/`, no `.yaml`/`.yml` ending) is always a preset: `<root>/<folder>/<name>.yaml`,
+    /// whatever files the working directory holds (a file there named `dqn-sizing` does not replace
+    /// `Agents/dqn-sizing.yaml`). Anything else is a path: as given (relative to the working
+    /// directory) when `fromCommandLine` and it exists, else relative to the project root. A path
+    /// written inside a spec file must stay inside the project root.
+    /// - Throws: `SpecError.unreadable` naming what was looked for, the presets available, and,
+    ///   for a bare name matching a file in the working directory, how to use that file instead.
+    public func file(for argument: String, folder: String, fromCommandLine: Bool = true) throws(SpecError) -> URL {
         let fm = FileManager.default
-        if fm.fileExists(atPath: argument) { return URL(fileURLWithPath: argument).standardizedFileURL }
-        let candidates = [argument, "\(argument).yaml", "\(folder)/\(argument)", "\(folder)/\(argument).yaml"].map { root.appendingPathComponent($0) }
-        if let found = candidates.first(where: { fm.fileExists(atPath: $0.path) }) { return found }
-        let available = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-        throw .unreadable(file: argument, detail: "no such file, and no \(folder)/\(argument).yaml under \(root.path). Available: \(available.joined(separator: ", "))")
+        let shown = SpecError.excerpt(argument, limit: 120)
+        let isPath = argument.contains("/") || argument.hasSuffix(".yaml") || argument.hasSuffix(".yml")
+        if !isPath {
+            let preset = root.appendingPathComponent(folder).appendingPathComponent("\(argument).yaml")
+            if !argument.isEmpty, argument != ".", argument != "..", fm.fileExists(atPath: preset.path) { return preset }
+            let available = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
+                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+            var detail = "no preset \(folder)/\(shown).yaml under \(root.path). Available: \(available.joined(separator: ", "))."
+            if fromCommandLine, !argument.isEmpty, fm.fileExists(atPath: argument) {
+                detail += " To use the file '\(shown)' in the working directory, write it as a path: ./\(shown)"
+            }
+            throw .unreadable(file: shown, detail: detail)
+        }
+        if fromCommandLine, fm.fileExists(atPath: argument) { return URL(fileURLWithPath: argument).standardizedFileURL }
+        let base = root.standardizedFileURL.path
+        let inside = { (u: URL) in u.path.hasPrefix(base.hasSuffix("/") ? base : base + "/") }
+        let candidates = [argument, "\(argument).yaml", "\(folder)/\(argument)", "\(folder)/\(argument).yaml"]
+            .map { root.appendingPathComponent($0).standardizedFileURL }
+        guard candidates.allSatisfy(inside) else {
+            throw .unreadable(file: shown, detail: "a preset path must stay inside the project (\(base)); this one leads outside it. Copy the file into \(folder)/ and name it there")
+        }
+        guard let url = candidates.first(where: { fm.fileExists(atPath: $0.path) }) else {
+            throw .unreadable(file: shown, detail: "no such file\(fromCommandLine ? " in the working directory or" : "") under the project root \(base)")
+        }
+        return url
     }
 
     /// Reads and parses a YAML file.
@@ -59,16 +86,45 @@ public struct SpecLoader: Sendable {
     /// `extra` (the command line's `--set`), and decodes it strictly.
     /// - Returns: the typed spec and the resolved tree (what `config.yaml` holds).
     public func experiment(_ argument: String, overrides extra: [SpecOverride] = []) throws(SpecError) -> (spec: ExperimentSpec, tree: SpecValue, file: URL) {
+        let loaded = try load(argument, overrides: extra)
+        return (loaded.spec, loaded.tree, loaded.file)
+    }
+
+    /// An experiment as `experiment(_:overrides:)` loads it, with the files it was read from.
+    public struct LoadedExperiment: Sendable {
+        public var spec: ExperimentSpec
+        public var tree: SpecValue
+        /// The experiment file.
+        public var file: URL
+        /// The preset files inlined, by key (`env`, `agent`).
+        public var presets: [(key: String, file: URL)]
+
+        /// One line naming every file used, relative to `root` when inside it.
+        public func sourcesLine(root: URL) -> String {
+            let base = root.standardizedFileURL.path + "/"
+            func show(_ u: URL) -> String { u.path.hasPrefix(base) ? String(u.path.dropFirst(base.count)) : u.path }
+            let parts = ["experiment \(show(file))"] + presets.map { "\($0.key) preset \(show($0.file))" }
+            return "using " + parts.joined(separator: ", ")
+        }
+    }
+
+    /// Loads an experiment and records which files it came from (printed by `train`).
+    public func load(_ argument: String, overrides extra: [SpecOverride] = []) throws(SpecError) -> LoadedExperiment {
         let url = try file(for: argument, folder: "Experiments")
         var tree = try self.tree(at: url)
         let file = url.path
+        var presets: [(key: String, file: URL)] = []
         for (key, folder) in [("env", "Environments"), ("agent", "Agents")] {
             guard let v = tree[key] else { continue }
             if case .string(let preset) = v {
-                tree = tree.setting(key, to: try self.tree(at: try self.file(for: preset, folder: folder)))
+                let presetURL = try self.file(for: preset, folder: folder, fromCommandLine: false)
+                presets.append((key, presetURL))
+                tree = tree.setting(key, to: try self.tree(at: presetURL))
             } else if case .mapping = v, case .string(let base)? = v["preset"] {
                 // `env: {preset: sp500-neutral, costs: {...}}`: a preset with inline changes.
-                let presetTree = try self.tree(at: try self.file(for: base, folder: folder))
+                let presetURL = try self.file(for: base, folder: folder, fromCommandLine: false)
+                presets.append((key, presetURL))
+                let presetTree = try self.tree(at: presetURL)
                 tree = tree.setting(key, to: presetTree.merging(v.removing("preset")))
             }
         }
@@ -83,7 +139,7 @@ public struct SpecLoader: Sendable {
         if tree["name"] == nil { tree = tree.setting("name", to: .string(url.deletingPathExtension().lastPathComponent)) }
         for o in overrides + extra { tree = o.apply(to: tree) }
         let spec = try ExperimentSpec.decode(tree, file: file)
-        return (spec, try spec.tree(), url)
+        return LoadedExperiment(spec: spec, tree: try spec.tree(), file: url, presets: presets)
     }
 }
 

@@ -11,17 +11,48 @@ public enum AgentFactory {
             switch context {
             case .market(let setup):
                 return try make(spec.agent, seed: seed, totalSteps: total) { (i: Int) throws -> MarketEnv in
-                    try setup.makeEnvironment(seed: seed &+ UInt64(i))
+                    let env = try setup.makeEnvironment(seed: seed &+ UInt64(i))
+                    if i == 0 { try checkBudget(spec.agent, observationSize: env.observationSpace.count) }
+                    return env
                 }
             case .cartpole(let c):
-                return try make(spec.agent, seed: seed, totalSteps: total) { (i: Int) -> TimeLimit<CartPole> in
-                    EnvironmentContext.makeCartPole(c, seed: seed &+ UInt64(i))
+                return try make(spec.agent, seed: seed, totalSteps: total) { (i: Int) throws -> TimeLimit<CartPole> in
+                    let env = EnvironmentContext.makeCartPole(c, seed: seed &+ UInt64(i))
+                    if i == 0 { try checkBudget(spec.agent, observationSize: env.observationSpace.count) }
+                    return env
                 }
             }
         } catch let e as LabError {
             throw e
         } catch {
             throw .badRun(path: "agent", detail: "cannot build the \(spec.agent.algorithm) agent: \(error)")
+        }
+    }
+
+    /// The size checks that need the observation size, run when the agent asks for its first
+    /// environment copy: before it allocates any network, batch or rollout buffer.
+    /// - Throws: `LabError.badRun` naming the key, the size, the `ResourceBudget` limit and the fix.
+    static func checkBudget(_ agent: AgentSpec, observationSize d: Int) throws(LabError) {
+        let hidden: [Int], batch: Int
+        var rollout: (steps: Int, envs: Int)?
+        switch agent {
+        case .dqn(let c): hidden = c.network.hidden; batch = c.batchSize
+        case .policyGradient(let c): hidden = c.network.hidden; batch = c.batchSize; rollout = (c.nSteps, c.numEnvs)
+        }
+        let parameters = AgentSpec.parameterCount(layers: [d] + hidden + [1])
+        guard parameters <= ResourceBudget.maxNetworkParameters else {
+            throw .badRun(path: "agent.network.hidden", detail: "a network from \(d) observation elements through \(hidden) has at least \(parameters) parameters; the budget is \(ResourceBudget.maxNetworkParameters) (docs/reliability.md). Use narrower layers, or a smaller env.observation.window or universe")
+        }
+        let (floats, o1) = batch.multipliedReportingOverflow(by: d)
+        guard !o1, floats <= ResourceBudget.maxBatchFloats else {
+            throw .badRun(path: "agent.batchSize", detail: "\(batch) transitions × \(d) observation elements exceed the batch budget of \(ResourceBudget.maxBatchFloats) floats (docs/reliability.md). Lower agent.batchSize to at most \(ResourceBudget.maxBatchFloats / max(d, 1))")
+        }
+        if let (n, m) = rollout {
+            let (steps, o2) = n.multipliedReportingOverflow(by: m)
+            let (cells, o3) = steps.multipliedReportingOverflow(by: d)
+            guard !o2, !o3, cells <= ResourceBudget.maxRolloutFloats else {
+                throw .badRun(path: "agent.nSteps", detail: "a rollout of \(n) steps × \(m) copies × \(d) observation elements exceeds the rollout budget of \(ResourceBudget.maxRolloutFloats) floats (docs/reliability.md). Lower agent.nSteps or agent.numEnvs")
+            }
         }
     }
 

@@ -102,9 +102,13 @@ public final class TrainingRun {
         let agent = try makeAgent()
         let store = self.store
         var bestMetric = -Double.infinity
-        if resume {
+        if resume, store.stepFiles().isEmpty {
+            // Stopped before its first checkpoint: nothing was trained that a restart would lose,
+            // so continue means start over, in this folder, from the saved config.
+            log("no checkpoint yet in \(directory.lastPathComponent)/checkpoints: starting from step 0 with the run's config.yaml")
+        } else if resume {
             guard let (url, checkpoint) = store.latest(note: log) else {
-                throw .badRun(path: directory.path, detail: "no complete checkpoint to resume from in checkpoints/. Start a new run instead.")
+                throw .badRun(path: directory.path, detail: "none of the checkpoints in checkpoints/ reads back completely (see the notes above), so the run cannot continue. Move the damaged files away to start this run over from step 0 with `marketgym train --resume \(directory.path)`, or start a new run with another --run-name.")
             }
             guard let training = checkpoint.training else { throw .badRun(path: url.path, detail: "a policy-only checkpoint cannot resume training") }
             do {
@@ -121,6 +125,10 @@ public final class TrainingRun {
             log("resumed from \(url.lastPathComponent) at step \(agent.step)")
         }
         let metrics = try MetricsLogger(runDirectory: directory, resumeAtStep: resume ? agent.step : nil)
+        // A non-finite loss means the parameters are (or are about to be) NaN: stop at once, keep
+        // the checkpoints already written, and write nothing from this state.
+        var divergence: (tag: String, value: Double, step: Int)?
+        let stopOrDiverged = { divergence != nil || shouldStop() }
         let total = spec.training.totalSteps
         var lastCheckpoint: URL?
         var lastReturn: Double?
@@ -141,7 +149,8 @@ public final class TrainingRun {
             let every = spec.training.checkpointEvery
             let next = min(total, (agent.step / every + 1) * every)
             do {
-                try agent.train(untilStep: next, shouldStop: shouldStop) { tag, value, step in
+                try agent.train(untilStep: next, shouldStop: stopOrDiverged) { tag, value, step in
+                    if divergence == nil, !value.isFinite, tag.hasPrefix("train/"), tag.hasSuffix("loss") { divergence = (tag, value, step) }
                     metrics.log(tag, value, step: step)
                     if tag == "train/episode_return" { lastReturn = value }
                     if tag == "train/loss" { lastLoss = value }
@@ -150,6 +159,11 @@ public final class TrainingRun {
             } catch {
                 metrics.flush()
                 throw .badRun(path: directory.path, detail: "training failed at step \(agent.step): \(error)")
+            }
+            if let d = divergence {
+                metrics.flush()
+                progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: d.value))
+                throw .badRun(path: directory.path, detail: Self.divergenceMessage(d, lastCheckpoint: store.stepFiles().last?.url, learningRate: spec.agent.learningRateDescription))
             }
             let stopping = shouldStop()
             var isBest = false
@@ -183,6 +197,13 @@ public final class TrainingRun {
         metrics.flush()
         try writeSummary(report, agent: agent, checkpoint: lastCheckpoint)
         return TrainingOutcome(status: .completed, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
+    }
+
+    /// What a diverged run prints: the loss, the step, the checkpoint left intact and the fixes.
+    static func divergenceMessage(_ d: (tag: String, value: Double, step: Int), lastCheckpoint: URL?, learningRate: String) -> String {
+        let kept = lastCheckpoint.map { "The last good checkpoint, checkpoints/\($0.lastPathComponent), is intact; nothing was written after the divergence." }
+            ?? "No checkpoint had been written yet; nothing was written after the divergence."
+        return "training diverged: \(d.tag) was \(SpecValue.formatDouble(d.value)) at step \(d.step). \(kept) Lower agent.learningRate (now \(learningRate)) or agent.maxGradNorm, check the data for extreme prices (`marketgym data validate`), and start a new run."
     }
 
     /// The selection metric on the validation split (market) or over evaluation episodes (episodic envs).

@@ -1,4 +1,5 @@
 import Foundation
+import Agents
 import MarketGym
 import Yams
 
@@ -99,9 +100,46 @@ public enum SpecDecoder {
         case let .keyNotFound(key, ctx):
             return .missingKey(file: file, path: join(ctx.codingPath + [key]), expected: "required by this configuration")
         case let .dataCorrupted(ctx):
-            return .badValue(file: file, path: join(ctx.codingPath), found: found(ctx.codingPath), expected: ctx.debugDescription)
+            return .badValue(file: file, path: join(ctx.codingPath), found: found(ctx.codingPath), expected: expectedValues(ctx.debugDescription))
         @unknown default:
             return .badValue(file: file, path: prefix, found: "\(error)", expected: "a valid value")
+        }
+    }
+
+    /// The allowed values of every string enum a configuration holds, by type name: Swift's
+    /// decoding error names only the type ("Cannot initialize Kind from invalid String value exp").
+    static let enumValues: [String: [String]] = {
+        func entry<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> (String, [String]) where E.RawValue == String {
+            (String(describing: type), type.allCases.map(\.rawValue))
+        }
+        return Dictionary([
+            entry(ScheduleConfig.Kind.self), entry(ActivationKind.self), entry(PolicyGradientAlgorithm.self),
+            entry(ContinuousActionBound.self), entry(ActorArchitecture.self), entry(ExecutionTiming.self),
+            entry(ActionSchemeKind.self), entry(EnvironmentKind.self),
+        ], uniquingKeysWith: { a, b in a + b })
+    }()
+
+    /// "one of a, b, c" for an enum decoding failure; the decoder's own text otherwise.
+    static func expectedValues(_ debugDescription: String) -> String {
+        let prefix = "Cannot initialize "
+        guard debugDescription.hasPrefix(prefix), let from = debugDescription.range(of: " from invalid ") else { return debugDescription }
+        let type = String(debugDescription[debugDescription.index(debugDescription.startIndex, offsetBy: prefix.count)..<from.lowerBound])
+        guard let values = enumValues[type] else { return debugDescription }
+        return "one of \(values.joined(separator: ", "))"
+    }
+
+    /// Throws unless `tree` is a mapping (an empty file, read as null, counts as an empty mapping).
+    /// A preset or inline section must hold keys; a file that parses as one long string (any
+    /// text file that is not YAML, e.g. `/etc/passwd`) is refused naming only its first line.
+    static func requireMapping(_ tree: SpecValue, file: String, path: String) throws(SpecError) {
+        switch tree {
+        case .mapping, .null: return
+        case .string(let text):
+            let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            throw .badValue(file: file, path: path, found: "a text that is not a YAML mapping (starting '\(SpecError.excerpt(first, limit: 60))')",
+                            expected: "a mapping of keys such as `kind: market` or `algorithm: dqn`. Check that the preset names a YAML file")
+        default:
+            throw .badValue(file: file, path: path, found: tree.kindName, expected: "a mapping of keys such as `kind: market` or `algorithm: dqn`")
         }
     }
 

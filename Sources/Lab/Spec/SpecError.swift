@@ -21,14 +21,14 @@ public enum SpecError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     public var description: String {
         switch self {
         case let .yamlSyntax(file, detail):
-            return "\(file): not valid YAML: \(detail)"
+            return "\(file): not valid YAML: \(Self.excerpt(detail, limit: 600))"
         case let .unknownKey(file, path, suggestion, allowed):
             var s = "\(file): unknown key '\(path)'."
             if let suggestion { s += " Did you mean '\(suggestion)'?" }
             if !allowed.isEmpty { s += " Allowed here: \(allowed.joined(separator: ", "))." }
             return s
         case let .badValue(file, path, found, expected):
-            return "\(file): bad value at '\(path)': found \(found); expected \(expected)."
+            return "\(file): bad value at '\(path)': found \(Self.excerpt(found)); expected \(expected)."
         case let .missingKey(file, path, expected):
             return "\(file): missing key '\(path)' (\(expected))."
         case let .badOverride(arg):
@@ -39,4 +39,20 @@ public enum SpecError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     }
 
     public var errorDescription: String? { description }
+
+    /// At most the first line of `text` and `limit` characters of it, marked when cut: a value
+    /// echoed in a message (a whole file read as one string, a 200 MB field) stays one short line.
+    public static func excerpt(_ text: String, limit: Int = 200) -> String {
+        var line = Substring(text)
+        var cut = false
+        if let nl = line.firstIndex(where: { $0 == "\n" || $0 == "\r" }) {
+            line = line[..<nl]
+            cut = true
+        }
+        if line.count > limit {
+            line = line.prefix(limit)
+            cut = true
+        }
+        return cut ? "\(line)… (\(text.count) characters in all)" : String(line)
+    }
 }

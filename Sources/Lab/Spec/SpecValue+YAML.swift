@@ -7,8 +7,12 @@ extension SpecValue {
     /// - Throws: `SpecError.yamlSyntax` with the line and column of the problem.
     public static func parse(yaml text: String, source: String) throws(SpecError) -> SpecValue {
         do {
-            guard let node = try Yams.compose(yaml: text) else { return .mapping([]) }
-            return try SpecValue(node: node, source: source)
+            // The parser owns the anchors (nodes hold them weakly): keep it alive while checking.
+            let parser = try Yams.Parser(yaml: text)
+            guard let node = try parser.singleRoot() else { return .mapping([]) }
+            try withExtendedLifetime(parser) { () throws(SpecError) in try refuseAnchors(node, source: source) }
+            var budget = maxNodes
+            return try SpecValue(node: node, source: source, budget: &budget)
         } catch let error as SpecError {
             throw error
         } catch {
@@ -16,7 +20,41 @@ extension SpecValue {
         }
     }
 
-    init(node: Node, source: String) throws(SpecError) {
+    /// Largest number of values (scalars, lists, mappings) a spec may hold: 10^6. Shipped specs
+    /// hold about 150; the budget bounds the work of converting any YAML that slips past the
+    /// anchor check (docs/reliability.md).
+    public static let maxNodes = 1_000_000
+
+    /// Refuses the first anchor (`&name`) in document order. Yams resolves every alias (`*name`)
+    /// to its anchored node while composing, sharing storage, so the composed tree is small even
+    /// for the "billion laughs" nesting; walking or converting it would not be. An anchor always
+    /// precedes its aliases in document order, so this depth-first walk stops before any repeat.
+    static func refuseAnchors(_ node: Node, source: String) throws(SpecError) {
+        let anchored: Bool, mark: Mark?
+        switch node {
+        case .scalar(let s): anchored = s.anchor != nil; mark = s.mark
+        case .mapping(let m): anchored = m.anchor != nil; mark = m.mark
+        case .sequence(let q): anchored = q.anchor != nil; mark = q.mark
+        case .alias(let a): anchored = true; mark = a.mark
+        }
+        if anchored {
+            let at = mark.map { "line \($0.line), column \($0.column): " } ?? ""
+            throw .yamlSyntax(file: source, detail: "\(at)YAML anchors and aliases (&name, *name) are not supported in specs; repeat the value instead")
+        }
+        switch node {
+        case .mapping(let m):
+            for (k, v) in m { try refuseAnchors(k, source: source); try refuseAnchors(v, source: source) }
+        case .sequence(let q):
+            for v in q { try refuseAnchors(v, source: source) }
+        case .scalar, .alias: break
+        }
+    }
+
+    init(node: Node, source: String, budget: inout Int) throws(SpecError) {
+        budget -= 1
+        guard budget >= 0 else {
+            throw .yamlSyntax(file: source, detail: "more than \(SpecValue.maxNodes) values; a spec this large is refused (docs/reliability.md)")
+        }
         switch node {
         case .scalar(let scalar):
             switch Tag.Name(rawValue: node.tag.description) {
@@ -32,7 +70,7 @@ extension SpecValue {
             }
         case .sequence(let seq):
             var items: [SpecValue] = []
-            for n in seq { items.append(try SpecValue(node: n, source: source)) }
+            for n in seq { items.append(try SpecValue(node: n, source: source, budget: &budget)) }
             self = .array(items)
         case .mapping(let map):
             var pairs: [(key: String, value: SpecValue)] = []
@@ -42,7 +80,7 @@ extension SpecValue {
                     let line = k.mark.map { " (line \($0.line))" } ?? ""
                     throw .yamlSyntax(file: source, detail: "duplicate key '\(key)'\(line)")
                 }
-                pairs.append((key, try SpecValue(node: v, source: source)))
+                pairs.append((key, try SpecValue(node: v, source: source, budget: &budget)))
             }
             self = .mapping(pairs)
         case .alias:

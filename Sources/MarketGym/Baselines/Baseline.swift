@@ -31,11 +31,23 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     public static func evaluationConfig(_ config: MarketEnvConfig) -> MarketEnvConfig {
         var c = config
         c.action.scheme = .sizing
-        let steps = Int((c.constraints.maxGross / gridStep).rounded(.down))
-        c.action.grossLevels = (0...max(steps, 0)).map { Double($0) * gridStep }
+        // `backtest` refuses a gross outside 0...MarketEnvConfig.maxGrossLimit first; the clamp only
+        // keeps this public function from trapping when called directly with such a config.
+        let top = min(max(c.constraints.maxGross.isNaN ? 0 : c.constraints.maxGross, 0), MarketEnvConfig.maxGrossLimit)
+        let steps = Int((top / gridStep).rounded(.down))
+        c.action.grossLevels = (0...steps).map { Double($0) * gridStep }
         c.episode.evaluation = true
         c.episode.maxDrawdown = 1
         return c
+    }
+
+    /// Refuses a gross level the baselines cannot run: NaN, infinite, negative, or above
+    /// `MarketEnvConfig.maxGrossLimit` (the grid of 0.01 steps up to it is the budget).
+    static func checkGross(_ g: Double, path: String) throws(MarketEnvError) {
+        guard g.isFinite, g >= 0, g <= MarketEnvConfig.maxGrossLimit else {
+            throw .invalidConfig(path: path, found: ConfigCheck.format(g),
+                                 expected: "a finite gross exposure in [0, \(Int(MarketEnvConfig.maxGrossLimit))] (fraction of NAV)")
+        }
     }
 
     /// Confidence at bar t as the confidence baseline reads it.
@@ -58,6 +70,11 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     ///   - split: `train`, `valid`, `test` or `all`.
     /// - Throws: `MarketEnvError` for a bad config or split.
     public func backtest(panel: MarketPanel, config: MarketEnvConfig, split: String) throws(MarketEnvError) -> BacktestRecord {
+        try Self.checkGross(config.constraints.maxGross, path: "constraints.maxGross")
+        switch self {
+        case .flat: break
+        case .fixedGross(let g), .confidenceProportional(let g): try Self.checkGross(g, path: "evaluation.baselineGross")
+        }
         let cfg = Self.evaluationConfig(config)
         var env = try MarketEnv(panel: panel, config: cfg)
         let levels = cfg.action.grossLevels.count

@@ -61,6 +61,55 @@ public struct SplitConfig: Codable, Sendable, Equatable {
     }
 }
 
+extension SplitConfig {
+    /// Calendar years a walk-forward test year may name (`CivilDate` covers 0001 to 9999).
+    public static let walkForwardYears = 1...9999
+
+    /// Checks the dates and the walk-forward fold before any data is read.
+    ///
+    /// Dates must be `YYYY-MM-DD` with `from <= to`; the train, valid and test ranges must not
+    /// overlap (a bar in two of them would be both trained on and used to select or test);
+    /// `walkForwardTestYear` is 0 (off) or a year in 1...9999, with `walkForwardValidYears` in
+    /// 0...100 leaving at least year 1 for training.
+    /// - Throws: `ConfigError.invalidValue` naming `splits.<key>`, the value and the fix.
+    public func validate() throws(ConfigError) {
+        if walkForwardTestYear != 0 {
+            guard Self.walkForwardYears.contains(walkForwardTestYear) else {
+                throw .invalidValue(path: "splits.walkForwardTestYear", found: String(walkForwardTestYear),
+                                    expected: "0 (off) or a calendar year in 1...9999, e.g. 2020")
+            }
+            guard (0...100).contains(walkForwardValidYears), walkForwardTestYear - walkForwardValidYears >= 2 else {
+                throw .invalidValue(path: "splits.walkForwardValidYears", found: String(walkForwardValidYears),
+                                    expected: "years in 0...100 that leave earlier years to train on (test year \(walkForwardTestYear))")
+            }
+            return
+        }
+        let named = [("train", train), ("valid", valid), ("test", test)]
+        var parsed: [(name: String, range: DateRange, from: CivilDate, to: CivilDate)] = []
+        for (name, r) in named {
+            guard let from = CivilDate(iso: r.from) else {
+                throw .invalidValue(path: "splits.\(name).from", found: "'\(r.from)'", expected: "a date YYYY-MM-DD")
+            }
+            guard let to = CivilDate(iso: r.to) else {
+                throw .invalidValue(path: "splits.\(name).to", found: "'\(r.to)'", expected: "a date YYYY-MM-DD")
+            }
+            guard from.epochSeconds <= to.epochSeconds else {
+                throw .invalidValue(path: "splits.\(name)", found: "\(r.from) to \(r.to)", expected: "from <= to. Fix: swap the dates")
+            }
+            parsed.append((name, r, from, to))
+        }
+        for i in 0..<parsed.count {
+            for j in (i + 1)..<parsed.count {
+                let a = parsed[i], b = parsed[j]
+                if a.from.epochSeconds <= b.to.epochSeconds && b.from.epochSeconds <= a.to.epochSeconds {
+                    throw .invalidValue(path: "splits.\(b.name)", found: "\(b.range.from) to \(b.range.to), which overlaps splits.\(a.name) (\(a.range.from) to \(a.range.to))",
+                                        expected: "date ranges that do not overlap, so no bar is both trained on and \(b.name == "test" ? "tested" : "validated") on. Fix: move one of the ranges")
+                }
+            }
+        }
+    }
+}
+
 /// Errors resolving splits against a timeline.
 public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A split date is not `YYYY-MM-DD`.
@@ -69,6 +118,8 @@ public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty(split: String, from: String, to: String, dataFrom: String, dataTo: String)
     /// The split name is not train, valid, test or all.
     case unknownSplit(String)
+    /// A walk-forward fold outside the calendar `CivilDate` covers (years 1 to 9999).
+    case yearOutOfRange(testYear: Int, validYears: Int)
 
     /// The problem and the fix.
     public var description: String {
@@ -79,6 +130,8 @@ public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "split '\(split)' (\(from) to \(to)) holds no bars; the data runs from \(dataFrom) to \(dataTo). Move the split inside the data's dates."
         case let .unknownSplit(name):
             return "unknown split '\(name)'; expected train, valid, test or all."
+        case let .yearOutOfRange(testYear, validYears):
+            return "splits.walkForwardTestYear \(testYear) with \(validYears) validation years is outside the calendar (years 1...9999). Use a year of the data, e.g. 2020."
         }
     }
 }
@@ -148,8 +201,11 @@ public struct DataSplit: Sendable, Equatable {
     }
 
     /// The fold testing on `testYear`: valid = the `validYears` years before, train = all earlier bars.
-    /// - Throws: `SplitError.empty` when a part holds no bars.
+    /// - Throws: `SplitError.empty` when a part holds no bars, `.yearOutOfRange` outside years 1...9999.
     public static func walkForwardFold(testYear: Int, validYears: Int, timestamps: [Int64]) throws(SplitError) -> Fold {
+        // Guard before any date arithmetic: a year like 10^14 overflows the epoch-seconds conversion.
+        guard SplitConfig.walkForwardYears.contains(testYear), validYears <= SplitConfig.walkForwardYears.upperBound,
+              testYear - max(0, validYears) >= 1 else { throw .yearOutOfRange(testYear: testYear, validYears: validYears) }
         func start(_ y: Int) -> Int64 { CivilDate(year: y, month: 1, day: 1).epochSeconds }
         let vy = testYear - max(0, validYears)
         let train = try resolve(from: Int64.min, toExclusive: start(vy), name: "train",
