@@ -71,6 +71,7 @@ public struct ExperimentSpec: Sendable, Equatable {
 
     /// Decodes a resolved tree (presets already inlined, overrides applied).
     public static func decode(_ tree: SpecValue, file: String) throws(SpecError) -> ExperimentSpec {
+        try SpecDecoder.requireMapping(tree, file: file, path: "(top level)")
         let allowed = ["name", "seed", "env", "agent", "training", "evaluation"]
         for key in tree.keys where !allowed.contains(key) {
             throw .unknownKey(file: file, path: key, suggestion: SpecDecoder.closest(key, in: allowed), allowed: allowed)

@@ -53,7 +53,7 @@ public struct SpecLoader: Sendable {
             if !argument.isEmpty, argument != ".", argument != "..", fm.fileExists(atPath: preset.path) { return preset }
             let available = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
                 .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-            var detail = "no preset \(folder)/\(shown).yaml under \(root.path). Available: \(available.joined(separator: ", "))."
+            var detail = "no preset \(folder)/\(shown).yaml under \(root.path). Available: \(available.isEmpty ? "(none)" : available.joined(separator: ", "))."
             if fromCommandLine, !argument.isEmpty, fm.fileExists(atPath: argument) {
                 detail += " To use the file '\(shown)' in the working directory, write it as a path: ./\(shown)"
             }
@@ -113,6 +113,8 @@ public struct SpecLoader: Sendable {
         let url = try file(for: argument, folder: "Experiments")
         var tree = try self.tree(at: url)
         let file = url.path
+        try SpecDecoder.requireMapping(tree, file: file, path: "(top level)")
+        if tree == .null { tree = .mapping([]) }
         var presets: [(key: String, file: URL)] = []
         for (key, folder) in [("env", "Environments"), ("agent", "Agents")] {
             guard let v = tree[key] else { continue }

@@ -130,13 +130,14 @@ public enum SpecDecoder {
 
     /// Throws unless `tree` is a mapping (an empty file, read as null, counts as an empty mapping).
     /// A preset or inline section must hold keys; a file that parses as one long string (any
-    /// text file that is not YAML, e.g. `/etc/passwd`) is refused naming only its first line.
+    /// text file that is not YAML, e.g. `/etc/passwd`, whose lines YAML folds into one) is refused
+    /// quoting at most its first 40 characters.
     static func requireMapping(_ tree: SpecValue, file: String, path: String) throws(SpecError) {
         switch tree {
         case .mapping, .null: return
         case .string(let text):
             let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            throw .badValue(file: file, path: path, found: "a text that is not a YAML mapping (starting '\(SpecError.excerpt(first, limit: 60))')",
+            throw .badValue(file: file, path: path, found: "a text that is not a YAML mapping (starting '\(SpecError.excerpt(first, limit: 40))')",
                             expected: "a mapping of keys such as `kind: market` or `algorithm: dqn`. Check that the preset names a YAML file")
         default:
             throw .badValue(file: file, path: path, found: tree.kindName, expected: "a mapping of keys such as `kind: market` or `algorithm: dqn`")

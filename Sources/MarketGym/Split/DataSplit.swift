@@ -73,14 +73,17 @@ extension SplitConfig {
     /// 0...100 leaving at least year 1 for training.
     /// - Throws: `ConfigError.invalidValue` naming `splits.<key>`, the value and the fix.
     public func validate() throws(ConfigError) {
+        guard (0...100).contains(walkForwardValidYears) else {
+            throw .invalidValue(path: "splits.walkForwardValidYears", found: String(walkForwardValidYears), expected: "years in 0...100 (default 1)")
+        }
         if walkForwardTestYear != 0 {
             guard Self.walkForwardYears.contains(walkForwardTestYear) else {
                 throw .invalidValue(path: "splits.walkForwardTestYear", found: String(walkForwardTestYear),
                                     expected: "0 (off) or a calendar year in 1...9999, e.g. 2020")
             }
-            guard (0...100).contains(walkForwardValidYears), walkForwardTestYear - walkForwardValidYears >= 2 else {
+            guard walkForwardTestYear - walkForwardValidYears >= 2 else {
                 throw .invalidValue(path: "splits.walkForwardValidYears", found: String(walkForwardValidYears),
-                                    expected: "years in 0...100 that leave earlier years to train on (test year \(walkForwardTestYear))")
+                                    expected: "years in 0...100 that leave earlier years to train on (test year \(walkForwardTestYear)). Fix: fewer validation years")
             }
             return
         }
