@@ -11,7 +11,7 @@ import TestSupport
     static let refusals: [(set: String, expect: [String])] = [
         ("env.observation.window=4000000000000", ["env.observation.window", "4000000000000", "1...10000", "Fix"]),          // crash 3
         ("env.constraints.maxGross=.inf", ["env.constraints.maxGross", ".inf", "[0, 100]"]),                               // crash 4
-        ("env.constraints.maxGross=1e300", ["env.constraints.maxGross", "e+300", "[0, 100]"]),
+        ("env.constraints.maxGross=1e300", ["env.constraints.maxGross", "1.0e+300", "[0, 100]"]),
         ("env.splits.walkForwardTestYear=100000000000000", ["env.splits.walkForwardTestYear", "100000000000000", "1...9999"]), // crash 5
         ("env.splits.walkForwardTestYear=-1", ["env.splits.walkForwardTestYear", "-1", "1...9999"]),
         ("env.splits.walkForwardTestYear=9223372036854775807", ["env.splits.walkForwardTestYear", "9223372036854775807", "1...9999"]),

@@ -115,12 +115,34 @@ final class FakeAgent: TrainableAgent {
         #expect(m1 == m2)
     }
 
-    @Test func resumeWithoutCheckpointIsAClearError() throws {
+    /// A run stopped before its first checkpoint: `--resume` (what `train` into that folder
+    /// advises) starts it over from step 0 and ends where an uninterrupted run ends.
+    @Test func resumeWithoutCheckpointStartsFromStepZero() throws {
+        let (spec, tree) = try cartpoleSpec()
+        let parent = try makeTemporaryDirectory()
+        let straight = try TrainingRun.create(spec: spec, tree: tree, root: repositoryRoot(), parent: parent, runName: "s")
+        _ = try straight.train(context: .cartpole(spec.env.cartpole), makeAgent: { FakeAgent(seed: 1, totalSteps: 1000) }, resume: false, shouldStop: { false }, log: { _ in })
+        let run = try TrainingRun.create(spec: spec, tree: tree, root: repositoryRoot(), parent: parent, runName: "x")
+        var lines: [String] = []
+        let outcome = try run.train(context: .cartpole(spec.env.cartpole), makeAgent: { FakeAgent(seed: 1, totalSteps: 1000) }, resume: true,
+                                    shouldStop: { false }, log: { lines.append($0) })
+        #expect(outcome.status == .completed && outcome.step == 1000)
+        #expect(lines.contains { $0.contains("starting from step 0") })
+        let a = try Checkpoint.read(from: straight.store.url(step: 1000)), b = try Checkpoint.read(from: run.store.url(step: 1000))
+        #expect(a.policyParameters == b.policyParameters)
+    }
+
+    /// Checkpoints that all fail to read back: a clear error, and the files are left as they are.
+    @Test func resumeWithOnlyDamagedCheckpointsIsAClearError() throws {
         let (spec, tree) = try cartpoleSpec()
         let run = try TrainingRun.create(spec: spec, tree: tree, root: repositoryRoot(), parent: try makeTemporaryDirectory(), runName: "x")
+        let damaged = run.store.url(step: 500)
+        try FileManager.default.createDirectory(at: damaged.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("not an HDF5 file".utf8).write(to: damaged)
         let e = #expect(throws: LabError.self) {
             try run.train(context: .cartpole(spec.env.cartpole), makeAgent: { FakeAgent(seed: 1, totalSteps: 1000) }, resume: true, shouldStop: { false }, log: { _ in })
         }
-        #expect(e?.description.contains("no complete checkpoint") == true)
+        #expect(e?.description.contains("none of the checkpoints") == true && e?.description.contains("--resume") == true)
+        #expect(try Data(contentsOf: damaged) == Data("not an HDF5 file".utf8))
     }
 }

@@ -1,4 +1,5 @@
 import Agents
+import MarketGym
 
 /// Range checks and resource budgets of the agent presets, run at load (before any data is read or
 /// any network allocated). The agents re-check their own invariants when built; these checks add
@@ -51,16 +52,21 @@ extension AgentSpec {
             .badValue(file: file, path: "\(path).\(key)", found: found, expected: expected)
         }
 
+        /// Runs one `ConfigCheck`, naming `<path>.<key>` in the error.
+        func run(_ check: () throws(ConfigError) -> Void) throws(SpecError) {
+            do { try check() } catch { throw SpecDecoder.describe(error, file: file, prefix: path) }
+        }
+
         func finite(_ v: Double, _ key: String, _ range: ClosedRange<Double>, _ rule: String) throws(SpecError) {
-            guard v.isFinite, range.contains(v) else { throw fail(key, SpecValue.formatDouble(v), rule) }
+            try run { () throws(ConfigError) in try ConfigCheck.finite(v, key, in: range, rule) }
         }
 
         func positive(_ v: Double, _ key: String, _ rule: String) throws(SpecError) {
-            guard v.isFinite, v > 0 else { throw fail(key, SpecValue.formatDouble(v), rule) }
+            try run { () throws(ConfigError) in try ConfigCheck.positive(v, key, rule) }
         }
 
         func count(_ v: Int, _ key: String, _ range: ClosedRange<Int>, _ rule: String) throws(SpecError) {
-            guard range.contains(v) else { throw fail(key, String(v), rule) }
+            try run { () throws(ConfigError) in try ConfigCheck.integer(v, key, in: range, rule) }
         }
 
         /// A learning-rate or clip-range schedule: `initial` finite and > 0, `final` finite and

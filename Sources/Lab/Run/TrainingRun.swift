@@ -177,10 +177,13 @@ public final class TrainingRun {
                 }
             }
             let c = try checkpoint()
+            // Metrics first: once a checkpoint exists, every row up to its step is on disk, so a
+            // kill between the two cannot leave a resume with a hole in metrics.csv (a resume
+            // drops the rows past its checkpoint's step).
+            metrics.flush()
             if isBest { try store.saveBest(c) }
             let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
             lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
-            metrics.flush()
             if stopping {
                 progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
                 log("interrupted at step \(agent.step); checkpoint \(lastCheckpoint?.lastPathComponent ?? "-") written. Resume with: marketgym train --resume \(directory.path)")

@@ -1,4 +1,5 @@
 import Foundation
+import MarketGym
 import Yams
 
 extension SpecValue {
@@ -158,18 +159,7 @@ extension SpecValue {
     }
 
     /// Shortest round-tripping decimal, always in a form YAML 1.1 resolves as a float.
-    static func formatDouble(_ d: Double) -> String {
-        if d.isNaN { return ".nan" }
-        if d.isInfinite { return d > 0 ? ".inf" : "-.inf" }
-        var s = "\(d)"
-        if s.contains("e"), !s.contains(".") {
-            s = s.replacingOccurrences(of: "e", with: ".0e")
-        }
-        if let e = s.firstIndex(of: "e"), s[s.index(after: e)] != "-", s[s.index(after: e)] != "+" {
-            s.insert("+", at: s.index(after: e))
-        }
-        return s
-    }
+    static func formatDouble(_ d: Double) -> String { ConfigCheck.format(d) }
 
     static func quoteIfNeeded(_ s: String) -> String {
         // Plain when it would read back as the same string; otherwise double-quoted with escapes.

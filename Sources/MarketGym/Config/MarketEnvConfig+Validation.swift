@@ -1,3 +1,5 @@
+import Foundation
+
 /// Range checks and resource budgets of the market environment's configuration.
 ///
 /// Decoding checks only types and key names; `validate()` checks every value before anything is
@@ -50,28 +52,38 @@ extension MarketEnvConfig {
     }
 }
 
-/// Shared checks: each throws `ConfigError.invalidValue` with the path, the value and the rule.
-enum ConfigCheck {
+/// Shared range checks of every configuration (MarketGym's here, the agents' in Lab): each throws
+/// `ConfigError.invalidValue` with the path, the value as YAML writes it, and the rule.
+public enum ConfigCheck {
     /// A finite number in `range`.
-    static func finite(_ v: Double, _ path: String, in range: ClosedRange<Double>, _ rule: String) throws(ConfigError) {
+    public static func finite(_ v: Double, _ path: String, in range: ClosedRange<Double>, _ rule: String) throws(ConfigError) {
         guard v.isFinite, range.contains(v) else { throw .invalidValue(path: path, found: format(v), expected: rule) }
     }
 
     /// A finite number above `lower` (exclusive) and at most `upper`.
-    static func positive(_ v: Double, _ path: String, upTo upper: Double = .greatestFiniteMagnitude, _ rule: String) throws(ConfigError) {
+    public static func positive(_ v: Double, _ path: String, upTo upper: Double = .greatestFiniteMagnitude, _ rule: String) throws(ConfigError) {
         guard v.isFinite, v > 0, v <= upper else { throw .invalidValue(path: path, found: format(v), expected: rule) }
     }
 
     /// An integer in `range`.
-    static func integer(_ v: Int, _ path: String, in range: ClosedRange<Int>, _ rule: String) throws(ConfigError) {
+    public static func integer(_ v: Int, _ path: String, in range: ClosedRange<Int>, _ rule: String) throws(ConfigError) {
         guard range.contains(v) else { throw .invalidValue(path: path, found: String(v), expected: rule) }
     }
 
-    /// A double as YAML writes it (`.nan`, `.inf`, `1e+300`).
-    static func format(_ v: Double) -> String {
+    /// A double as YAML writes it and reads it back as a float: shortest round-tripping decimal,
+    /// `.nan`, `.inf`, `1.0e+300` (YAML 1.1 needs the dot and the sign). Spec files and messages
+    /// both use it (`SpecValue.formatDouble`).
+    public static func format(_ v: Double) -> String {
         if v.isNaN { return ".nan" }
         if v.isInfinite { return v > 0 ? ".inf" : "-.inf" }
-        return "\(v)"
+        var s = "\(v)"
+        if s.contains("e"), !s.contains(".") {
+            s = s.replacingOccurrences(of: "e", with: ".0e")
+        }
+        if let e = s.firstIndex(of: "e"), s[s.index(after: e)] != "-", s[s.index(after: e)] != "+" {
+            s.insert("+", at: s.index(after: e))
+        }
+        return s
     }
 }
 
