@@ -53,20 +53,25 @@ struct TrainCommand: ParsableCommand {
         StopSignal.install()
         do {
             let run: TrainingRun
+            let context: EnvironmentContext
             let resuming = resume != nil
             if let resume {
                 run = try TrainingRun.open(URL(fileURLWithPath: resume))
+                context = try EnvironmentContext.load(run.spec.env, root: run.root, log: { print($0) })
             } else {
                 let loader = SpecLoader.locate(spec: spec)
                 var extra = try overrides.map { (o) throws(SpecError) in try SpecOverride(parsing: o) }
                 if let seed { extra.append(try SpecOverride(parsing: "seed=\(seed)")) }
                 let loaded = try loader.load(spec ?? "", overrides: extra)
                 print(loaded.sourcesLine(root: loader.root))
+                // Data and sizes are checked before the run folder exists, so a refused experiment
+                // leaves nothing behind to be "continued".
+                context = try EnvironmentContext.load(loaded.spec.env, root: loader.root, log: { print($0) })
+                try AgentFactory.checkBudget(loaded.spec, context: context)
                 let parent = out.map { URL(fileURLWithPath: $0) } ?? loader.root.appendingPathComponent("runs")
                 run = try TrainingRun.create(spec: loaded.spec, tree: loaded.tree, root: loader.root, parent: parent, runName: runName)
                 print("run folder: \(run.directory.path)")
             }
-            let context = try EnvironmentContext.load(run.spec.env, root: run.root, log: { print($0) })
             let progress = ProgressReporter(label: run.spec.name, quiet: quiet)
             let outcome = try run.train(context: context, makeAgent: { () throws(LabError) in try AgentFactory.make(run.spec, context: context) },
                                         resume: resuming, progress: progress, log: { print($0) })

@@ -48,6 +48,25 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
+    /// Crashes 8 and 9 past the spec checks, and accepted wrongly 9: refusals that need the data
+    /// (observation size, benchmark dates) come before the run folder is created, so nothing is
+    /// left behind that `--resume` would be advised to continue.
+    @Test func dataDependentRefusalsLeaveNoRunFolder() throws {
+        let out = try makeTemporaryDirectory()
+        let cases: [([String], [String])] = [
+            (["agent.replay.capacity=100000000"], ["replay buffer needs", "GiB", "--set agent.replay.capacity="]),
+            (["env.observation.window=10000", "agent.network.hidden=[4096]"], ["agent.network.hidden", "200145 observation elements", "16777216"]),
+            (["env.constraints.betaNeutral=true", "env.data.benchmark=Experiments/data/factor-etfs-daily.csv.gz"],
+             ["does not cover the bars from 1990-01-02 to 2013-12-31", "betaNeutral"]),
+        ]
+        for (sets, fragments) in cases {
+            let r = try runProduct("marketgym", ["train", "quickstart", "--out", out.path, "--quiet"] + sets.flatMap { ["--set", $0] })
+            #expect(r.status == 1, "\(sets): \(r.stderr)")
+            for f in fragments { #expect(r.stderr.contains(f), "\(sets): '\(f)' missing from: \(r.stderr)") }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+    }
+
     /// Crash 10: the nested-alias expansion (8 levels of 10) is refused at the first anchor, at once.
     @Test func yamlAliasBombIsRefusedBeforeExpansion() throws {
         let dir = try makeTemporaryDirectory()

@@ -116,6 +116,7 @@ import MarketGym
 
     @Test func networkBudgetCountsTheObservationSize() throws {
         var dqn = DQNConfig()
+        dqn.replay.capacity = 1_000
         dqn.network.hidden = [2048]
         // 200,145 observation elements (window 10,000 over 20 assets) × 2048 > 2^24 parameters.
         #expect(throws: LabError.self) { try AgentFactory.checkBudget(.dqn(dqn), observationSize: 200_145) }

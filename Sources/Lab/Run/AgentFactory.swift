@@ -29,6 +29,15 @@ public enum AgentFactory {
         }
     }
 
+    /// `checkBudget(_:observationSize:)` for an experiment over its loaded environment, without
+    /// building the agent (`train` runs it before creating the run folder).
+    public static func checkBudget(_ spec: ExperimentSpec, context: EnvironmentContext) throws(LabError) {
+        switch context {
+        case .market(let setup): try checkBudget(spec.agent, observationSize: try setup.makeEnvironment(seed: spec.seed).observationSpace.count)
+        case .cartpole(let c): try checkBudget(spec.agent, observationSize: EnvironmentContext.makeCartPole(c, seed: spec.seed).observationSpace.count)
+        }
+    }
+
     /// The size checks that need the observation size, run when the agent asks for its first
     /// environment copy: before it allocates any network, batch or rollout buffer.
     /// - Throws: `LabError.badRun` naming the key, the size, the `ResourceBudget` limit and the fix.
@@ -46,6 +55,13 @@ public enum AgentFactory {
         let (floats, o1) = batch.multipliedReportingOverflow(by: d)
         guard !o1, floats <= ResourceBudget.maxBatchFloats else {
             throw .badRun(path: "agent.batchSize", detail: "\(batch) transitions × \(d) observation elements exceed the batch budget of \(ResourceBudget.maxBatchFloats) floats (docs/reliability.md). Lower agent.batchSize to at most \(ResourceBudget.maxBatchFloats / max(d, 1))")
+        }
+        if case .dqn(let c) = agent, let available = ReplayBuffer.availableMemoryBytes() {
+            // Action width 1 makes this a lower bound; the buffer re-checks with the real width.
+            let need = ReplayBuffer.estimatedBytes(capacity: c.replay.capacity, observationSize: d, actionWidth: 1, prioritized: c.replay.prioritized)
+            if need > available {
+                throw .badRun(path: "agent.replay.capacity", detail: ReplayBufferError.insufficientMemory(required: need, available: available, capacity: c.replay.capacity, observationSize: d).description)
+            }
         }
         if let (n, m) = rollout {
             let (steps, o2) = n.multipliedReportingOverflow(by: m)
