@@ -67,6 +67,16 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
+    /// Crashes 4 and 7 through `backtest`, whose `--gross` bypasses the spec: refused, not trapped.
+    @Test func backtestRefusesAGrossItCannotRun() throws {
+        for gross in ["nan", "inf", "1e300", "-1"] {
+            let r = try runProduct("marketgym", ["backtest", "Environments/synthetic.yaml", "--baseline", "fixedGross", "--gross=\(gross)", "--split", "valid"],
+                                   currentDirectory: repositoryRoot())
+            #expect(r.status == 1, "\(gross): \(r.stderr)")
+            #expect(r.stderr.contains("backtest --gross") && r.stderr.contains("[0, 100]"), "\(gross): \(r.stderr)")
+        }
+    }
+
     /// Crash 10: the nested-alias expansion (8 levels of 10) is refused at the first anchor, at once.
     @Test func yamlAliasBombIsRefusedBeforeExpansion() throws {
         let dir = try makeTemporaryDirectory()

@@ -73,7 +73,7 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
         try Self.checkGross(config.constraints.maxGross, path: "constraints.maxGross")
         switch self {
         case .flat: break
-        case .fixedGross(let g), .confidenceProportional(let g): try Self.checkGross(g, path: "evaluation.baselineGross")
+        case .fixedGross(let g), .confidenceProportional(let g): try Self.checkGross(g, path: "baseline gross (evaluation.baselineGross, or backtest --gross)")
         }
         let cfg = Self.evaluationConfig(config)
         var env = try MarketEnv(panel: panel, config: cfg)
