@@ -72,6 +72,16 @@ import MarketGym
         #expect(path == "env.action.scheme" && expected == "one of sizing, perAsset, weights")
     }
 
+    @Test func aScalarLearningRateIsAConstantAndAScalarSectionIsNamed() throws {
+        let spec = try loader.experiment("quickstart", overrides: [try SpecOverride(parsing: "agent.learningRate=0.0005")]).spec
+        guard case .dqn(let c) = spec.agent else { Issue.record("expected DQN"); return }
+        #expect(c.learningRate == .constant(0.0005))
+        guard case let .badValue(_, path, _, expected)? = try refusal("agent.learningRate=.inf") else { Issue.record("accepted"); return }
+        #expect(path == "agent.learningRate.initial" && expected.contains("finite"))
+        guard case let .badValue(_, p2, _, e2)? = try refusal("agent.network=3") else { Issue.record("accepted"); return }
+        #expect(p2 == "agent.network" && e2 == "a mapping of keys")
+    }
+
     @Test func longValuesAreQuotedAsOneShortLine() {
         #expect(SpecError.excerpt("short") == "short")
         let cut = SpecError.excerpt("first line\nsecond line")

@@ -36,6 +36,23 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         self.fraction = fraction
     }
 
+    enum CodingKeys: String, CodingKey { case kind, initial, final, fraction }
+
+    /// Decodes a schedule mapping (`{kind: linear, initial: 1e-3}`), or a bare number as a
+    /// constant schedule (`learningRate: 1e-3`, as SB3 and RL Zoo write a constant rate).
+    /// Missing `kind`, `final` and `fraction` take their defaults.
+    public init(from decoder: any Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let v = try? single.decode(Double.self) {
+            self = .constant(v)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .constant
+        initial = try c.decode(Double.self, forKey: .initial)
+        final = try c.decodeIfPresent(Double.self, forKey: .final) ?? (kind == .constant ? initial : 0)
+        fraction = try c.decodeIfPresent(Double.self, forKey: .fraction) ?? 1
+    }
+
     /// A constant schedule.
     public static func constant(_ v: Double) -> ScheduleConfig { ScheduleConfig(kind: .constant, initial: v, final: v) }
     /// Linear decay from `initial` to `final` over `fraction` of training.

@@ -150,7 +150,13 @@ public enum SpecDecoder {
         case is Double.Type, is Float.Type: return "a number"
         case is Bool.Type: return "true or false"
         case is String.Type: return "a string"
-        default: return "\(type)"
+        default:
+            // Yams names its node kinds (`Mapping`, `Sequence`) when a struct or a list was expected.
+            switch "\(type)" {
+            case "Mapping": return "a mapping of keys"
+            case "Sequence": return "a list"
+            default: return "\(type)"
+            }
         }
     }
 
