@@ -10,7 +10,7 @@ struct DataCommand: ParsableCommand {
         Bar files: wide CSV of closes (Date,AAPL,MSFT,...), wide CSV with ASSET:field columns,
         long CSV (timestamp,asset,open,high,low,close,volume), .csv or .csv.gz. See docs/data.md.
         """,
-        subcommands: [DataInfoCommand.self, DataValidateCommand.self, DataConvertCommand.self]
+        subcommands: [DataInfoCommand.self, DataValidateCommand.self, DataConvertCommand.self, DataLoadCommand.self, DataMergeCommand.self, DataResampleCommand.self]
     )
 }
 
