@@ -71,9 +71,7 @@ struct VendorCSVReader {
                 pending.append((line, names))
                 if pending.count >= Self.bannerSearchLines {
                     // Report the header problem of the likeliest header (the widest line), else no header.
-                    if let widest = pending.max(by: { $0.cells.count < $1.cells.count }), widest.cells.count > 1 {
-                        _ = try columns(widest.cells, file: file, line: widest.line)
-                    }
+                    if let widest = Self.widest(pending) { _ = try columns(widest.cells, file: file, line: widest.line) }
                     throw .noHeader(file: file, looked: pending.count, timestampNames: timestampNames)
                 }
                 return
@@ -120,9 +118,7 @@ struct VendorCSVReader {
         }
         guard let layout else {
             if pending.isEmpty && spec.skipLines == nil { throw .file(.emptyFile(file: file)) }
-            if let widest = pending.max(by: { $0.cells.count < $1.cells.count }), widest.cells.count > 1 {
-                _ = try columns(widest.cells, file: file, line: widest.line)
-            }
+            if let widest = Self.widest(pending) { _ = try columns(widest.cells, file: file, line: widest.line) }
             throw .noHeader(file: file, looked: pending.count, timestampNames: timestampNames)
         }
         if count == 0 { throw .file(.noRows(file: file)) }
@@ -227,6 +223,13 @@ struct VendorCSVReader {
         case .needsDayFirst: throw .ambiguousDate(file: file, line: line, column: column, value: value)
         case .invalid: return nil
         }
+    }
+
+    /// The first of the widest lines (the likeliest header), when it has more than one cell.
+    static func widest(_ lines: [(line: Int, cells: [String])]) -> (line: Int, cells: [String])? {
+        var best: (line: Int, cells: [String])? = nil
+        for l in lines where l.cells.count > (best?.cells.count ?? 1) { best = l }
+        return best
     }
 
     /// `Binance_BTCUSDT_1h` for `/data/Binance_BTCUSDT_1h.csv.gz`.
