@@ -159,6 +159,14 @@ struct BarCSVParser {
             built = try assembleWide(timestamps: rowTimestamps, lines: rowLines, width: width, fields: fields, sink: &sink)
         }
         guard let built, sink.errorCount == 0 else { return nil }
+        var lowered: [String: String] = [:]
+        for a in assets {
+            if let other = lowered[a.lowercased()], other != a {
+                try sink.report(.caseOnlyAssetNames(file: file, first: other, second: a))
+                return nil
+            }
+            lowered[a.lowercased()] = a
+        }
         do {
             let data = try MarketData(assets: assets, timestamps: built.timestamps, close: built.fields[0] ?? [],
                                       open: built.fields[1], high: built.fields[2], low: built.fields[3],

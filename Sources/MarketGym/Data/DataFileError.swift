@@ -38,6 +38,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case fieldNamesAsAssets(file: String, line: Int, columns: [String])
     /// The bytes are not comma-separated UTF-8 text with `\n` line ends (UTF-16, NUL bytes, `;`, CR-only).
     case notCSVText(file: String, found: String, fix: String)
+    /// Two asset names that differ only in letter case (`BTC`, `btc`): almost always one asset spelled twice.
+    case caseOnlyAssetNames(file: String, first: String, second: String)
     /// An HDF5 file does not follow the documented layout (docs/data.md).
     case badLayout(file: String, path: String, expected: String, found: String)
 
@@ -79,6 +81,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file):\(line): the header's columns \(columns.joined(separator: ", ")) are bar fields, not assets: this is one asset's bars. Load it with a bar spec naming the asset (--asset NAME, or asset: NAME in the spec), which reads the columns by role."
         case let .notCSVText(file, found, fix):
             return "\(file): the file is \(found), not comma-separated UTF-8 text. \(fix)"
+        case let .caseOnlyAssetNames(file, first, second):
+            return "\(file): assets '\(first)' and '\(second)' differ only in letter case. Spell the asset one way, or rename one (a bar spec's rename: maps names as read)."
         case let .badLayout(file, path, expected, found):
             return "\(file):\(path): expected \(expected), found \(found). Write the file with `marketgym data convert` or follow docs/data.md."
         }

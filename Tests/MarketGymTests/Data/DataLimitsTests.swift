@@ -85,3 +85,15 @@ struct DataLimitsTests {
         #expect(text.contains("(1000000 bytes)") && text.utf8.count < 600)
     }
 }
+
+@Suite("Asset names differing only in case")
+struct CaseOnlyAssetTests {
+    @Test("a long file with BTC and btc is refused, naming both", arguments: [
+        ["timestamp,asset,close", "2020-01-02,BTC,1", "2020-01-02,btc,2"],
+        ["Date,BTC,btc", "2020-01-02,1,2"],
+    ])
+    func refused(lines: [String]) {
+        let e = dataError { _ = try MarketData.parseCSV(Array((lines.joined(separator: "\n") + "\n").utf8), source: "c.csv") }
+        #expect(e == .caseOnlyAssetNames(file: "c.csv", first: "BTC", second: "btc"))
+    }
+}
