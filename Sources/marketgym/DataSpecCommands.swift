@@ -75,6 +75,13 @@ struct BarSpecOptions: ParsableArguments {
     }
 }
 
+/// Loads the files (or the spec's) through the resolved spec, resampled to `timeframe` when given.
+func loadThroughSpec(_ bar: BarSpecOptions, files: [String], timeframe: String?) throws -> LoadedBarSource {
+    var (spec, base) = try bar.resolved()
+    if let timeframe { spec.timeframe = timeframe }
+    return try BarSource.load(spec, files: files, base: files.isEmpty ? base : nil)
+}
+
 /// Writes a panel to CSV (long layout, gzip for .gz) or MarketGym HDF5 (.h5, .hdf5).
 func writePanel(_ data: MarketData, to path: String) throws {
     let url = URL(fileURLWithPath: path)
@@ -97,9 +104,7 @@ struct DataLoadCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var (spec, base) = try bar.resolved()
-            if let timeframe { spec.timeframe = timeframe }
-            print(try BarSource.load(spec, files: files, base: files.isEmpty ? base : nil).report)
+            print(try loadThroughSpec(bar, files: files, timeframe: timeframe).report)
         } catch { throw fail(error) }
     }
 }
@@ -117,9 +122,7 @@ struct DataMergeCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var (spec, base) = try bar.resolved()
-            if let timeframe { spec.timeframe = timeframe }
-            let loaded = try BarSource.load(spec, files: files, base: files.isEmpty ? base : nil)
+            let loaded = try loadThroughSpec(bar, files: files, timeframe: timeframe)
             try writePanel(loaded.data, to: output)
             print(loaded.report)
             print("wrote \(output)")
@@ -143,22 +146,18 @@ struct DataResampleCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var (spec, base) = try bar.resolved()
-            spec.timeframe = to
-            let loaded: LoadedBarSource
             if bar.spec == nil, files.count == 1, let only = files.first, !only.contains("*") {
                 // A file in one of MarketGym's own layouts.
                 let data = try MarketData.load(contentsOf: URL(fileURLWithPath: only))
                 guard let step = BarDuration.seconds(to) else { throw ValidationError("--to must be a duration such as 2h, got '\(to)'") }
                 let r = try data.resampled(to: step)
-                let s = r.summary
-                print("resampled \(BarDuration.text(s.from)) -> \(BarDuration.text(s.to)): \(s.intervals) intervals, \(s.partialIntervals) partial asset-intervals (kept, flagged), \(s.openTailBars) bars of the still-open last interval left out")
+                print(r.summary)
                 print("stamps: bar close (assumed for a plain bar file)")
                 try writePanel(r.data, to: output)
                 print("wrote \(output)")
                 return
             }
-            loaded = try BarSource.load(spec, files: files, base: files.isEmpty ? base : nil)
+            let loaded = try loadThroughSpec(bar, files: files, timeframe: to)
             try writePanel(loaded.data, to: output)
             print(loaded.report)
             print("wrote \(output)")

@@ -81,4 +81,16 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("panel: 1 bars x 1 assets (SPY)"))
     }
+
+    @Test func resampleAPlainBarFile() throws {
+        let dir = try makeTemporaryDirectory()
+        let file = dir.appendingPathComponent("h.csv")
+        try "timestamp,A\n2021-03-01T01:00:00Z,1\n2021-03-01T02:00:00Z,2\n2021-03-01T03:00:00Z,3\n".write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("h2.csv").path
+        let r = try runProduct("marketgym", ["data", "resample", file.path, "--to", "2h", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 intervals, 0 partial asset-intervals (kept, flagged), 1 bars of the still-open last interval left out"))
+        #expect(r.stdout.contains("stamps: bar close (assumed"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "timestamp,asset,close\n2021-03-01T02:00:00Z,A,2.0\n")
+    }
 }

@@ -37,9 +37,7 @@ public struct BarSourceReport: Sendable, CustomStringConvertible {
                      + (stampsStated ? "" : " (assumed: the spec does not say; set stamps: open or close)"))
         lines.append("duplicates: \(duplicatesMerged) copies merged" + (disagreementsAccepted > 0 ? ", \(disagreementsAccepted) of them disagreeing at accepted times" : ""))
         lines.append("gaps: \(gaps) spacings longer than \(length)")
-        if let r = resample {
-            lines.append("resampled \(BarDuration.text(r.from)) -> \(BarDuration.text(r.to)): \(r.intervals) intervals, \(r.partialIntervals) partial asset-intervals (kept, flagged), \(r.openTailBars) bars of the still-open last interval left out")
-        }
+        if let r = resample { lines.append(r.description) }
         lines.append("panel: \(barCount) bars x \(assets.count) assets (\(assets.joined(separator: ", ")))")
         return lines.joined(separator: "\n")
     }

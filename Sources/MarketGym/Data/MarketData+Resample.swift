@@ -9,7 +9,7 @@ public struct ResampledBars: Sendable {
 }
 
 /// What a resampling did.
-public struct ResampleSummary: Sendable, Equatable {
+public struct ResampleSummary: Sendable, Equatable, CustomStringConvertible {
     /// Source and target bar lengths, seconds.
     public let from: Int64
     public let to: Int64
@@ -19,6 +19,10 @@ public struct ResampleSummary: Sendable, Equatable {
     public let partialIntervals: Int
     /// Base bars after the last closed interval, left out (the interval is still open).
     public let openTailBars: Int
+
+    public var description: String {
+        "resampled \(BarDuration.text(from)) -> \(BarDuration.text(to)): \(intervals) intervals, \(partialIntervals) partial asset-intervals (kept, flagged), \(openTailBars) bars of the still-open last interval left out"
+    }
 }
 
 extension MarketData {

@@ -33,25 +33,3 @@ struct CryptoCalendarTests {
     }
 }
 
-@Suite("Bundled crypto files")
-struct CryptoBundleTests {
-    /// The SHA-256 published in Experiments/data/crypto-hourly/README.md: the raw files are untouched.
-    @Test("the four raw files are present and unchanged")
-    func hashes() throws {
-        let expected = [
-            "Binance_BTCUSDT_1h.csv.gz": "17580af37e3ca299ab4fc324b8316c3d902ac4c65148d3fbc3b25c78f10652bc",
-            "Binance_ETHUSDT_1h.csv.gz": "578462155c58c1c7a41de63c0ff95adb35c97def197be2ad64ed4e7f0ee966fa",
-            "Binance_ADAUSDT_1h.csv.gz": "4c5a521069269323c8fde98a69650593a44845aae2bea635ff91eb91d658da9a",
-            "Binance_BNBUSDT_1h.csv.gz": "b9ac8517cd83e52604010150063244c07858f140139aa0dab23361adfbd7edb7",
-        ]
-        let script = "import hashlib, sys\nfor p in sys.argv[1:]: print(p.rsplit('/', 1)[-1], hashlib.sha256(open(p, 'rb').read()).hexdigest())"
-        let result = try runPython(script: script, arguments: expected.keys.sorted().map { cryptoFolder().appendingPathComponent($0).path })
-        #expect(result.status == 0, "\(result.stderr)")
-        var found: [String: String] = [:]
-        for line in result.stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2 { found[String(parts[0])] = String(parts[1]) }
-        }
-        #expect(found == expected)
-    }
-}
