@@ -188,7 +188,8 @@ struct VendorCSVReader {
         if layout.timestamp >= 0 {
             column = layout.timestamp
             let cell = cells[column]
-            if let epoch = EpochNumber(csv.bytes, cell) {
+            // With a pattern every cell is text (`20200102` under `%Y%m%d` is a date, not epoch seconds).
+            if spec.timestampFormat == nil, let epoch = EpochNumber(csv.bytes, cell) {
                 guard let (seconds, unit) = epoch.seconds(unit: spec.timestampUnit) else {
                     throw .timestampOutOfRange(file: file, line: line, column: column + 1, value: csv.string(cell), year: nil)
                 }

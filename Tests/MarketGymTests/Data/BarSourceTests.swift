@@ -115,6 +115,10 @@ struct BarSourceTests {
         let base = Timestamp.parse("2017-08-17T00:00:00Z") ?? 0
         #expect(try BarSource.load(spec, files: [twelve]).data.timestamps == [base, base + 4 * 3600, base + 12 * 3600, base + 16 * 3600])
 
+        let compact = try temporaryFile("c.csv", "Date,close\n20200102,1\n")
+        spec.timestampFormat = "%Y%m%d"
+        #expect(try BarSource.load(spec, files: [compact]).data.timestamps == [Timestamp.parse("2020-01-02")].compactMap { $0 })
+
         let split = try temporaryFile("s.csv", "Day,Clock,close\n31/12/2020,23:00,1\n01/01/2021,01:30:00,2\n02/01/2021,2:15 PM,3\n")
         var s2 = BarSourceSpec()
         s2.columns.date = "Day"
