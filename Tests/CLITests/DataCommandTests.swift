@@ -11,6 +11,7 @@ import TestSupport
         #expect(r.stdout.contains("assets:   20"))
         #expect(r.stdout.contains("1990-01-02 to 2022-12-28"))
         #expect(r.stdout.contains("8313"))
+        #expect(r.stdout.contains("stamps:   taken as bar closes (assumed"))
     }
 
     @Test func validateReportsHardErrorsWithPlaceAndFix() throws {
