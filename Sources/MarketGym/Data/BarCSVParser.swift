@@ -302,6 +302,11 @@ struct BarCSVParser {
         var column = [Int](repeating: 0, count: assets.count)
         for (newIndex, old) in byName.enumerated() { column[old] = newIndex }
         let n = assets.count, t = unique.count
+        let cells = n.multipliedReportingOverflow(by: t)
+        if cells.overflow || cells.partialValue > DataLimits.maxPanelCells {
+            try sink.report(.panelTooLarge(file: file, bars: t, assets: n, limit: DataLimits.maxPanelCells))
+            return nil
+        }
         var out = fields.map { $0 == nil ? [] : [Double](repeating: .nan, count: n * t) }
         var lineAt = [Int](repeating: 0, count: n * t)
         for r in timestamps.indices {

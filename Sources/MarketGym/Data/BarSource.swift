@@ -169,6 +169,10 @@ public enum BarSource {
         var column = [Int](repeating: 0, count: rows.assetNames.count)
         for (c, a) in byName.enumerated() { column[a] = c }
         let n = rows.assetNames.count, t = timeline.count
+        let cells = n.multipliedReportingOverflow(by: t)
+        if cells.overflow || cells.partialValue > DataLimits.maxPanelCells {
+            throw .file(.panelTooLarge(file: rows.fileNames.joined(separator: ", "), bars: t, assets: n, limit: DataLimits.maxPanelCells))
+        }
         var fields = (0..<5).map { rows.present[$0] ? [Double](repeating: .nan, count: n * t) : [] }
         for r in kept {
             guard let b = barOf[rows.timestamps[r] + shift] else { continue }

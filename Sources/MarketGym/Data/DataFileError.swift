@@ -40,6 +40,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case notCSVText(file: String, found: String, fix: String)
     /// Two asset names that differ only in letter case (`BTC`, `btc`): almost always one asset spelled twice.
     case caseOnlyAssetNames(file: String, first: String, second: String)
+    /// The bars x assets panel a long file (or several files) describes exceeds `DataLimits.maxPanelCells`.
+    case panelTooLarge(file: String, bars: Int, assets: Int, limit: Int)
     /// An HDF5 file does not follow the documented layout (docs/data.md).
     case badLayout(file: String, path: String, expected: String, found: String)
 
@@ -83,6 +85,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): the file is \(found), not comma-separated UTF-8 text. \(fix)"
         case let .caseOnlyAssetNames(file, first, second):
             return "\(file): assets '\(first)' and '\(second)' differ only in letter case. Spell the asset one way, or rename one (a bar spec's rename: maps names as read)."
+        case let .panelTooLarge(file, bars, assets, limit):
+            return "\(file): the rows describe \(bars) distinct times x \(assets) assets = \(bars * assets) cells, more than the limit of \(limit) (docs/reliability.md, Data files). Check the asset and timestamp columns (a wrong column makes every row a new asset), or split the file by asset or period."
         case let .badLayout(file, path, expected, found):
             return "\(file):\(path): expected \(expected), found \(found). Write the file with `marketgym data convert` or follow docs/data.md."
         }

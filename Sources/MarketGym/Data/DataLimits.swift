@@ -25,6 +25,11 @@ public enum DataLimits {
         }
         return 4096 * 1_048_576
     }
+    /// Most cells (bars x assets) a panel built from a long file or several files may hold: 2e8
+    /// (1.6 GB per field in `Double`). A long file whose every row has a new asset and a new time
+    /// would otherwise ask for rows x rows cells.
+    public static let maxPanelCells = 200_000_000
+
     /// Longest cell text echoed in an error message, in characters.
     public static let excerptLength = 80
 

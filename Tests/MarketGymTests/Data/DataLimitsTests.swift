@@ -56,6 +56,14 @@ struct DataLimitsTests {
         #expect(d.barCount == 10_000 && d.close[2 * 9_999] == 10_000 && d.close[2 * 9_999 + 1] == 19_999)
     }
 
+    @Test("a long file whose rows are all new assets at new times is refused before allocating rows x rows cells")
+    func panelCap() {
+        var lines = ["timestamp,asset,close"]
+        for k in 0..<15_000 { lines.append("\(1_577_923_200 + k * 60),A\(k),1") }
+        let e = dataError { _ = try MarketData.parseCSV(Array((lines.joined(separator: "\n") + "\n").utf8), source: "l.csv") }
+        #expect(e == .panelTooLarge(file: "l.csv", bars: 15_000, assets: 15_000, limit: DataLimits.maxPanelCells))
+    }
+
     @Test("misleading files say what they are", arguments: [
         ("folder", "it is a folder"), ("devnull", "device"), ("utf16", "UTF-16"), ("cr", "CR-only line ends"),
         ("semicolon", "separated by ';'"), ("nul", "NUL byte"),
