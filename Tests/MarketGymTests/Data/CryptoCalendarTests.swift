@@ -26,10 +26,19 @@ struct CryptoCalendarTests {
         #expect(throws: SplitError.self) { _ = try DataSplit.walkForwardFold(testYear: 2018, validYears: 1, timestamps: timestamps) }
     }
 
-    @Test("24/7 hourly bars: the real spacing is one hour, 8,760 bars in a full year")
+    @Test("24/7 hourly bars: one-hour spacing; a 2019 backtest annualizes with 8,766 steps a year (8,760 hours over 365.25-day years)")
     func spacing() throws {
         let d = try BarSource.load(cryptoSpec(), base: cryptoFolder()).data
         #expect(BarSource.mostCommonSpacing(d.timestamps, assets: [Int32](repeating: 0, count: d.barCount)) == 3600)
+        let fold = try DataSplit.walkForwardFold(testYear: 2019, validYears: 1, timestamps: d.timestamps)
+        var record = BacktestRecord()
+        record.startTimestamp = d.timestamps[fold.test.bars.lowerBound - 1]
+        record.timestamps = Array(d.timestamps[fold.test.bars])
+        let zeros = [Double](repeating: 0, count: record.timestamps.count)
+        (record.netReturns, record.grossReturns, record.costs, record.turnover, record.gross, record.net) = (zeros, zeros, zeros, zeros, zeros, zeros)
+        let m = BacktestMetrics(record)
+        #expect(m.steps == 8760)
+        #expect(abs(m.periodsPerYear - 8766) < 1e-6)
     }
 }
 
