@@ -56,6 +56,15 @@ struct DataLimitsTests {
         #expect(d.barCount == 10_000 && d.close[2 * 9_999] == 10_000 && d.close[2 * 9_999 + 1] == 19_999)
     }
 
+    @Test("issue 13 crash 2: a gzip of blank lines under a 100-asset header is a clear error, not lines x assets of memory")
+    func blankLinesUnderAWideHeader() throws {
+        let header = "Date," + (0..<100).map { "A\($0)" }.joined(separator: ",") + "\n"
+        let gz = Gzip.compress(Array(header.utf8) + [UInt8](repeating: UInt8(ascii: "\n"), count: 2_000_000))
+        #expect(gz.count < 20_000)
+        let e = dataError { _ = try MarketData.parseCSV(gz, source: "blank.csv.gz") }
+        #expect(e == .noRows(file: "blank.csv.gz"))
+    }
+
     @Test("a long file whose rows are all new assets at new times is refused before allocating rows x rows cells")
     func panelCap() {
         var lines = ["timestamp,asset,close"]
