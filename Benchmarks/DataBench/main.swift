@@ -51,6 +51,11 @@ if let k = CommandLine.arguments.firstIndex(of: "--profile-csv"), k + 1 < Comman
     for _ in 0..<300 { _ = try? MarketData.parseCSV(text) }
     exit(0)
 }
+// --crypto SPEC: only the crypto-hourly load + merge + resample benchmark (CryptoBench.swift).
+if let k = CommandLine.arguments.firstIndex(of: "--crypto"), k + 1 < CommandLine.arguments.count {
+    do { try runCryptoBench(specPath: CommandLine.arguments[k + 1]) } catch { print("DataBench: \(error)"); exit(1) }
+    exit(0)
+}
 let arguments = CommandLine.arguments.dropFirst().filter { $0 != "--mlp" }
 let csvPath = arguments.first ?? "../Experiments/data/sp500-20-daily.csv.gz"
 let csvURL = URL(fileURLWithPath: csvPath)

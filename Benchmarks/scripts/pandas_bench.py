@@ -27,7 +27,49 @@ def median_ms(fn, runs, warmup=2):
     return f"{statistics.median(walls):.3f} ms wall, {statistics.median(cpus):.3f} ms CPU"
 
 
+def crypto(folder):
+    """The four raw crypto-hourly files: read_csv, epoch units, keep-first duplicates, open stamps moved
+    to the close, concat into one panel, resample to 2h and 4h (what DataBench --crypto does)."""
+    import glob
+    import os
+
+    files = sorted(glob.glob(os.path.join(folder, "Binance_*USDT_1h.csv.gz")))
+
+    def load():
+        frames = []
+        for path in files:
+            df = pd.read_csv(path, usecols=["unix", "symbol", "open", "high", "low", "close", "Volume USDT"])
+            unix = df["unix"].astype(float)
+            df["ts"] = unix.where(unix < 1e11, unix / 1000).astype("int64") + 3600
+            df = df.drop_duplicates(["ts", "symbol"], keep="first")
+            df.index = pd.to_datetime(df["ts"], unit="s", utc=True)
+            frames.append(df.rename(columns={"Volume USDT": "volume"}).drop(columns=["unix", "ts"]))
+        long = pd.concat(frames)
+        return long.pivot(columns="symbol").sort_index()
+
+    def resample(panel, rule):
+        r = panel.resample(rule, closed="right", label="right")
+        return pd.concat({"open": r["open"].first(), "high": r["high"].max(), "low": r["low"].min(),
+                          "close": r["close"].last(), "volume": r["volume"].sum()}, axis=1)
+
+    panel = load()
+    print(f"pandas {pd.__version__} crypto: {panel.shape[0]} bars x {panel['close'].shape[1]} assets from {len(files)} files")
+    print(f"pandas crypto load 4 files + merge (median of 20): {median_ms(load, runs=20)}")
+    print(f"pandas crypto resample to 2h (median of 20): {median_ms(lambda: resample(panel, '2h'), runs=20)}")
+    print(f"pandas crypto resample to 4h (median of 20): {median_ms(lambda: resample(panel, '4h'), runs=20)}")
+
+    def total():
+        p = load()
+        resample(p, "2h")
+        resample(p, "4h")
+
+    print(f"pandas crypto total: load + merge + resample 2h and 4h (median of 20): {median_ms(total, runs=20)}")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--crypto":
+        crypto(sys.argv[2])
+        return
     csv = sys.argv[1] if len(sys.argv) > 1 else "Experiments/data/sp500-20-daily.csv.gz"
     frame = pd.read_csv(csv, index_col=0, parse_dates=True)
     print(f"pandas {pd.__version__}: {csv}, {frame.shape[0]} bars x {frame.shape[1]} assets")

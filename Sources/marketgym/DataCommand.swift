@@ -8,9 +8,10 @@ struct DataCommand: ParsableCommand {
         abstract: "Inspect, validate and convert market data files.",
         discussion: """
         Bar files: wide CSV of closes (Date,AAPL,MSFT,...), wide CSV with ASSET:field columns,
-        long CSV (timestamp,asset,open,high,low,close,volume), .csv or .csv.gz. See docs/data.md.
+        long CSV (timestamp,asset,open,high,low,close,volume), .csv or .csv.gz. Vendor files (banners,
+        epoch ms, symbol columns, one file per asset, duplicates): `data load/merge/resample --spec`. See docs/data.md.
         """,
-        subcommands: [DataInfoCommand.self, DataValidateCommand.self, DataConvertCommand.self]
+        subcommands: [DataInfoCommand.self, DataValidateCommand.self, DataConvertCommand.self, DataLoadCommand.self, DataMergeCommand.self, DataResampleCommand.self]
     )
 }
 

@@ -52,6 +52,7 @@ struct BarCSVParser {
         var lineCount = 1
         for byte in buffer { lineCount &+= byte == UInt8(ascii: "\n") ? 1 : 0 }  // wrapping add: vectorizes
         var rowCount = 0
+        var capacityRows = 0
         var width = 0  // values per row per field: N for wide, 1 for long
 
         try csv.forEachRow { (line, cells) throws(DataFileError) in
@@ -64,13 +65,27 @@ struct BarCSVParser {
                                             targets: &targets, timestampColumn: &timestampColumn, assetColumn: &assetColumn,
                                             present: &presentFields, sink: &sink)
                 width = layout == .long ? 1 : assets.count
+                // Sized from the rows actually read: start at min(lines, 4096) rows and double, so a
+                // wide header over many short lines cannot request lines x assets up front.
+                capacityRows = min(max(1, lineCount), 4096)
                 for f in 0..<5 where presentFields[f] {
-                    buffers[f] = .allocate(capacity: max(1, lineCount * width))
+                    buffers[f] = .allocate(capacity: capacityRows * max(1, width))
                     buffers[f].initialize(repeating: .nan)
                 }
                 return
             }
             guard headerOK else { return }
+            if rowCount == capacityRows {
+                let grown = capacityRows * 2
+                for f in 0..<5 where presentFields[f] {
+                    let bigger = UnsafeMutableBufferPointer<Double>.allocate(capacity: grown * max(1, width))
+                    bigger.initialize(repeating: .nan)
+                    _ = UnsafeMutableBufferPointer(rebasing: bigger[0..<(capacityRows * max(1, width))]).update(fromContentsOf: buffers[f])
+                    buffers[f].deallocate()
+                    buffers[f] = bigger
+                }
+                capacityRows = grown
+            }
             let expected = targets.count
             guard cells.count == expected else {
                 try sink.report(.raggedRow(file: file, line: line, expected: expected, found: cells.count))
@@ -79,6 +94,12 @@ struct BarCSVParser {
             guard let ts = Timestamp.parse(csv.bytes, cells[timestampColumn], format: options.timestampFormat) else {
                 try sink.report(.unparseableTimestamp(file: file, line: line, column: timestampColumn + 1,
                                                       value: csv.string(cells[timestampColumn]), format: options.timestampFormat))
+                return
+            }
+            if !DataLimits.years.contains(Timestamp.year(of: ts)) {
+                try sink.report(.valueOutOfRange(file: file, line: line, column: timestampColumn + 1, columnName: "timestamp",
+                                                 value: csv.string(cells[timestampColumn]),
+                                                 range: "the years \(DataLimits.years.lowerBound)-\(DataLimits.years.upperBound) (epoch milliseconds read as seconds? convert them, or load with a bar spec and timestampUnit: milliseconds)"))
                 return
             }
             if layout == .long {
@@ -102,11 +123,16 @@ struct BarCSVParser {
                 let cell = cells[c]
                 if csv.isMissing(cell) { continue }
                 guard let v = csv.double(cell) else {
-                    try sink.report(.unparseableValue(file: file, line: line, column: c + 1, columnName: header?[c] ?? "", value: csv.string(cell)))
+                    try sink.report(.unparseableValue(file: file, line: line, column: c + 1, columnName: header?[c] ?? "", value: DataLimits.excerpt(csv.string(cell))))
                     continue
                 }
                 if target.field == Self.volumeField ? v < 0 : v <= 0 {
                     try sink.report(.nonPositivePrice(file: file, line: line, column: c + 1, columnName: header?[c] ?? "", value: csv.string(cell)))
+                    continue
+                }
+                if !DataLimits.isAcceptable(v, field: target.field) {
+                    try sink.report(.valueOutOfRange(file: file, line: line, column: c + 1, columnName: header?[c] ?? "", value: csv.string(cell),
+                                                     range: target.field == Self.volumeField ? "0 to \(DataLimits.maxVolume)" : "\(DataLimits.minPrice) to \(DataLimits.maxPrice)"))
                     continue
                 }
                 buffers[target.field][base + max(target.asset, 0)] = v
@@ -133,6 +159,14 @@ struct BarCSVParser {
             built = try assembleWide(timestamps: rowTimestamps, lines: rowLines, width: width, fields: fields, sink: &sink)
         }
         guard let built, sink.errorCount == 0 else { return nil }
+        var lowered: [String: String] = [:]
+        for a in assets {
+            if let other = lowered[a.lowercased()], other != a {
+                try sink.report(.caseOnlyAssetNames(file: file, first: other, second: a))
+                return nil
+            }
+            lowered[a.lowercased()] = a
+        }
         do {
             let data = try MarketData(assets: assets, timestamps: built.timestamps, close: built.fields[0] ?? [],
                                       open: built.fields[1], high: built.fields[2], low: built.fields[3],
@@ -180,6 +214,11 @@ struct BarCSVParser {
             }
         case .wideCloses, .wideFields:
             timestampColumn = 0
+            let fieldLike = names.dropFirst().filter { Self.fieldNames.contains($0.lowercased()) || $0.lowercased() == "adj close" }
+            if layout == .wideCloses && fieldLike.count >= 2 {
+                try sink.report(.fieldNamesAsAssets(file: file, line: line, columns: fieldLike))
+                return false
+            }
             var seenPairs: Set<String> = []
             for (c, raw) in names.enumerated().dropFirst() {
                 var assetName = raw
@@ -263,6 +302,11 @@ struct BarCSVParser {
         var column = [Int](repeating: 0, count: assets.count)
         for (newIndex, old) in byName.enumerated() { column[old] = newIndex }
         let n = assets.count, t = unique.count
+        let cells = n.multipliedReportingOverflow(by: t)
+        if cells.overflow || cells.partialValue > DataLimits.maxPanelCells {
+            try sink.report(.panelTooLarge(file: file, bars: t, assets: n, limit: DataLimits.maxPanelCells))
+            return nil
+        }
         var out = fields.map { $0 == nil ? [] : [Double](repeating: .nan, count: n * t) }
         var lineAt = [Int](repeating: 0, count: n * t)
         for r in timestamps.indices {

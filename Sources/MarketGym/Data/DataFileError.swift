@@ -32,6 +32,16 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateTimestamp(file: String, line: Int, firstLine: Int, timestamp: String, asset: String?)
     /// A prediction names an asset the bars do not have.
     case unknownAsset(file: String, line: Int, asset: String, known: [String])
+    /// A finite value outside `DataLimits` (a price beyond 1e12 or below 1e-12, a volume beyond 1e18).
+    case valueOutOfRange(file: String, line: Int, column: Int, columnName: String, value: String, range: String)
+    /// A wide-closes header whose columns are OHLCV field names: one asset's bars, not many assets.
+    case fieldNamesAsAssets(file: String, line: Int, columns: [String])
+    /// The bytes are not comma-separated UTF-8 text with `\n` line ends (UTF-16, NUL bytes, `;`, CR-only).
+    case notCSVText(file: String, found: String, fix: String)
+    /// Two asset names that differ only in letter case (`BTC`, `btc`): almost always one asset spelled twice.
+    case caseOnlyAssetNames(file: String, first: String, second: String)
+    /// The bars x assets panel a long file (or several files) describes exceeds `DataLimits.maxPanelCells`.
+    case panelTooLarge(file: String, bars: Int, assets: Int, limit: Int)
     /// An HDF5 file does not follow the documented layout (docs/data.md).
     case badLayout(file: String, path: String, expected: String, found: String)
 
@@ -67,6 +77,16 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownAsset(file, line, asset, known):
             let shown = known.prefix(30).joined(separator: ", ") + (known.count > 30 ? ", ..." : "")
             return "\(file):\(line): prediction for asset '\(asset)', which the bars do not have (bars have: \(shown)). Remove those rows or load bars that include '\(asset)'."
+        case let .valueOutOfRange(file, line, column, columnName, value, range):
+            return "\(file):\(line):\(column) (\(columnName)): \(DataLimits.excerpt(value)) is outside the accepted range \(range) (docs/reliability.md, Data files). Fix the value (a unit or decimal-point error?), rescale the column, or leave the cell empty."
+        case let .fieldNamesAsAssets(file, line, columns):
+            return "\(file):\(line): the header's columns \(columns.joined(separator: ", ")) are bar fields, not assets: this is one asset's bars. Load it with a bar spec naming the asset (--asset NAME, or asset: NAME in the spec), which reads the columns by role."
+        case let .notCSVText(file, found, fix):
+            return "\(file): the file is \(found), not comma-separated UTF-8 text. \(fix)"
+        case let .caseOnlyAssetNames(file, first, second):
+            return "\(file): assets '\(first)' and '\(second)' differ only in letter case. Spell the asset one way, or rename one (a bar spec's rename: maps names as read)."
+        case let .panelTooLarge(file, bars, assets, limit):
+            return "\(file): the rows describe \(bars) distinct times x \(assets) assets = \(bars * assets) cells, more than the limit of \(limit) (docs/reliability.md, Data files). Check the asset and timestamp columns (a wrong column makes every row a new asset), or split the file by asset or period."
         case let .badLayout(file, path, expected, found):
             return "\(file):\(path): expected \(expected), found \(found). Write the file with `marketgym data convert` or follow docs/data.md."
         }

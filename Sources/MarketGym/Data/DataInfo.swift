@@ -54,6 +54,7 @@ public struct DataInfo: Sendable, CustomStringConvertible {
             "fields:   \(fields.joined(separator: ", "))",
             "range:    \(Timestamp.iso(firstTimestamp, dateOnly: dateOnly)) to \(Timestamp.iso(lastTimestamp, dateOnly: dateOnly))",
             "bars:     \(barCount), typical spacing \(spacingText)",
+            "stamps:   taken as bar closes (assumed: a plain file does not say; for a file stamped at bar open use a bar spec with stamps: open)",
             "coverage:",
         ]
         let width = max(5, assets.map(\.count).max() ?? 5)

@@ -95,8 +95,10 @@ public struct DataValidationReport: Sendable, CustomStringConvertible {
 
 /// `x` with one decimal, without Foundation's `String(format:)`.
 func format1(_ x: Double) -> String {
-    let tenths = (x * 10).rounded()
-    return String(Int(tenths) / 10) + "." + String(abs(Int(tenths)) % 10)
+    // Beyond ±1e15 (or not finite) the tenths do not fit an Int exactly: print Swift's shortest form.
+    guard x.isFinite, abs(x) < 1e15 else { return "\(x)" }
+    let tenths = Int((abs(x) * 10).rounded())
+    return (x < 0 && tenths > 0 ? "-" : "") + String(tenths / 10) + "." + String(tenths % 10)
 }
 
 extension MarketData {

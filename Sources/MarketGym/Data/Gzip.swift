@@ -14,11 +14,13 @@ public enum Gzip {
     /// Decompresses a whole gzip buffer.
     /// - Parameter bytes: the compressed bytes (one or more gzip members).
     /// - Returns: the decompressed bytes.
-    /// - Throws: `GzipError` when the data is truncated or corrupt.
+    ///   - limit: the most bytes the output may hold (default `DataLimits.maxDecompressedBytes`), so a
+    ///     small file that expands to terabytes (a "zip bomb") is refused instead of exhausting memory.
+    /// - Throws: `GzipError` when the data is truncated or corrupt, `.tooLarge` beyond `limit`.
     /// - Complexity: O(output size); the output buffer grows geometrically.
-    public static func decompress(_ bytes: [UInt8]) throws(GzipError) -> [UInt8] {
+    public static func decompress(_ bytes: [UInt8], limit: Int = DataLimits.maxDecompressedBytes) throws(GzipError) -> [UInt8] {
         if bytes.isEmpty { return [] }
-        var output = [UInt8](repeating: 0, count: max(4096, bytes.count * 4))
+        var output = [UInt8](repeating: 0, count: min(max(4096, bytes.count * 4), max(limit, 1)))
         var produced = 0
         var consumed = 0
         while consumed < bytes.count {
@@ -32,7 +34,10 @@ public enum Gzip {
                 stream.next_in = inBuf.baseAddress.map { UnsafeMutablePointer(mutating: $0 + consumed) }
                 stream.avail_in = UInt32(remainingIn)
                 while true {
-                    if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+                    if produced == output.count {
+                        guard output.count < limit else { throw .tooLarge(limit: limit) }
+                        output.append(contentsOf: repeatElement(0, count: min(output.count, limit - output.count)))
+                    }
                     let room = min(output.count - produced, Int(UInt32.max))
                     status = output.withUnsafeMutableBufferPointer { outBuf in
                         stream.next_out = outBuf.baseAddress.map { $0 + produced }
@@ -96,10 +101,14 @@ public enum GzipError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated
     /// zlib rejected the data.
     case corrupt(String)
+    /// The decompressed data would exceed the limit (bytes).
+    case tooLarge(limit: Int)
 
     public var description: String {
         switch self {
         case .truncated: return "gzip data is truncated (the file ends before the compressed stream does); re-download or re-compress it."
+        case let .tooLarge(limit):
+            return "gzip data expands beyond \(limit / 1_048_576) MiB (the limit on decompressed files); if the file is genuine, raise the limit with the environment variable \(DataLimits.decompressedLimitVariable)=<MiB>, or split the file."
         case let .corrupt(reason): return "gzip data is corrupt (\(reason)); check the file with `gzip -t` and re-create it."
         }
     }

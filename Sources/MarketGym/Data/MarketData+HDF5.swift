@@ -126,7 +126,7 @@ extension MarketData {
             if let k = firstInvalid(values, isVolume: name == "volume") {
                 let n = max(1, assets.count)
                 throw .badLayout(file: file, path: "/bars/\(name)[\(k / n), \(k % n)]",
-                                 expected: name == "volume" ? "a volume >= 0 or NaN" : "a price > 0 or NaN", found: "\(values[k])")
+                                 expected: name == "volume" ? "a volume in 0...\(DataLimits.maxVolume) or NaN (docs/reliability.md)" : "a price in \(DataLimits.minPrice)...\(DataLimits.maxPrice) or NaN (docs/reliability.md)", found: "\(values[k])")
             }
         }
         do {
@@ -138,14 +138,14 @@ extension MarketData {
     }
 }
 
-/// Index of the first value that is neither NaN nor valid (prices > 0, volumes >= 0, finite).
+/// Index of the first value that is neither NaN nor within `DataLimits` (prices in [1e-12, 1e12], volumes in [0, 1e18]).
 private func firstInvalid(_ values: [Double], isVolume: Bool) -> Int? {
     values.withUnsafeBufferPointer { v -> Int? in
         for k in 0..<v.count {
             let x = v[k]
             // NaN fails every comparison; valid values pass the range test; the rest (<= 0, inf) are errors.
             if x.isNaN { continue }
-            if isVolume ? !(x >= 0 && x.isFinite) : !(x > 0 && x.isFinite) { return k }
+            if !DataLimits.isAcceptable(x, field: isVolume ? 4 : 0) { return k }
         }
         return nil
     }

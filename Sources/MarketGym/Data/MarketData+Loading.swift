@@ -124,6 +124,7 @@ extension MarketData {
             return (try MarketData.readHDF5(file: file), .hdf5)
         }
         let text = try DataFileReader.textBytes(raw, file: file)
+        try DataFileReader.checkText(text, file: file)
         let parser = BarCSVParser(file: file, options: options)
         return try text.withUnsafeBufferPointer { (buf) throws(DataFileError) in
             try parser.parse(buf, sink: &sink)

@@ -22,6 +22,7 @@ extension PredictionTable {
     /// - Throws: `DataFileError` on the first problem.
     public static func parseCSV(_ bytes: [UInt8], source: String = "<memory>", timestampFormat: TimestampFormat = .automatic) throws(DataFileError) -> PredictionTable {
         let text = try DataFileReader.textBytes(bytes, file: source)
+        try DataFileReader.checkText(text, file: source)
         return try text.withUnsafeBufferPointer { (buf) throws(DataFileError) in
             try parse(ByteCSV(bytes: buf), source: source, timestampFormat: timestampFormat)
         }
@@ -79,7 +80,12 @@ extension PredictionTable {
                 let cell = cells[c]
                 if csv.isMissing(cell) { values.append(.nan); continue }
                 guard let v = csv.double(cell) else {
-                    throw .unparseableValue(file: source, line: line, column: c + 1, columnName: names[c], value: csv.string(cell))
+                    throw .unparseableValue(file: source, line: line, column: c + 1, columnName: names[c], value: DataLimits.excerpt(csv.string(cell)))
+                }
+                // Features are stored as Float: a finite Double beyond Float's range would become infinity.
+                guard abs(v) <= Double(Float.greatestFiniteMagnitude) else {
+                    throw .valueOutOfRange(file: source, line: line, column: c + 1, columnName: names[c], value: csv.string(cell),
+                                           range: "±\(Float.greatestFiniteMagnitude) (features are stored as 32-bit floats)")
                 }
                 values.append(Float(v))
             }

@@ -4,7 +4,7 @@
 /// optional seconds and fraction, and an optional zone (`Z`, `+01:00`, `-0500`; UTC when absent),
 /// and integer epoch seconds (`1577923200`). `.pattern` takes a strftime-like pattern for anything
 /// else: `%Y` (4-digit year), `%y` (2-digit year, 1969-2068), `%m`, `%d`, `%H`, `%M`, `%S`, `%b`
-/// (month abbreviation, `Jan`), `%z` (`Z`, `+HH:MM`, `+HHMM`), `%%`; other characters must match.
+/// (month abbreviation, `Jan`), `%I` (12-hour clock, 01-12, needs `%p`), `%p` (`AM`/`PM`, any case), `%z` (`Z`, `+HH:MM`, `+HHMM`), `%%`; other characters must match.
 /// Timestamps are whole UTC seconds; fractions of a second are dropped.
 public enum TimestampFormat: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// ISO date, ISO date-time (optional zone, UTC otherwise) or epoch seconds, detected per field.
@@ -181,6 +181,7 @@ public enum Timestamp {
 
     private static func parsePattern(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, pattern: [UInt8]) -> Int64? {
         var y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, offset = 0
+        var hour12 = false, pm: Bool? = nil
         var k = range.lowerBound
         let end = range.upperBound
         var p = 0
@@ -195,6 +196,15 @@ public enum Timestamp {
                 case UInt8(ascii: "m"): guard let v = number(b, k, 2, end) else { return nil }; mo = v; k += 2
                 case UInt8(ascii: "d"): guard let v = number(b, k, 2, end) else { return nil }; d = v; k += 2
                 case UInt8(ascii: "H"): guard let v = number(b, k, 2, end) else { return nil }; h = v; k += 2
+                case UInt8(ascii: "I"): guard let v = number(b, k, 2, end), (1...12).contains(v) else { return nil }; h = v; hour12 = true; k += 2
+                case UInt8(ascii: "p"):
+                    guard k + 2 <= end, b[k + 1] | 0x20 == UInt8(ascii: "m") else { return nil }
+                    switch b[k] | 0x20 {
+                    case UInt8(ascii: "a"): pm = false
+                    case UInt8(ascii: "p"): pm = true
+                    default: return nil
+                    }
+                    k += 2
                 case UInt8(ascii: "M"): guard let v = number(b, k, 2, end) else { return nil }; mi = v; k += 2
                 case UInt8(ascii: "S"): guard let v = number(b, k, 2, end) else { return nil }; s = v; k += 2
                 case UInt8(ascii: "b"):
@@ -216,6 +226,49 @@ public enum Timestamp {
             }
         }
         guard k == end else { return nil }
+        if hour12 {
+            guard let pm else { return nil }  // %I without %p is ambiguous
+            h = h % 12 + (pm ? 12 : 0)
+        }
         return seconds(y, mo, d, h, mi, s, offset: offset)
     }
+}
+
+/// The outcome of reading a slash or dot date.
+enum SlashDate: Equatable {
+    case parsed(Int64)
+    /// Month first failed, day first would work: the caller asks for `dayFirst`.
+    case needsDayFirst
+    case invalid
+}
+
+extension Timestamp {
+    /// Reads `M/D/YYYY` (or `D/M/YYYY` when `dayFirst`), `/`, `.` or `-` separated, with an optional
+    /// time `H:MM[:SS]` and optional `AM`/`PM` after a space.
+    static func parseSlashDate(_ text: String, dayFirst: Bool) -> SlashDate {
+        let pieces = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard let datePart = pieces.first, pieces.count <= 3 else { return .invalid }
+        let parts = datePart.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" }).map { Int($0) }
+        guard parts.count == 3, let p0 = parts[0], let p1 = parts[1], let p2 = parts[2], p2 >= 1000 else { return .invalid }
+        var h = 0, mi = 0, s = 0
+        if pieces.count >= 2 {
+            let clock = pieces[1].split(separator: ":").map { Int($0) }
+            guard clock.count >= 2, clock.count <= 3, clock.allSatisfy({ $0 != nil }) else { return .invalid }
+            h = clock[0] ?? 0; mi = clock[1] ?? 0; s = clock.count == 3 ? (clock[2] ?? 0) : 0
+            if pieces.count == 3 {
+                let marker = pieces[2].uppercased()
+                guard (marker == "AM" || marker == "PM"), (1...12).contains(h) else { return .invalid }
+                h = h % 12 + (marker == "PM" ? 12 : 0)
+            }
+        }
+        func make(_ month: Int, _ day: Int) -> Int64? {
+            guard (1...12).contains(month), day >= 1, day <= 31, h <= 23, mi <= 59, s <= 60 else { return nil }
+ return Timestamp.parse(String(p2) + "-" + two(month) + "-" + two(day) + "T" + two(h) + ":" + two(mi) + ":" + two(s) + "Z")
+        }
+        if dayFirst { return make(p1, p0).map { .parsed($0) } ?? .invalid }
+        if let ts = make(p0, p1) { return .parsed(ts) }
+        return make(p1, p0) == nil ? .invalid : .needsDayFirst
+    }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }

@@ -37,7 +37,8 @@ public struct SplitConfig: Codable, Sendable, Equatable {
     public var test = DateRange(from: "2019-01-01", to: "2022-12-31")
     /// When nonzero, the walk-forward fold whose test year this is replaces the ranges above. Default 0 (off).
     public var walkForwardTestYear: Int = 0
-    /// Years of validation before a walk-forward test year. Default 1.
+    /// Years of validation before a walk-forward test year. Default 1; 0 means no validation bars
+    /// (for data that start mid-year, like the bundled crypto bars from 2017-08).
     public var walkForwardValidYears: Int = 1
 
     /// Every field at its documented default.
@@ -203,7 +204,8 @@ public struct DataSplit: Sendable, Equatable {
         public var test: DataSplit
     }
 
-    /// The fold testing on `testYear`: valid = the `validYears` years before, train = all earlier bars.
+    /// The fold testing on `testYear`: valid = the `validYears` years before, train = all earlier bars
+    /// (`validYears` 0: no validation bars, train = every bar before the test year).
     /// - Throws: `SplitError.empty` when a part holds no bars, `.yearOutOfRange` outside years 1...9999.
     public static func walkForwardFold(testYear: Int, validYears: Int, timestamps: [Int64]) throws(SplitError) -> Fold {
         // Guard before any date arithmetic: a year like 10^14 overflows the epoch-seconds conversion.
@@ -213,8 +215,12 @@ public struct DataSplit: Sendable, Equatable {
         let vy = testYear - max(0, validYears)
         let train = try resolve(from: Int64.min, toExclusive: start(vy), name: "train",
                                 label: ("start", "\(vy - 1)-12-31"), timestamps: timestamps)
-        let valid = try resolve(from: start(vy), toExclusive: start(testYear), name: "valid",
-                                label: ("\(vy)-01-01", "\(testYear - 1)-12-31"), timestamps: timestamps)
+        // validYears 0: no validation years (data that start mid-year, such as crypto from 2017-08,
+        // have no full year before the first test year); the valid split is empty, at the test start.
+        let valid = validYears <= 0
+            ? DataSplit(name: "valid", bars: train.bars.upperBound..<train.bars.upperBound)
+            : try resolve(from: start(vy), toExclusive: start(testYear), name: "valid",
+                          label: ("\(vy)-01-01", "\(testYear - 1)-12-31"), timestamps: timestamps)
         let test = try resolve(from: start(testYear), toExclusive: start(testYear + 1), name: "test",
                                label: ("\(testYear)-01-01", "\(testYear)-12-31"), timestamps: timestamps)
         return Fold(testYear: testYear, train: train, valid: valid, test: test)

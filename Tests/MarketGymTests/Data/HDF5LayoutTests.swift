@@ -140,7 +140,15 @@ struct HDF5LayoutTests {
         f["bars/close"] = np.array([[1.0], [-2.0]])
         """)
         #expect(dataError { _ = try MarketData.load(contentsOf: negative) }
-                == .badLayout(file: negative.path, path: "/bars/close[1, 0]", expected: "a price > 0 or NaN", found: "-2.0"))
+                == .badLayout(file: negative.path, path: "/bars/close[1, 0]", expected: "a price in 1e-12...1000000000000.0 or NaN (docs/reliability.md)", found: "-2.0"))
+        // Finite but beyond the limits (issue 13): refused on the load path train and backtest use.
+        let huge = try write("huge.h5", """
+        f["bars/assets"] = np.array(["A"], dtype=h5py.string_dtype())
+        f["bars/timestamps"] = np.array([0, 1], dtype=np.int64)
+        f["bars/close"] = np.array([[1.0], [1e39]])
+        """)
+        #expect(dataError { _ = try MarketData.load(contentsOf: huge) }
+                == .badLayout(file: huge.path, path: "/bars/close[1, 0]", expected: "a price in 1e-12...1000000000000.0 or NaN (docs/reliability.md)", found: "1e+39"))
         let wrongType = try write("type.h5", """
         f["bars/assets"] = np.array(["A"], dtype=h5py.string_dtype())
         f["bars/timestamps"] = np.array([0.5, 1.5])
