@@ -260,63 +260,6 @@ public final class PolicyGradientAgent<Envs: VectorEnvironment>: TrainableAgent 
         let lastValues = model.values(Tensor(shape: [m, d], scalars: normalized(environments.observations, rows: m))).scalars
         buffer.computeReturnsAndAdvantages(lastValues: lastValues, gamma: gamma, lambda: Float(config.gaeLambda))
     }
-
-    // MARK: Shared by the update rules
-
-    /// One minibatch of the rollout as tensors.
-    struct Minibatch {
-        var observations: Tensor
-        var actions: Tensor
-        var oldLogProbs: Tensor
-        var oldValues: Tensor
-        var advantages: Tensor
-        var returns: Tensor
-    }
-
-    /// The rows `indices` of the buffer; advantages normalized by the batch's mean and (unbiased)
-    /// standard deviation when `normalize` (SB3: `(A − mean) / (std + 1e-8)`, skipped for one row).
-    func minibatch(_ indices: ArraySlice<Int>, normalize: Bool) -> Minibatch {
-        let b = indices.count, d = observationCount, a = model.head.storedActionCount
-        var obs = [Float](repeating: 0, count: b * d)
-        var acts = [Float](repeating: 0, count: b * a)
-        var lp = [Float](repeating: 0, count: b), v = [Float](repeating: 0, count: b)
-        var adv = [Float](repeating: 0, count: b), ret = [Float](repeating: 0, count: b)
-        for (k, i) in indices.enumerated() {
-            for j in 0..<d { obs[k * d + j] = buffer.observations[i * d + j] }
-            for j in 0..<a { acts[k * a + j] = buffer.actions[i * a + j] }
-            lp[k] = buffer.logProbs[i]
-            v[k] = buffer.values[i]
-            adv[k] = buffer.advantages[i]
-            ret[k] = buffer.returns[i]
-        }
-        if normalize && b > 1 { Self.normalizeAdvantages(&adv) }
-        return Minibatch(observations: Tensor(shape: [b, d], scalars: obs), actions: Tensor(shape: [b, a], scalars: acts),
-                         oldLogProbs: Tensor(lp), oldValues: Tensor(v), advantages: Tensor(adv), returns: Tensor(ret))
-    }
-
-    /// `(A − mean) / (std + 1e-8)` with the unbiased standard deviation (torch's `std()`), in `Float` like SB3.
-    static func normalizeAdvantages(_ adv: inout [Float]) {
-        let n = Float(adv.count)
-        var mean: Float = 0
-        for x in adv { mean += x }
-        mean /= n
-        var ss: Float = 0
-        for x in adv { ss += (x - mean) * (x - mean) }
-        let std = (ss / (n - 1)).squareRoot()
-        for i in adv.indices { adv[i] = (adv[i] - mean) / (std + 1e-8) }
-    }
-
-    /// Backpropagates `loss`, clips the global gradient norm and steps the optimizer.
-    /// - Returns: the gradient norm before clipping.
-    @discardableResult
-    func applyGradients(_ loss: Variable) -> Float {
-        optimizer.zeroGrad()
-        tape.backward(loss)
-        let norm = clipGradientNorm(model.allParameters, maxNorm: Float(config.maxGradNorm))
-        optimizer.step()
-        gradientSteps += 1
-        return norm
-    }
 }
 
 /// Averages of one update's diagnostics, logged under SB3's names.
