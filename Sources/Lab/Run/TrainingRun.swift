@@ -165,8 +165,10 @@ public final class TrainingRun {
             let c = try checkpoint()
             if isBest { try store.saveBest(c) }
             let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
-            lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
+            // Metrics first: once a checkpoint file exists, every row up to its step is on disk, so a
+            // run killed while (or right after) the checkpoint is written resumes with no rows lost.
             metrics.flush()
+            lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
             if stopping {
                 progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
                 log("interrupted at step \(agent.step); checkpoint \(lastCheckpoint?.lastPathComponent ?? "-") written. Resume with: marketgym train --resume \(directory.path)")
