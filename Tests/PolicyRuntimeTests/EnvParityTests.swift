@@ -9,14 +9,15 @@ import TestSupport
 /// The runtime computes, from snapshots a daemon would send, the same observations and the same
 /// neutral target books as the env, bar by bar, on the bundled real data.
 @Suite struct EnvParityTests {
-    @Test(arguments: [(ActionSchemeKind.sizing, false), (ActionSchemeKind.perAsset, true), (ActionSchemeKind.sizing, true), (ActionSchemeKind.perAsset, false)])
+    @Test(arguments: [(ActionSchemeKind.sizing, false), (ActionSchemeKind.perAsset, true), (ActionSchemeKind.sizing, true), (ActionSchemeKind.perAsset, false),
+                       (ActionSchemeKind.weights, true)])
     func replayedEpisodeMatchesTheEnvBarByBar(scheme: ActionSchemeKind, betaNeutral: Bool) throws {
         let config = PolicyFixtures.marketConfig(scheme: scheme, betaNeutral: betaNeutral)
         var env = try PolicyFixtures.env(config)
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("policy.h5")
-        let spec = try PolicyFixtures.spec(env: env, network: scheme == .sizing ? .qValues : .branchingQValues, hidden: [32, 16])
+        let spec = try PolicyFixtures.spec(env: env, network: scheme == .sizing ? .qValues : scheme == .perAsset ? .branchingQValues : .gaussian, hidden: [32, 16])
         try PolicyFixtures.writeCheckpoint(spec, seed: 5, to: url)
         // The bundled feed has genuinely missing prices before listings: treat them as the env does.
         let policy = try Policy.load(contentsOf: url, options: Policy.Options(nonFinite: .asMissing))
@@ -46,7 +47,7 @@ import TestSupport
             switch action {
             case .discrete(let a): #expect(target.action == [Double(a)], "bar \(t)")
             case .multiDiscrete(let a): #expect(target.action == a.map(Double.init), "bar \(t)")
-            case .continuous: Issue.record("unexpected continuous action")
+            case .continuous(let a): #expect(target.action == a.map(Double.init), "bar \(t)")
             }
             let outcome = try env.step(action)
             obs = outcome.observation
