@@ -127,12 +127,10 @@ public final class Policy: Sendable {
         do { scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: spec.assets.count) } catch {
             throw .invalidPolicy(file: file, detail: "action scheme: \(error)")
         }
-        guard c.maxGross.isFinite, c.maxGross >= 0, c.maxWeight.isFinite, c.maxWeight >= 0 else {
-            throw .invalidPolicy(file: file, detail: "constraints maxGross \(c.maxGross), maxWeight \(c.maxWeight)")
-        }
+        do { try config.checkConstraints() } catch { throw .invalidPolicy(file: file, detail: "\(error)") }
         environmentConfig = config
         featureNames = features
-        requiredHistory = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0) + 1
+        requiredHistory = config.requiredHistory
         self.scheme = scheme
         projection = NeutralityProjection(c)
         do { barObservation = try BarObservation(config: config.observation, assets: spec.assets.count, features: features.count) } catch {
@@ -230,18 +228,13 @@ public final class Policy: Sendable {
         }
     }
 
-    /// The env's observation names for these assets and features (MarketGym's own builder on a
-    /// two-bar placeholder panel, so the layout can never drift from the env's).
+    /// The env's observation names for these assets and features (MarketGym's own layout function,
+    /// so the layout can never drift from the env's).
     static func observationNames(assets: [String], features: [String], config: MarketEnvConfig, file: String) throws(PolicyRuntimeError) -> [String] {
-        do {
-            let data = try MarketData(assets: assets, timestamps: [0, 86_400], close: [Double](repeating: 1, count: 2 * assets.count))
-            let fm = FeatureMatrix(names: features, assets: assets, barCount: 2, values: [Float](repeating: 0, count: 2 * assets.count * features.count))
-            let panel = try MarketPanel(data: data, features: fm, benchmark: nil, volatilityWindow: max(2, config.observation.volatilityWindow),
-                                        betaWindow: max(2, config.constraints.betaWindow))
-            return try ObservationBuilder(panel: panel, config: config.observation).names
-        } catch {
-            throw .invalidPolicy(file: file, detail: "cannot lay out the observation: \(error)")
+        guard config.observation.window >= 1 else {
+            throw .invalidPolicy(file: file, detail: "cannot lay out the observation: observation.window \(config.observation.window), expected at least 1 bar")
         }
+        return ObservationBuilder.names(assets: assets, features: features, window: config.observation.window)
     }
 
     /// Index of the first element where two name lists differ (the shorter length when one is a prefix).

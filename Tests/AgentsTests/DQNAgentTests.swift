@@ -24,7 +24,7 @@ import TensorCore
         return c
     }
 
-    private func evaluate<E: Environment>(_ agent: DQNAgent<E>, _ make: () -> E, episodes: Int) throws -> Double {
+    private func evaluate<E: Environment>(_ agent: DQNAgent<SyncVectorEnvironment<E>>, _ make: () -> E, episodes: Int) throws -> Double {
         var total = 0.0
         for e in 0..<episodes {
             var env = make()

@@ -15,7 +15,7 @@ import TestSupport
                              arguments: [script, checkpoint.path, csv.path])
     }
 
-    private func check<E: Environment>(_ agent: DQNAgent<E>, observations: [[Float]]) throws {
+    private func check<V: VectorEnvironment>(_ agent: DQNAgent<V>, observations: [[Float]]) throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("policy.h5")

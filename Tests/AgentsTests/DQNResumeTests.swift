@@ -12,7 +12,7 @@ import TestSupport
 @Suite struct DQNResumeTests {
     struct Logged: Equatable { var tag: String; var value: Double; var step: Int }
 
-    static func spec<E: Environment>(_ agent: DQNAgent<E>) -> PolicySpec {
+    static func spec<V: VectorEnvironment>(_ agent: DQNAgent<V>) -> PolicySpec {
         let net = agent.policyNetwork
         return PolicySpec(algorithm: "dqn", environment: "test", observationNames: agent.environments.observationNames,
                           actionKind: agent.layout.isMultiDiscrete ? .multiDiscrete : .discrete, actionShape: agent.layout.branches,
@@ -20,7 +20,7 @@ import TestSupport
     }
 
     /// Saves policy, training state and replay into one checkpoint file and reads them back into `fresh`.
-    static func roundTrip<E: Environment>(_ agent: DQNAgent<E>, into fresh: DQNAgent<E>, directory: URL) throws {
+    static func roundTrip<V: VectorEnvironment>(_ agent: DQNAgent<V>, into fresh: DQNAgent<V>, directory: URL) throws {
         let url = directory.appendingPathComponent("ckpt.h5")
         let checkpoint = Checkpoint(algorithm: "dqn", step: agent.step, episodes: agent.episodes, configYAML: "{}",
                                     policy: spec(agent), policyParameters: agent.policyParameters(), training: agent.trainingState())

@@ -28,7 +28,7 @@ import TestSupport
     }
 
     /// Mean reward per step of the deterministic policy over `steps` steps of a fresh env.
-    static func evaluate<E: Environment>(_ agent: PolicyGradientAgent<E>, env: E, steps: Int) throws -> Double {
+    static func evaluate<V: VectorEnvironment, E: Environment>(_ agent: PolicyGradientAgent<V>, env: E, steps: Int) throws -> Double {
         var env = env
         var (obs, _) = try env.reset(seed: 999)
         var total = 0.0

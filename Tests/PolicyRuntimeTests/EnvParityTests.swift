@@ -9,14 +9,15 @@ import TestSupport
 /// The runtime computes, from snapshots a daemon would send, the same observations and the same
 /// neutral target books as the env, bar by bar, on the bundled real data.
 @Suite struct EnvParityTests {
-    @Test(arguments: [(ActionSchemeKind.sizing, false), (ActionSchemeKind.perAsset, true)])
+    @Test(arguments: [(ActionSchemeKind.sizing, false), (ActionSchemeKind.perAsset, true), (ActionSchemeKind.sizing, true), (ActionSchemeKind.perAsset, false),
+                       (ActionSchemeKind.weights, true)])
     func replayedEpisodeMatchesTheEnvBarByBar(scheme: ActionSchemeKind, betaNeutral: Bool) throws {
         let config = PolicyFixtures.marketConfig(scheme: scheme, betaNeutral: betaNeutral)
         var env = try PolicyFixtures.env(config)
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("policy.h5")
-        let spec = try PolicyFixtures.spec(env: env, network: scheme == .sizing ? .qValues : .branchingQValues, hidden: [32, 16])
+        let spec = try PolicyFixtures.spec(env: env, network: scheme == .sizing ? .qValues : scheme == .perAsset ? .branchingQValues : .gaussian, hidden: [32, 16])
         try PolicyFixtures.writeCheckpoint(spec, seed: 5, to: url)
         // The bundled feed has genuinely missing prices before listings: treat them as the env does.
         let policy = try Policy.load(contentsOf: url, options: Policy.Options(nonFinite: .asMissing))
@@ -36,21 +37,17 @@ import TestSupport
             let runtimeObs = try policy.observation(for: snap)
             #expect(runtimeObs.count == obs.count)
             for e in 0..<min(obs.count, runtimeObs.count) {
-                if names[e].hasSuffix(".vol") {
-                    // Trailing volatility comes from running sums over the whole history in the env
-                    // and over the snapshot's window here: equal up to rounding.
-                    #expect(isClose(obs[e], runtimeObs[e], relative: 1e-5, absolute: 1e-6), "bar \(t) \(names[e]): env \(obs[e]), runtime \(runtimeObs[e])")
-                    maxVolDiff = max(maxVolDiff, abs(obs[e] - runtimeObs[e]))
-                } else {
-                    #expect(obs[e] == runtimeObs[e], "bar \(t) \(names[e]): env \(obs[e]), runtime \(runtimeObs[e])")
-                }
+                // Every element, trailing volatility included, bit for bit: each trailing statistic
+                // is computed from its own window, in the env's panel and in the runtime's window alike.
+                #expect(obs[e] == runtimeObs[e], "bar \(t) \(names[e]): env \(obs[e]), runtime \(runtimeObs[e])")
+                if names[e].hasSuffix(".vol") { maxVolDiff = max(maxVolDiff, abs(obs[e] - runtimeObs[e])) }
             }
             let target = try policy.targetWeights(for: snap)
             let action = try policy.act(observation: obs)
             switch action {
             case .discrete(let a): #expect(target.action == [Double(a)], "bar \(t)")
             case .multiDiscrete(let a): #expect(target.action == a.map(Double.init), "bar \(t)")
-            case .continuous: Issue.record("unexpected continuous action")
+            case .continuous(let a): #expect(target.action == a.map(Double.init), "bar \(t)")
             }
             let outcome = try env.step(action)
             obs = outcome.observation
@@ -60,8 +57,8 @@ import TestSupport
             for (x, y) in zip(book.weights, env.tradedWeights) {
                 maxWeightDiff = max(maxWeightDiff, abs(x - y))
                 if x != y { same = false }
-                // Betas, like volatility, come from running sums: equal up to rounding when beta-neutral.
-                #expect(betaNeutral ? abs(x - y) <= 1e-9 : x == y, "bar \(t): runtime \(book.weights), env \(env.tradedWeights)")
+                // Beta-neutral books too: the betas are the same bits on both sides.
+                #expect(x == y, "bar \(t): runtime \(book.weights), env \(env.tradedWeights)")
             }
             if same { exactBooks += 1 }
             let sum = book.weights.reduce(0, +), gross = book.weights.reduce(0) { $0 + abs($1) }
@@ -70,8 +67,8 @@ import TestSupport
             lastReturn = outcome.info.netReturn
             if outcome.terminated || outcome.truncated { break }
         }
-        // Sizing books without beta neutrality read only exact inputs: every one must be bit-identical.
-        if !betaNeutral { #expect(exactBooks == steps) }
+        // Every book is bit-identical, beta-neutral ones included.
+        #expect(exactBooks == steps)
         print("EnvParity \(scheme.rawValue) betaNeutral=\(betaNeutral): max |Δvol obs| \(maxVolDiff), max |Δw| \(maxWeightDiff), bit-identical books \(exactBooks)/\(steps)")
     }
 }

@@ -7,8 +7,9 @@ import NeuralNet
 /// n-step returns, proportional prioritized replay (Schaul et al. 2016), and branching heads for
 /// `MultiDiscrete` actions (Tavakoli et al. 2018).
 ///
-/// The agent owns `config.numEnvs` copies of its environment in a ``SyncVectorEnvironment`` (copy i
-/// built by `makeEnvironment(i)` and reset with seed `seed + i`), its online and target networks,
+/// The agent owns `config.numEnvs` copies of its environment in a ``VectorEnvironment`` (a
+/// ``SyncVectorEnvironment`` of copies built by `makeEnvironment(i)`, or any vector env such as
+/// `MarketVectorEnv`; copy i is reset with seed `seed + i`), its online and target networks,
 /// Adam, the replay buffer and every generator it draws from. The loop follows Stable-Baselines3's
 /// `DQN.learn`: random actions before `learningStarts`, then ε-greedy with ε linear over
 /// `explorationFraction` of `totalSteps`; a training round of `gradientSteps` TD updates every
@@ -26,7 +27,7 @@ import NeuralNet
 /// try agent.train(untilStep: 50_000, shouldStop: { false }, log: { tag, value, step in })
 /// let action = agent.act(observation)
 /// ```
-public final class DQNAgent<Env: Environment>: TrainableAgent, ReplayCheckpointing {
+public final class DQNAgent<Envs: VectorEnvironment>: TrainableAgent, ReplayCheckpointing {
     public let algorithm = "dqn"
     /// The hyperparameters.
     public let config: DQNConfig
@@ -41,7 +42,7 @@ public final class DQNAgent<Env: Environment>: TrainableAgent, ReplayCheckpointi
     /// Observation elements per copy.
     public let observationSize: Int
     /// The training environments.
-    public internal(set) var environments: SyncVectorEnvironment<Env>
+    public internal(set) var environments: Envs
     /// The network that acts and learns.
     public let online: QNetwork
     /// The slowly updated copy the TD targets bootstrap from.
@@ -81,17 +82,20 @@ public final class DQNAgent<Env: Environment>: TrainableAgent, ReplayCheckpointi
     ///   - seed: the root seed; copy i of the environment is reset with `seed + i`.
     ///   - totalSteps: the step count schedules (ε, learning rate, β) are relative to.
     ///   - availableMemory: bytes the replay buffer may use (default: `MemAvailable`).
-    ///   - makeEnvironment: builds copy i.
-    /// - Throws: `AgentError.invalidConfig` for out-of-range settings, `AgentError.unsupportedEnvironment`
-    ///   for a `Box` action space, `ReplayBufferError.insufficientMemory`, and whatever the factory or
-    ///   the first reset throws.
+    ///   - environments: the training envs, `environmentCount == config.numEnvs`.
+    /// - Throws: `AgentError.invalidConfig` for out-of-range settings or a copy count other than
+    ///   `numEnvs`, `AgentError.unsupportedEnvironment` for a `Box` action space,
+    ///   `ReplayBufferError.insufficientMemory`, and whatever the first reset throws.
     public init(config: DQNConfig, seed: UInt64, totalSteps: Int, availableMemory: Int? = ReplayBuffer.availableMemoryBytes(),
-                makeEnvironment: (Int) throws -> Env) throws {
+                environments: Envs) throws {
         try DQNAgent.validate(config, totalSteps: totalSteps)
+        guard environments.environmentCount == config.numEnvs else {
+            throw AgentError.invalidConfig(path: "numEnvs", found: "\(config.numEnvs)", expected: "the vector env's \(environments.environmentCount) copies")
+        }
         self.config = config
         self.seed = seed
         self.totalSteps = totalSteps
-        environments = try SyncVectorEnvironment(count: config.numEnvs, make: makeEnvironment)
+        self.environments = environments
         layout = try ActionLayout(environments.actionSpace, algorithm: "dqn")
         observationSize = environments.observationSpace.count
 
@@ -117,7 +121,7 @@ public final class DQNAgent<Env: Environment>: TrainableAgent, ReplayCheckpointi
         previousObservations = [Float](repeating: 0, count: m * observationSize)
         targets = [Float](repeating: 0, count: config.batchSize)
         tdErrors = [Float](repeating: 0, count: config.batchSize)
-        try environments.reset(seed: seed)
+        try self.environments.reset(seed: seed)
     }
 
     static func validate(_ c: DQNConfig, totalSteps: Int) throws(AgentError) {
@@ -238,4 +242,16 @@ public final class DQNAgent<Env: Environment>: TrainableAgent, ReplayCheckpointi
 
     /// No observation normalization: the network sees the environment's observations as they are.
     public var observationNormalization: PolicySpec.Normalization? { nil }
+}
+
+extension DQNAgent {
+    /// Builds the agent over a `SyncVectorEnvironment` of copies made by `makeEnvironment(i)`,
+    /// `i` in `0..<numEnvs`, and resets them.
+    /// - Throws: as `init(config:seed:totalSteps:availableMemory:environments:)`, and whatever the factory throws.
+    public convenience init<Env: Environment>(config: DQNConfig, seed: UInt64, totalSteps: Int, availableMemory: Int? = ReplayBuffer.availableMemoryBytes(),
+                                              makeEnvironment: (Int) throws -> Env) throws where Envs == SyncVectorEnvironment<Env> {
+        try Self.validate(config, totalSteps: totalSteps)
+        try self.init(config: config, seed: seed, totalSteps: totalSteps, availableMemory: availableMemory,
+                      environments: SyncVectorEnvironment(count: config.numEnvs, make: makeEnvironment))
+    }
 }

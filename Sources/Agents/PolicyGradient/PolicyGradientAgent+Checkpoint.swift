@@ -9,8 +9,9 @@ import TensorCore
 /// `/policy/parameters`: `actor.layers.<i>.weight|bias` and, for Gaussian heads, `log_std`.
 /// `/training`: `networks/critic`, the optimizer's buffers (`<parameter>.<buffer>`), `rng/agent`,
 /// counters (`step`, `episodes`, `gradientSteps`, `iterations`, `started`, `optimizer.step`),
-/// `optimizer.learningRate`, texts (`algorithm`, `optimizer.algorithm`), arrays `observations`,
-/// `runningReturns`, integer array `runningLengths`, and each env copy's state under `env.<i>.`.
+/// `optimizer.learningRate`, texts (`algorithm`, `optimizer.algorithm`), and the vector env's state
+/// (every copy, the current observations, the running episode statistics) under `env.`.
+
 extension PolicyGradientAgent {
     /// The actor's parameters (and `log_std`), in order.
     public func policyParameters() -> [NamedTensor] {
@@ -36,18 +37,12 @@ extension PolicyGradientAgent {
         s.counters["gradientSteps"] = Int64(gradientSteps)
         s.counters["iterations"] = Int64(iterations)
         s.counters["started"] = started ? 1 : 0
-        s.counters["numEnvs"] = Int64(environments.count)
-        s.arrays["observations"] = observations.map(Double.init)
-        s.arrays["runningReturns"] = runningReturns
-        s.integerArrays["runningLengths"] = runningLengths.map { Int64($0) }
-        var stateful = true
-        for (i, env) in environments.enumerated() {
-            guard let env = env as? any StatefulEnvironment else { stateful = false; break }
-            let state = env.exportState().prefixed("env.\(i).")
-            s.integerArrays.merge(state.integers) { $1 }
-            s.arrays.merge(state.reals) { $1 }
-        }
-        s.counters["environmentsStateful"] = stateful ? 1 : 0
+        s.counters["numEnvs"] = Int64(environments.environmentCount)
+        // The vector's state holds every copy's state, the current observations and the running
+        // episode statistics (`env.` prefix, as DQN's).
+        let environmentState = started ? environments.exportStateIfSupported() : nil
+        if let environmentState { s.store(environmentState, prefix: "env.") }
+        s.counters["environmentsStateful"] = environments.isStateful ? 1 : 0
         if let normalizer {
             s.arrays["observationNormalization.mean"] = normalizer.statistics.mean
             s.arrays["observationNormalization.variance"] = normalizer.statistics.variance
@@ -65,8 +60,8 @@ extension PolicyGradientAgent {
         guard training.texts["algorithm"] == algorithm else {
             throw incompatible("checkpoint algorithm '\(training.texts["algorithm"] ?? "none")', this agent runs '\(algorithm)'")
         }
-        guard training.counters["numEnvs"] == Int64(environments.count) else {
-            throw incompatible("checkpoint has \(training.counters["numEnvs"].map(String.init) ?? "no") env copies, this agent \(environments.count); use the same numEnvs")
+        guard training.counters["numEnvs"] == Int64(environments.environmentCount) else {
+            throw incompatible("checkpoint has \(training.counters["numEnvs"].map(String.init) ?? "no") env copies, this agent \(environments.environmentCount); use the same numEnvs")
         }
         guard let critic = training.networks["critic"] else { throw incompatible("no networks/critic") }
         guard let rngState = training.rng["agent"], let generator = try? Xoshiro256(state: rngState) else {
@@ -79,12 +74,7 @@ extension PolicyGradientAgent {
         let started = try counter("started") != 0
         let environmentsSaved = try counter("environmentsStateful") != 0
         if started && !environmentsSaved {
-            throw incompatible("the environment copies were not saved (\(Env.self) does not conform to StatefulEnvironment), so training cannot resume exactly")
-        }
-        guard let obs = training.arrays["observations"], obs.count == observations.count,
-              let returns = training.arrays["runningReturns"], returns.count == runningReturns.count,
-              let lengths = training.integerArrays["runningLengths"], lengths.count == runningLengths.count else {
-            throw incompatible("observations or running episode statistics missing or mis-sized (observation size \(observationCount), \(environments.count) copies)")
+            throw incompatible("the environment copies were not saved (\(Envs.self) is not a StatefulVectorEnvironment), so training cannot resume exactly")
         }
         var restoredNormalizer = normalizer
         if var n = restoredNormalizer {
@@ -104,15 +94,8 @@ extension PolicyGradientAgent {
         try Self.check(critic, against: model.criticParameters, role: "critic")
         var restoredEnvironments = environments
         if started {
-            for i in restoredEnvironments.indices {
-                let prefix = "env.\(i)."
-                let state = EnvironmentState(integers: training.integerArrays, reals: training.arrays).unprefixed(prefix)
-                guard var env = restoredEnvironments[i] as? any StatefulEnvironment else {
-                    throw incompatible("\(Env.self) does not conform to StatefulEnvironment")
-                }
-                do { try env.importState(state) } catch { throw incompatible("env copy \(i): \(error)") }
-                guard let typed = env as? Env else { throw incompatible("env copy \(i) changed type on import") }
-                restoredEnvironments[i] = typed
+            do { try restoredEnvironments.importStateIfSupported(training.environmentState(prefix: "env.")) } catch {
+                throw incompatible("environment state: \(error)")
             }
         }
         var buffers: [String: [Float]] = [:]
@@ -138,9 +121,6 @@ extension PolicyGradientAgent {
         gradientSteps = try counter("gradientSteps")
         iterations = try counter("iterations")
         self.started = started
-        observations = obs.map { Float($0) }
-        runningReturns = returns
-        runningLengths = lengths.map { Int($0) }
     }
 
     static func export(_ parameters: [NamedParameter]) -> [NamedTensor] {

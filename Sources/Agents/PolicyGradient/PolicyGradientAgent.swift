@@ -5,8 +5,10 @@ import SeededRandom
 import TensorCore
 
 /// An on-policy actor-critic agent: PPO, A2C or REINFORCE with a learned baseline (the algorithm
-/// comes from `PolicyGradientConfig.algorithm`), on `numEnvs` copies of an environment stepped in
-/// lockstep with same-step autoreset (SB3's `DummyVecEnv`).
+/// comes from `PolicyGradientConfig.algorithm`), on a ``VectorEnvironment`` of `numEnvs` copies
+/// stepped in lockstep with same-step autoreset (SB3's `DummyVecEnv`): a `SyncVectorEnvironment`
+/// built from a factory (`init(config:seed:totalSteps:makeEnvironment:)`), or any vector env such as
+/// `MarketVectorEnv` (`init(config:seed:totalSteps:environments:)`).
 ///
 /// One iteration collects `nSteps × numEnvs` transitions (``RolloutBuffer``), computes GAE-λ
 /// advantages, and applies the algorithm's update (`PPO.swift`, `A2C.swift`, `Reinforce.swift`).
@@ -17,15 +19,16 @@ import TensorCore
 /// var config = PolicyGradientConfig()
 /// config.numEnvs = 8; config.nSteps = 32; config.batchSize = 256
 /// let agent = try PolicyGradientAgent(config: config, seed: 0, totalSteps: 100_000) { _ in CartPole.v1() }
+/// // or over a vector env: PolicyGradientAgent(config: config, seed: 0, totalSteps: n, environments: marketVectorEnv)
 /// try agent.train(untilStep: 100_000, shouldStop: { false }, log: { tag, value, step in })
 /// let action = agent.act(observation)   // deterministic: argmax / Gaussian mean
 /// ```
 ///
 /// Exact resume: `trainingState()` + `policyParameters()` hold everything (networks, optimizer,
-/// generator, every env copy's state, current observations, running episode statistics). Training
-/// stops only at rollout boundaries, so no partial rollout needs saving. Env copies must conform to
-/// `StatefulEnvironment` for `trainingState()` to include them; otherwise `restore` refuses.
-public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
+/// generator, the vector env's state with its current observations and running episode statistics).
+/// Training stops only at rollout boundaries, so no partial rollout needs saving. The vector must be
+/// a `StatefulVectorEnvironment` for `trainingState()` to include it; otherwise `restore` refuses.
+public final class PolicyGradientAgent<Envs: VectorEnvironment>: TrainableAgent {
     /// Hyperparameters.
     public let config: PolicyGradientConfig
     /// The run's seed: networks and sampling draw from `Xoshiro256(seed:)`; env copy `i` is reset with `seed + i`.
@@ -47,43 +50,39 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
     public let model: ActorCritic
     let optimizer: any Optimizer
     var rng: Xoshiro256
-    var environments: [Env]
-    /// `numEnvs × observationCount` current observations.
-    var observations: [Float]
-    var runningReturns: [Double]
-    var runningLengths: [Int]
+    /// The training environments (`numEnvs` copies).
+    public internal(set) var environments: Envs
     var started = false
     var buffer: RolloutBuffer
     /// Running observation statistics when `normalizeObservations` (SB3 `VecNormalize` defaults).
     var normalizer: ObservationNormalizer?
-    /// `observations` as the networks see them (normalized copy, or the raw values).
+    /// The vector's observations as the networks see them (normalized copy, or the raw values).
     var networkObservations: [Float]
     let tape = Tape()
     let observationCount: Int
 
-    /// Builds the agent and its env copies.
+    /// Builds the agent over a vector env of `config.numEnvs` copies (not yet reset: the first
+    /// `train` resets copy `i` with seed `seed + i`).
     /// - Parameters:
     ///   - config: hyperparameters (validated).
     ///   - seed: the run's seed.
     ///   - totalSteps: the training budget schedules refer to.
-    ///   - makeEnvironment: builds copy `i` (`0..<numEnvs`).
-    /// - Throws: `AgentError.invalidConfig` for out-of-range values; `AgentError.unsupportedEnvironment`
-    ///   when the env has an empty observation; whatever `makeEnvironment` throws.
-    public init(config: PolicyGradientConfig, seed: UInt64, totalSteps: Int, makeEnvironment: (Int) throws -> Env) throws {
+    ///   - environments: the training envs, `environmentCount == config.numEnvs`.
+    /// - Throws: `AgentError.invalidConfig` for out-of-range values or a copy count other than
+    ///   `numEnvs`; `AgentError.unsupportedEnvironment` when the env has an empty observation.
+    public init(config: PolicyGradientConfig, seed: UInt64, totalSteps: Int, environments: Envs) throws {
         try Self.validate(config, totalSteps: totalSteps)
+        guard environments.environmentCount == config.numEnvs else {
+            throw AgentError.invalidConfig(path: "numEnvs", found: "\(config.numEnvs)", expected: "the vector env's \(environments.environmentCount) copies")
+        }
         self.config = config
         self.seed = seed
         self.totalSteps = totalSteps
-        var envs: [Env] = []
-        for i in 0..<config.numEnvs { envs.append(try makeEnvironment(i)) }
-        guard let first = envs.first else { throw AgentError.invalidConfig(path: "numEnvs", found: "0", expected: "> 0") }
-        let d = first.observationSpace.count
+        let d = environments.observationSpace.count
         guard d > 0 else { throw AgentError.unsupportedEnvironment("the observation has no elements") }
-        for (i, e) in envs.enumerated() where e.observationSpace != first.observationSpace || e.actionSpace != first.actionSpace {
-            throw AgentError.unsupportedEnvironment("env copy \(i) has different spaces than copy 0")
-        }
-        environments = envs
+        self.environments = environments
         observationCount = d
+        let first = environments
         let head = PolicyHead(actionSpace: first.actionSpace, bound: config.continuousBound)
         var layout: PerAssetLayout?
         if config.actorArchitecture == .perAsset {
@@ -109,11 +108,8 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         } else {
             optimizer = Adam(model.allParameters, learningRate: lr, epsilon: config.optimizerEpsilon)
         }
-        observations = [Float](repeating: 0, count: config.numEnvs * d)
-        networkObservations = observations
+        networkObservations = [Float](repeating: 0, count: config.numEnvs * d)
         normalizer = config.normalizeObservations ? ObservationNormalizer(names: first.observationNames) : nil
-        runningReturns = [Double](repeating: 0, count: config.numEnvs)
-        runningLengths = [Int](repeating: 0, count: config.numEnvs)
         buffer = RolloutBuffer(nSteps: config.nSteps, numEnvs: config.numEnvs, observationCount: d,
                                actionCount: model.head.storedActionCount)
     }
@@ -195,17 +191,7 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
     // MARK: Rollouts
 
     func resetEnvironments() throws {
-        let d = observationCount
-        try observations.withUnsafeMutableBufferPointer { obs in
-            for i in 0..<environments.count {
-                let row = UnsafeMutableBufferPointer(rebasing: obs[(i * d)..<((i + 1) * d)])
-                _ = try environments[i].reset(seed: seed &+ UInt64(i), options: .none, into: row)
-            }
-        }
-        for i in 0..<environments.count {
-            runningReturns[i] = 0
-            runningLengths[i] = 0
-        }
+        try environments.reset(seed: seed)
         started = true
     }
 
@@ -214,15 +200,16 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
         let m = config.numEnvs, d = observationCount, a = model.head.storedActionCount
         let gamma = Float(config.gamma)
         buffer.clear()
-        var finalObservation = [Float](repeating: 0, count: d)
         var sampledActions = [Float](repeating: 0, count: m * a)
         var sampledLogProbs = [Float](repeating: 0, count: m), sampledValues = [Float](repeating: 0, count: m)
+        var actions: [Action] = []
+        actions.reserveCapacity(m)
         for _ in 0..<config.nSteps {
             let row0 = buffer.nextRow
             // Every observation is merged into the statistics once, when it is acted on (SB3
             // VecNormalize updates on each observation the envs return).
             networkObservations.withUnsafeMutableBufferPointer { dst in
-                _ = dst.update(fromContentsOf: observations)
+                environments.observations.withUnsafeBufferPointer { _ = dst.update(fromContentsOf: $0) }
                 normalizer?.process(dst, rows: m)
             }
             let obsTensor = Tensor(shape: [m, d], scalars: networkObservations)
@@ -243,101 +230,35 @@ public final class PolicyGradientAgent<Env: Environment>: TrainableAgent {
                 buffer.logProbs[row0 + e] = sampledLogProbs[e]
                 buffer.values[row0 + e] = sampledValues[e]
             }
+            actions.removeAll(keepingCapacity: true)
+            sampledActions.withUnsafeBufferPointer { acts in
+                for e in 0..<m { actions.append(model.head.environmentAction(UnsafeBufferPointer(rebasing: acts[(e * a)..<((e + 1) * a)]))) }
+            }
+            // Same-step autoreset: an ended copy's row already holds its next episode's first
+            // observation; the one it ended on is in `finalObservations`.
+            try environments.step(actions)
+            let rewards = environments.rewards, ended = environments.ended
             for e in 0..<m {
-                let action = sampledActions.withUnsafeBufferPointer {
-                    model.head.environmentAction(UnsafeBufferPointer(rebasing: $0[(e * a)..<((e + 1) * a)]))
-                }
-                var reward: Double = 0
-                var done = false
-                try observations.withUnsafeMutableBufferPointer { obs in
-                    let row = UnsafeMutableBufferPointer(rebasing: obs[(e * d)..<((e + 1) * d)])
-                    let outcome = try environments[e].step(action, into: row)
-                    reward = outcome.reward
-                    runningReturns[e] += outcome.reward
-                    runningLengths[e] += 1
-                    done = outcome.isDone
-                    if done {
-                        if outcome.truncated && !outcome.terminated {
-                            _ = finalObservation.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: row) }
-                            // SB3: bootstrap a time-limit cut from V(final observation) through the reward.
-                            let v = model.values(Tensor(shape: [1, d], scalars: normalized(finalObservation, rows: 1))).scalars[0]
-                            reward += Double(gamma * v)
-                        }
-                        _ = try environments[e].reset(seed: nil, options: .none, into: row)
+                var reward = rewards[e]
+                if ended[e] {
+                    if environments.truncated[e] && !environments.terminated[e] {
+                        // SB3: bootstrap a time-limit cut from V(final observation) through the reward.
+                        let final = Array(environments.finalObservations[(e * d)..<((e + 1) * d)])
+                        let v = model.values(Tensor(shape: [1, d], scalars: normalized(final, rows: 1))).scalars[0]
+                        reward += Double(gamma * v)
                     }
-                }
-                if done {
                     episodes += 1
-                    log("train/episode_return", runningReturns[e], step + e + 1)
-                    log("train/episode_length", Double(runningLengths[e]), step + e + 1)
-                    runningReturns[e] = 0
-                    runningLengths[e] = 0
+                    log("train/episode_return", environments.episodeReturns[e], step + e + 1)
+                    log("train/episode_length", Double(environments.episodeLengths[e]), step + e + 1)
                 }
                 buffer.rewards[row0 + e] = Float(reward)
-                buffer.ended[row0 + e] = done ? 1 : 0
+                buffer.ended[row0 + e] = ended[e] ? 1 : 0
             }
             buffer.advance()
             step += m
         }
-        let lastValues = model.values(Tensor(shape: [m, d], scalars: normalized(observations, rows: m))).scalars
+        let lastValues = model.values(Tensor(shape: [m, d], scalars: normalized(environments.observations, rows: m))).scalars
         buffer.computeReturnsAndAdvantages(lastValues: lastValues, gamma: gamma, lambda: Float(config.gaeLambda))
-    }
-
-    // MARK: Shared by the update rules
-
-    /// One minibatch of the rollout as tensors.
-    struct Minibatch {
-        var observations: Tensor
-        var actions: Tensor
-        var oldLogProbs: Tensor
-        var oldValues: Tensor
-        var advantages: Tensor
-        var returns: Tensor
-    }
-
-    /// The rows `indices` of the buffer; advantages normalized by the batch's mean and (unbiased)
-    /// standard deviation when `normalize` (SB3: `(A − mean) / (std + 1e-8)`, skipped for one row).
-    func minibatch(_ indices: ArraySlice<Int>, normalize: Bool) -> Minibatch {
-        let b = indices.count, d = observationCount, a = model.head.storedActionCount
-        var obs = [Float](repeating: 0, count: b * d)
-        var acts = [Float](repeating: 0, count: b * a)
-        var lp = [Float](repeating: 0, count: b), v = [Float](repeating: 0, count: b)
-        var adv = [Float](repeating: 0, count: b), ret = [Float](repeating: 0, count: b)
-        for (k, i) in indices.enumerated() {
-            for j in 0..<d { obs[k * d + j] = buffer.observations[i * d + j] }
-            for j in 0..<a { acts[k * a + j] = buffer.actions[i * a + j] }
-            lp[k] = buffer.logProbs[i]
-            v[k] = buffer.values[i]
-            adv[k] = buffer.advantages[i]
-            ret[k] = buffer.returns[i]
-        }
-        if normalize && b > 1 { Self.normalizeAdvantages(&adv) }
-        return Minibatch(observations: Tensor(shape: [b, d], scalars: obs), actions: Tensor(shape: [b, a], scalars: acts),
-                         oldLogProbs: Tensor(lp), oldValues: Tensor(v), advantages: Tensor(adv), returns: Tensor(ret))
-    }
-
-    /// `(A − mean) / (std + 1e-8)` with the unbiased standard deviation (torch's `std()`), in `Float` like SB3.
-    static func normalizeAdvantages(_ adv: inout [Float]) {
-        let n = Float(adv.count)
-        var mean: Float = 0
-        for x in adv { mean += x }
-        mean /= n
-        var ss: Float = 0
-        for x in adv { ss += (x - mean) * (x - mean) }
-        let std = (ss / (n - 1)).squareRoot()
-        for i in adv.indices { adv[i] = (adv[i] - mean) / (std + 1e-8) }
-    }
-
-    /// Backpropagates `loss`, clips the global gradient norm and steps the optimizer.
-    /// - Returns: the gradient norm before clipping.
-    @discardableResult
-    func applyGradients(_ loss: Variable) -> Float {
-        optimizer.zeroGrad()
-        tape.backward(loss)
-        let norm = clipGradientNorm(model.allParameters, maxNorm: Float(config.maxGradNorm))
-        optimizer.step()
-        gradientSteps += 1
-        return norm
     }
 }
 
@@ -349,5 +270,23 @@ struct UpdateStatistics {
 
     func log(step: Int, into log: (String, Double, Int) -> Void) {
         for (tag, v) in values { log(tag, v, step) }
+    }
+}
+
+extension PolicyGradientAgent {
+    /// Builds the agent over a `SyncVectorEnvironment` of copies made by `makeEnvironment(i)`,
+    /// `i` in `0..<numEnvs`.
+    /// - Throws: as `init(config:seed:totalSteps:environments:)`; `AgentError.unsupportedEnvironment`
+    ///   when the copies' spaces differ; whatever `makeEnvironment` throws.
+    public convenience init<Env: Environment>(config: PolicyGradientConfig, seed: UInt64, totalSteps: Int,
+                                              makeEnvironment: (Int) throws -> Env) throws where Envs == SyncVectorEnvironment<Env> {
+        try Self.validate(config, totalSteps: totalSteps)
+        var envs: [Env] = []
+        for i in 0..<config.numEnvs { envs.append(try makeEnvironment(i)) }
+        guard let first = envs.first else { throw AgentError.invalidConfig(path: "numEnvs", found: "0", expected: "> 0") }
+        for (i, e) in envs.enumerated() where e.observationSpace != first.observationSpace || e.actionSpace != first.actionSpace {
+            throw AgentError.unsupportedEnvironment("env copy \(i) has different spaces than copy 0")
+        }
+        try self.init(config: config, seed: seed, totalSteps: totalSteps, environments: SyncVectorEnvironment(envs))
     }
 }

@@ -22,7 +22,7 @@ extension PolicyGradientAgent {
     func updateReinforce() -> UpdateStatistics {
         let m = buffer.numEnvs, steps = buffer.nSteps
         let gamma = Float(config.gamma)
-        let lastValues = model.values(Tensor(shape: [m, observationCount], scalars: normalized(observations, rows: m))).scalars
+        let lastValues = model.values(Tensor(shape: [m, observationCount], scalars: normalized(environments.observations, rows: m))).scalars
         for e in 0..<m {
             var g = lastValues[e]
             var t = steps - 1

@@ -80,49 +80,6 @@ public struct RolloutBuffer: Sendable {
         count += numEnvs
     }
 
-    /// Fills `advantages` and `returns` by GAE-λ, bootstrapping the last step of each copy from
-    /// `lastValues` (V of the observation after the rollout) unless that step ended an episode.
-    /// - Precondition: the buffer is full; `lastValues.count == numEnvs`.
-    public mutating func computeReturnsAndAdvantages(lastValues: [Float], gamma: Float, lambda: Float) {
-        precondition(isFull, "computeReturnsAndAdvantages: buffer holds \(count) of \(capacity) rows")
-        precondition(lastValues.count == numEnvs, "computeReturnsAndAdvantages: \(lastValues.count) last values for \(numEnvs) envs")
-        Self.generalizedAdvantages(rewards: rewards, values: values, ended: ended, lastValues: lastValues,
-                                   numEnvs: numEnvs, gamma: gamma, lambda: lambda,
-                                   advantages: &advantages, returns: &returns)
-    }
-
-    /// GAE-λ over a `[T, numEnvs]` rollout:
-    ///
-    ///     δ_t = r_t + γ·(1 − d_t)·V_{t+1} − V_t
-    ///     A_t = δ_t + γλ·(1 − d_t)·A_{t+1}
-    ///     R_t = A_t + V_t
-    ///
-    /// with `d_t = ended[t]`, `V_T = lastValues`. λ = 1 gives Monte-Carlo returns minus the baseline
-    /// (bootstrapped at the rollout's end), λ = 0 the one-step TD error.
-    public static func generalizedAdvantages(rewards: [Float], values: [Float], ended: [Float], lastValues: [Float],
-                                             numEnvs: Int, gamma: Float, lambda: Float,
-                                             advantages: inout [Float], returns: inout [Float]) {
-        let n = rewards.count
-        precondition(values.count == n && ended.count == n && n % numEnvs == 0 && advantages.count == n && returns.count == n,
-                     "generalizedAdvantages: rewards \(n), values \(values.count), ended \(ended.count), numEnvs \(numEnvs)")
-        let steps = n / numEnvs
-        for e in 0..<numEnvs {
-            var lastGAE: Float = 0
-            var nextValue = lastValues[e]
-            var t = steps - 1
-            while t >= 0 {
-                let i = t * numEnvs + e
-                let nonTerminal = 1 - ended[i]
-                let delta = rewards[i] + gamma * nextValue * nonTerminal - values[i]
-                lastGAE = delta + gamma * lambda * nonTerminal * lastGAE
-                advantages[i] = lastGAE
-                returns[i] = lastGAE + values[i]
-                nextValue = values[i]
-                t -= 1
-            }
-        }
-    }
-
     /// `1 − Var(R − V) / Var(R)` over the rollout: how much of the return's variance the critic
     /// explains (SB3's `explained_variance`; 0 here where SB3 gives NaN for constant returns).
     public var explainedVariance: Double {

@@ -74,9 +74,10 @@ extension VectorNormalize: StatefulVectorEnvironment where Base: StatefulVectorE
     }
 }
 
-extension SyncVectorEnvironment {
-    /// Whether the copies can export and import their state (`Env` is a `StatefulEnvironment`),
-    /// for generic code that holds any `Env` (agents) and resumes exactly when it can.
+extension VectorEnvironment {
+    /// Whether the vector can export and import its state (it is a `StatefulVectorEnvironment`,
+    /// e.g. a `SyncVectorEnvironment` of `StatefulEnvironment`s), for generic code that holds any
+    /// vector (agents) and resumes exactly when it can.
     public var isStateful: Bool { self is any StatefulVectorEnvironment }
 
     /// The vector's complete state when `isStateful`, else nil.
@@ -88,7 +89,7 @@ extension SyncVectorEnvironment {
     /// - Throws: `EnvironmentError.invalidState` when the copies are not stateful or the state does not fit.
     public mutating func importStateIfSupported(_ state: EnvironmentState) throws(EnvironmentError) {
         guard let stateful = self as? any StatefulVectorEnvironment else {
-            throw .invalidState("\(Env.self) does not export its state (not a StatefulEnvironment)")
+            throw .invalidState("\(Self.self) does not export its state (not a StatefulVectorEnvironment)")
         }
         self = try Self.imported(stateful, state)
     }

@@ -2,18 +2,25 @@ import Foundation
 
 /// Builds the agent an experiment names, over its environment, seeded from the experiment's seed.
 ///
-/// Environment copy `i` of a run with seed `s` is built with seed `s + i` (market: its episode-start
+/// Environment copy `i` of a run with seed `s` is reset with seed `s + i` (market: its episode-start
 /// generator; CartPole: its initial-state generator); the agent seeds its own generators from `s`.
+/// Market specs train on `MarketVectorEnv`; CartPole on a `SyncVectorEnvironment`.
 public enum AgentFactory {
     public static func make(_ spec: ExperimentSpec, context: EnvironmentContext) throws(LabError) -> any TrainableAgent {
         let seed = spec.seed, total = spec.training.totalSteps
         do {
             switch context {
             case .market(let setup):
-                return try make(spec.agent, seed: seed, totalSteps: total) { (i: Int) throws -> MarketEnv in
-                    let env = try setup.makeEnvironment(seed: seed &+ UInt64(i))
-                    if i == 0 { try checkBudget(spec.agent, observationSize: env.observationSpace.count) }
-                    return env
+                // The batch market env: one stepper for all copies (bit-identical to a
+                // SyncVectorEnvironment of MarketEnvs, several times faster).
+                let count = spec.agent.numEnvs
+                guard count > 0 else { throw LabError.badRun(path: "agent.numEnvs", detail: "\(count); expected at least 1 environment copy") }
+                let template = try setup.makeEnvironment(seed: seed)
+                try checkBudget(spec.agent, observationSize: template.observationSpace.count)
+                let envs = MarketVectorEnv(count: count, template: template)
+                switch spec.agent {
+                case .dqn(let c): return try DQNAgent(config: c, seed: seed, totalSteps: total, environments: envs)
+                case .policyGradient(let c): return try PolicyGradientAgent(config: c, seed: seed, totalSteps: total, environments: envs)
                 }
             case .cartpole(let c):
                 return try make(spec.agent, seed: seed, totalSteps: total) { (i: Int) throws -> TimeLimit<CartPole> in
@@ -76,6 +83,16 @@ public enum AgentFactory {
         switch agent {
         case .dqn(let c): return try DQNAgent(config: c, seed: seed, totalSteps: totalSteps, makeEnvironment: makeEnvironment)
         case .policyGradient(let c): return try PolicyGradientAgent(config: c, seed: seed, totalSteps: totalSteps, makeEnvironment: makeEnvironment)
+        }
+    }
+}
+
+extension AgentSpec {
+    /// The number of environment copies the agent steps (`numEnvs` of its config).
+    var numEnvs: Int {
+        switch self {
+        case .dqn(let c): return c.numEnvs
+        case .policyGradient(let c): return c.numEnvs
         }
     }
 }

@@ -2,16 +2,13 @@
 /// re-laid out so one step of one copy reads a few contiguous blocks, and the `sizing` scheme's
 /// projected books precomputed (they depend only on the bar and the level, not on the copy).
 ///
-/// Everything here is either copied from the engine's own tables or computed by the very code the
-/// single env runs (`ObservationBuilder.write`, `MarketEngine.sizingBook`,
+/// Everything here is either the engine's own tables or computed by the very code a step runs
+/// (`MarketEngine.sizingBook`,
 /// `NeutralityProjection.project`, the same summation order), so the batch stepper's results are
 /// bit-identical to `MarketEnv`'s (tested in `MarketVectorEnvTests`).
 ///
 /// Layouts (N assets, K features, W window, T bars, L gross levels):
-/// - `window`: (T + W) x N floats, time descending: row T−1−s holds the observation's scaled log
-///   return row at bar s (zero rows for s < 0), so bar t's window (rows t, t−1, …, t−W+1, the
-///   observation's lag-major order) is the one block starting at row T−1−t.
-/// - `rows`: T x (N·K + 3N) floats, the observation's predictions and state sections at bar t.
+/// - `windowRows`, `rows`: the observation builder's tables (`ObservationBuilder`, "How it is stored").
 /// - `bars`: T records of `barStride` doubles. With the `sizing` scheme it starts with L level
 ///   blocks of N + 4: the projected book for that level at bar t, then its long and short sums,
 ///   its beta exposure Σβw and its return Σ w·r over (t, t+1]. Then N returns over (t, t+1] (the
@@ -30,6 +27,8 @@ final class MarketBatchTables: @unchecked Sendable {
     let levelStride: Int
     /// Offset of the returns block in a bar record.
     let returnsOffset: Int
+    /// The observation builder's tables (`ObservationBuilder.windowRows`, `.rows`), kept alive by `builder`.
+    let builder: ObservationBuilder
     let windowRows: UnsafeMutablePointer<Float>
     let rows: UnsafeMutablePointer<Float>
     let bars: UnsafeMutablePointer<Double>
@@ -46,7 +45,6 @@ final class MarketBatchTables: @unchecked Sendable {
         let p = engine.panel, b = engine.builder
         let n = p.assetCount, k = p.featureCount, w = b.window, T = p.barCount
         assetCount = n; featureCount = k; window = w; barCount = T
-        rowLength = n * k + 3 * n
         let levels = engine.scheme.grossLevels.count
         let useLevels = levelBooks && engine.scheme.kind == .sizing && T * levels * (n + 4) <= Self.levelTableLimit
         levelCount = useLevels ? levels : 0
@@ -54,25 +52,11 @@ final class MarketBatchTables: @unchecked Sendable {
         returnsOffset = levelCount * levelStride
         barStride = returnsOffset + n + 2
 
-        // Observation sections, through the builder itself.
-        let rowLength = self.rowLength
-        let windowRows = UnsafeMutablePointer<Float>.allocate(capacity: (T + w) * n)
-        windowRows.initialize(repeating: 0, count: (T + w) * n)
-        let rows = UnsafeMutablePointer<Float>.allocate(capacity: max(T * rowLength, 1))
-        rows.initialize(repeating: 0, count: max(T * rowLength, 1))
-        self.windowRows = windowRows
-        self.rows = rows
-        var obs = [Float](repeating: 0, count: b.count)
-        let zeros = [Double](repeating: 0, count: n)
-        obs.withUnsafeMutableBufferPointer { o in
-            zeros.withUnsafeBufferPointer { z in
-                for t in 0..<T {
-                    b.write(bar: t, weights: z, portfolio: PortfolioSnapshot(), into: o)
-                    for i in 0..<n { windowRows[(T - 1 - t) * n + i] = o[i] }
-                    for j in 0..<rowLength { rows[t * rowLength + j] = o[w * n + j] }
-                }
-            }
-        }
+        // The observation sections are the builder's own tables (not copied).
+        builder = b
+        windowRows = b.windowRows
+        rows = b.rows
+        rowLength = b.rowLength
 
         let tradable = UnsafeMutablePointer<Bool>.allocate(capacity: max(T * n, 1))
         let beta = UnsafeMutablePointer<Double>.allocate(capacity: max(T * n, 1))
@@ -120,8 +104,6 @@ final class MarketBatchTables: @unchecked Sendable {
     }
 
     deinit {
-        windowRows.deallocate()
-        rows.deallocate()
         bars.deallocate()
         tradable.deallocate()
         beta.deallocate()

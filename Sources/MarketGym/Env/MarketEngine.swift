@@ -1,7 +1,8 @@
+import Foundation  // NSLock
 import SeededRandom
 
 /// The immutable part of a `MarketEnv`: data, config and the pure building blocks, validated once
-/// and shared by reference between copies of the env. `execute` is the accounting of one step.
+/// and shared by reference between copies of the env. The step itself is `MarketBatchKernel.stepCopy`.
 final class MarketEngine: Sendable {
     let config: MarketEnvConfig
     let panel: MarketPanel
@@ -16,6 +17,11 @@ final class MarketEngine: Sendable {
     /// `sizing` scheme: the unit prediction book per bar (T x N), `ActionScheme.predictionBook` at
     /// gross 1, cached because it does not depend on the action.
     let unitBooks: [Double]
+    private let tablesSlot = TablesSlot()
+
+    /// The stepper's tables without precomputed `sizing` books, built on first use and shared by
+    /// every env over this engine.
+    var sharedTables: MarketBatchTables { tablesSlot.get { MarketBatchTables(engine: self, levelBooks: false) } }
 
     init(panel: MarketPanel, config: MarketEnvConfig) throws(MarketEnvError) {
         let c = config.constraints
@@ -30,9 +36,7 @@ final class MarketEngine: Sendable {
         guard config.universe.isEmpty || config.universe == panel.assets else {
             throw .invalidConfig(path: "universe", found: "\(config.universe)", expected: "the panel's assets \(panel.assets) (prepare the panel from the same config)")
         }
-        guard c.maxGross.isFinite, c.maxGross >= 0 else { throw .invalidConfig(path: "constraints.maxGross", found: "\(c.maxGross)", expected: "a finite number ≥ 0") }
-        guard c.maxWeight.isFinite, c.maxWeight >= 0 else { throw .invalidConfig(path: "constraints.maxWeight", found: "\(c.maxWeight)", expected: "a finite number ≥ 0") }
-        guard c.rebalanceThreshold >= 0 else { throw .invalidConfig(path: "constraints.rebalanceThreshold", found: "\(c.rebalanceThreshold)", expected: "≥ 0") }
+        try config.checkConstraints()
         guard config.episode.horizon >= 1 else { throw .invalidConfig(path: "episode.horizon", found: "\(config.episode.horizon)", expected: "at least 1 step") }
         guard config.episode.maxDrawdown > 0 else { throw .invalidConfig(path: "episode.maxDrawdown", found: "\(config.episode.maxDrawdown)", expected: "in (0, 1]") }
         guard config.episode.initialNAV > 0, config.episode.initialNAV.isFinite else { throw .invalidConfig(path: "episode.initialNAV", found: "\(config.episode.initialNAV)", expected: "> 0") }
@@ -52,7 +56,7 @@ final class MarketEngine: Sendable {
         projection = NeutralityProjection(c)
         scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: panel.assetCount)
         builder = try ObservationBuilder(panel: panel, config: config.observation)
-        warmup = max(config.observation.window, config.observation.volatilityWindow, c.betaNeutral ? c.betaWindow : 0)
+        warmup = config.warmup
         hasBenchmark = panel.benchmarkReturns != nil
         useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
         var books: [Double] = []
@@ -127,71 +131,8 @@ final class MarketEngine: Sendable {
         return (startBar, evaluation ? lastDecisionBar - startBar + 1 : config.episode.horizon)
     }
 
-    /// Trades from the held book to the target, books costs and the return over (t, t+1], and
-    /// leaves the drifted book in `held`. Returns the info without the reward and drawdown.
-    func execute(held w: UnsafeMutableBufferPointer<Double>, target tg: UnsafeMutableBufferPointer<Double>, bar t: Int, nav: Double) -> MarketStepInfo {
-        let n = w.count, t1 = t + 1
-        var info = MarketStepInfo()
-        info.bar = t
-        info.timestamp = panel.timestamps[t1]
-        info.navBefore = nav
-        let years = Double(panel.timestamps[t1] - panel.timestamps[t]) / secondsPerYear
-        info.years = years
-        let c = config.costs
-        panel.tradable.withUnsafeBufferPointer { trAll in
-        panel.beta.withUnsafeBufferPointer { betaAll in
-        panel.volatility.withUnsafeBufferPointer { volAll in
-            let tr = UnsafeBufferPointer(rebasing: trAll[t * n ..< t * n + n])
-            let beta = UnsafeBufferPointer(rebasing: betaAll[t * n ..< t * n + n])
-            projection.project(tg, tradable: tr, beta: beta)
-            let hold = holds(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w), bar: t)
-
-            // Phase 1 (next-open execution only): the held book rides the overnight gap.
-            var navTrade = nav
-            if useOpens, let gap = panel.gapReturns {
-                gap.withUnsafeBufferPointer { g in
-                    let ride = Self.rideGap(held: w, gap: UnsafeBufferPointer(rebasing: g[t1 * n ..< t1 * n + n]), nav: nav)
-                    navTrade = ride.navTrade
-                    info.grossReturn += ride.gap
-                }
-            }
-
-            // Holding keeps the (drifted) book, re-projected so neutrality and caps hold exactly;
-            // the only trade is that small correction.
-            if hold {
-                for i in 0..<n { tg[i] = w[i] }
-                projection.project(tg, tradable: tr, beta: beta)
-                info.rebalanced = false
-            }
-
-            // Trade costs on turnover.
-            let turnover = Self.distance(UnsafeBufferPointer(tg), UnsafeBufferPointer(w))
-            let (long, short) = Self.sides(UnsafeBufferPointer(tg))
-            var slip = turnover
-            if c.slippageScalesWithVolatility {
-                slip = Self.volatilityWeightedTurnover(target: UnsafeBufferPointer(tg), held: UnsafeBufferPointer(w),
-                                                       volatility: UnsafeBufferPointer(rebasing: volAll[t * n ..< t * n + n]), reference: c.slippageVolatilityReference)
-            }
-            // Beta exposure is reported when betas mean something (a benchmark was given).
-            let betaExp = hasBenchmark ? Self.dot(UnsafeBufferPointer(tg), beta) : 0
-
-            // The new book earns the rest of the bar; the held book is replaced by it.
-            // Without opens this is the close-to-close return; with them, open-to-close.
-            let rest = useOpens ? (panel.intradayReturns ?? panel.returns) : panel.returns
-            let r0 = t1 * n
-            let g = rest.withUnsafeBufferPointer { Self.dot(UnsafeBufferPointer(tg), UnsafeBufferPointer(rebasing: $0[r0 ..< r0 + n])) }
-            let d = settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
-                           bookReturn: g, navTrade: navTrade, nav: nav, years: years)
-            for i in 0..<n { w[i] = d > 0 ? tg[i] * (1 + rest[r0 + i]) / d : 0 }
-            if let b = panel.benchmarkReturns { info.benchmarkReturn = b[t1] }
-        }
-        }
-        }
-        return info
-    }
-
-    // The pieces of `execute` that `MarketVectorEnv`'s stepper shares (same operations, same order,
-    // so the two give identical bits).
+    // The pieces of a step (`MarketBatchKernel.stepCopy`, the one stepper) and of the batch tables'
+    // precomputed sums (same functions, same order, so the two give identical bits).
 
     /// The rebalance threshold's decision at t: true when the target is within the (confidence-
     /// scaled) threshold of the held book as of t's close (no look-ahead).
@@ -277,5 +218,20 @@ final class MarketEngine: Sendable {
         info.nav = nav * max(growth, 0)
         info.netReturn = max(growth, 0) - 1
         return 1 + g - (useOpens ? costFraction / costFactor : costFraction)
+    }
+}
+
+/// A lazily built `MarketBatchTables`, under a lock (engines are shared across threads).
+private final class TablesSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: MarketBatchTables?
+
+    func get(_ make: () -> MarketBatchTables) -> MarketBatchTables {
+        lock.lock()
+        defer { lock.unlock() }
+        if let tables { return tables }
+        let built = make()
+        tables = built
+        return built
     }
 }

@@ -4,25 +4,40 @@ extension MarketEnv: StatefulEnvironment {
     /// The complete mutable state: generator words, episode cursor and counters, split bounds,
     /// NAV, peak, the held and traded books, and the reward's running statistics.
     public func exportState() -> EnvironmentState {
-        MarketEnvSnapshot(
-            rng: rng, bar: bar, startBar: startBar, lastDecisionBar: lastDecisionBar, horizon: horizon,
-            stepsTaken: stepsTaken, needsReset: needsReset, split: split, nav: nav, peak: peak,
-            lastNetReturn: lastNetReturn, weights: weights, tradedWeights: tradedWeights, reward: shaper.statistics
-        ).exported()
+        storage.snapshot(0, needsReset: needsReset).exported()
     }
 
     /// Replaces the mutable state with an exported one (same data and config).
     /// - Throws: `EnvironmentError.invalidState` when an entry is missing, mis-sized or out of range.
     public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
         let s = try MarketEnvSnapshot(state, engine: engine, currentSplit: split)
-        rng = s.rng
-        split = s.split
-        bar = s.bar; startBar = s.startBar; lastDecisionBar = s.lastDecisionBar
-        horizon = s.horizon; stepsTaken = s.stepsTaken; needsReset = s.needsReset
-        nav = s.nav; peak = s.peak; lastNetReturn = s.lastNetReturn
-        weights = s.weights
-        tradedWeights = s.tradedWeights
-        shaper.restore(statistics: s.reward)
+        uniqueStorage()
+        storage.restore(0, from: s)
+        needsReset = s.needsReset
+    }
+}
+
+extension MarketBatchStorage {
+    /// Copy e's state in the exported form (`needsReset` is the env's or the vector's flag).
+    func snapshot(_ e: Int, needsReset: Bool) -> MarketEnvSnapshot {
+        let n = assetCount
+        return MarketEnvSnapshot(
+            rng: rng[e], bar: bar[e], startBar: startBar[e], lastDecisionBar: lastDecisionBar[e], horizon: horizon[e],
+            stepsTaken: stepsTaken[e], needsReset: needsReset, split: split[e], nav: nav[e], peak: peak[e],
+            lastNetReturn: lastNetReturn[e], weights: Array(UnsafeBufferPointer(start: held + e * n, count: n)),
+            tradedWeights: Array(UnsafeBufferPointer(start: traded + e * n, count: n)), reward: shaper[e].statistics)
+    }
+
+    /// Sets copy e's state from a checked snapshot (the vector's running return and length are its own).
+    func restore(_ e: Int, from x: MarketEnvSnapshot) {
+        let n = assetCount
+        rng[e] = x.rng
+        split[e] = x.split
+        bar[e] = x.bar; startBar[e] = x.startBar; lastDecisionBar[e] = x.lastDecisionBar
+        horizon[e] = x.horizon; stepsTaken[e] = x.stepsTaken
+        nav[e] = x.nav; peak[e] = x.peak; lastNetReturn[e] = x.lastNetReturn
+        for i in 0..<n { held[e * n + i] = x.weights[i]; traded[e * n + i] = x.tradedWeights[i] }
+        shaper[e].restore(statistics: x.reward)
     }
 }
 

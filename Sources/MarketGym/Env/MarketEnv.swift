@@ -22,14 +22,21 @@ import SeededRandom
 /// Reset options: `values["evaluation"]` (0/1), `values["start"]` (a decision bar index inside the
 /// split), `strings["split"]` (`train`, `valid`, `test`, `all`: switches the split).
 ///
-/// `step` does not allocate: scratch books are preallocated and the observation is written into the
-/// caller's buffer. Copies share the immutable data and prepared tables (`reseeded(_:)`), so a
-/// vector of envs over one dataset stores them once.
+/// One place computes a step: the env is the one-copy case of `MarketVectorEnv`'s stepper
+/// (`MarketBatchKernel`), over the engine's shared tables and a one-copy state, without the
+/// vector's autoreset. `step` does not allocate: scratch books are preallocated and the observation
+/// is written into the caller's buffer. Copies share the immutable data and prepared tables
+/// (`reseeded(_:)`), so a vector of envs over one dataset stores them once; each copy's mutable
+/// state is copied on write.
 public struct MarketEnv: Environment {
     public typealias Info = MarketStepInfo
 
     /// Immutable parts, shared by every copy of the env (a vector env stores them once).
     let engine: MarketEngine
+    /// The stepper's read-only tables (the engine's, without precomputed `sizing` books).
+    let tables: MarketBatchTables
+    /// The one copy's mutable state (copied on write).
+    var storage: MarketBatchStorage
 
     /// The configuration the env was built with.
     public var config: MarketEnvConfig { engine.config }
@@ -48,27 +55,19 @@ public struct MarketEnv: Environment {
     public var observationNames: [String] { engine.builder.names }
 
     /// The split episodes currently run in.
-    public internal(set) var split: DataSplit
+    public var split: DataSplit { storage.split[0] }
     /// Bars of history wanted before the first decision bar (trailing windows).
     public var warmup: Int { engine.warmup }
 
-    var rng: Xoshiro256
-    /// The current decision bar t (the bar the last observation describes).
-    public internal(set) var bar = 0
-    var startBar = 0
-    var lastDecisionBar = 0
-    var horizon = 1
-    var stepsTaken = 0
     var needsReset = true
-    /// NAV and its episode peak.
-    public internal(set) var nav = 1.0
-    var peak = 1.0
-    var lastNetReturn = 0.0
+    /// The current decision bar t (the bar the last observation describes).
+    public var bar: Int { storage.bar[0] }
+    /// NAV.
+    public var nav: Double { storage.nav[0] }
     /// The held (drifted) book, fraction of NAV per asset.
-    public internal(set) var weights: [Double]
+    public var weights: [Double] { Array(UnsafeBufferPointer(start: storage.held, count: tables.assetCount)) }
     /// The book traded at the last step (after projection and threshold), held over (t, t+1].
-    public internal(set) var tradedWeights: [Double]
-    var shaper: RewardShaper
+    public var tradedWeights: [Double] { Array(UnsafeBufferPointer(start: storage.traded, count: tables.assetCount)) }
 
     /// Builds the environment.
     /// - Parameters:
@@ -92,17 +91,25 @@ public struct MarketEnv: Environment {
     /// - Throws: `MarketEnvError`.
     public init(panel: MarketPanel, config: MarketEnvConfig, seed: UInt64 = 0) throws(MarketEnvError) {
         engine = try panel.engines.engine(for: config) { () throws(MarketEnvError) in try MarketEngine(panel: panel, config: config) }
+        let split: DataSplit
         do {
             split = try DataSplit.named(config.episode.split, config: config.splits, timestamps: panel.timestamps)
         } catch {
             throw .split(error)
         }
+        tables = engine.sharedTables
         observationSpace = engine.builder.space
         actionSpace = engine.scheme.actionSpace
-        rng = Xoshiro256(seed: seed)
-        weights = [Double](repeating: 0, count: panel.assetCount)
-        tradedWeights = weights
-        shaper = RewardShaper(config.reward)
+        storage = MarketBatchStorage(count: 1, assetCount: panel.assetCount, split: split, reward: config.reward)
+        storage.rng[0] = Xoshiro256(seed: seed)
+    }
+
+    /// The stepper over this env's tables.
+    var kernel: MarketBatchKernel { MarketBatchKernel(engine: engine, tables: tables, environmentCount: 1) }
+
+    /// Copies the state before mutation when another copy of the env shares it (value semantics).
+    mutating func uniqueStorage() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     // MARK: - Reset
@@ -112,20 +119,10 @@ public struct MarketEnv: Environment {
     /// - Throws: `EnvironmentError.invalidOption` for an unknown option, an out-of-range start or a bad split.
     public mutating func reset(seed: UInt64?, options: ResetOptions, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> MarketStepInfo {
         precondition(observation.count == observationSpace.count, "MarketEnv.reset: buffer has \(observation.count) elements, expected \(observationSpace.count)")
-        if let seed { rng = Xoshiro256(seed: seed) }
-        let config = engine.config
-        let episode = try engine.startEpisode(split: &split, lastDecisionBar: &lastDecisionBar, options: options, rng: &rng)
-        startBar = episode.startBar
-        horizon = episode.horizon
-        bar = startBar
-        stepsTaken = 0
-        nav = config.episode.initialNAV
-        peak = nav
-        lastNetReturn = 0
-        for i in weights.indices { weights[i] = 0; tradedWeights[i] = 0 }
-        shaper.reset()
+        guard let o = observation.baseAddress else { preconditionFailure("MarketEnv.reset: empty observation buffer") }
+        uniqueStorage()
+        try kernel.resetCopy(0, seed: seed, options: options, storage: storage, into: o)
         needsReset = false
-        writeObservation(into: observation)
         var info = MarketStepInfo()
         info.bar = bar
         info.timestamp = engine.panel.timestamps[bar]
@@ -143,59 +140,32 @@ public struct MarketEnv: Environment {
     public mutating func step(_ action: Action, into observation: UnsafeMutableBufferPointer<Float>) throws(EnvironmentError) -> StepOutcome<MarketStepInfo> {
         guard !needsReset else { throw .resetNeeded("MarketEnv.step") }
         precondition(observation.count == observationSpace.count, "MarketEnv.step: buffer has \(observation.count) elements, expected \(observationSpace.count)")
-        let e = engine, t = bar, navNow = nav
-        try tradedWeights.withUnsafeMutableBufferPointer { (tp) throws(EnvironmentError) in
-            try e.rawBook(action, bar: t, into: tp)
-        }
+        guard let o = observation.baseAddress else { preconditionFailure("MarketEnv.step: empty observation buffer") }
+        try engine.scheme.validate(action)
+        uniqueStorage()
+        let s = storage
+        s.level[0] = -1
         var info = MarketStepInfo()
-        weights.withUnsafeMutableBufferPointer { wp in
-            tradedWeights.withUnsafeMutableBufferPointer { tp in
-                info = e.execute(held: wp, target: tp, bar: t, nav: navNow)
-            }
-        }
-        let R = info.netReturn
-        nav = info.nav
-        peak = max(peak, nav)
-        info.drawdown = nav > 0 ? 1 - nav / peak : 1
-        info.reward = shaper.terms(netReturn: R, turnover: info.turnover, drawdown: info.drawdown, gross: info.gross)
-        lastNetReturn = R
-        stepsTaken += 1
-        bar = t + 1
-        let terminated = nav <= 0 || info.drawdown >= e.config.episode.maxDrawdown
-        let truncated = !terminated && (stepsTaken >= horizon || bar > lastDecisionBar)
+        kernel.stepCopy(0, action: action, storage: s, info: &info, observation: o, final: nil)
+        let terminated = s.terminated[0], truncated = s.truncated[0]
         needsReset = terminated || truncated
-        writeObservation(into: observation)
-        return StepOutcome(reward: info.reward.total, terminated: terminated, truncated: truncated, info: info)
-    }
-
-    /// Writes the observation at the current bar.
-    private func writeObservation(into out: UnsafeMutableBufferPointer<Float>) {
-        var gross = 0.0, net = 0.0
-        for x in weights { gross += abs(x); net += x }
-        let snap = PortfolioSnapshot(
-            gross: gross, net: net,
-            drawdown: nav > 0 ? 1 - nav / peak : 1,
-            time: Double(stepsTaken) / Double(max(horizon, 1)),
-            lastReturn: lastNetReturn)
-        let b = engine.builder, t = bar
-        weights.withUnsafeBufferPointer { wp in
-            b.write(bar: t, weights: wp, portfolio: snap, into: out)
-        }
+        return StepOutcome(reward: s.reward[0], terminated: terminated, truncated: truncated, info: info)
     }
 
     /// A copy sharing this env's data and prepared tables, with its generator re-seeded: the cheap
     /// way to make the many envs of a vector env (a fresh `init` rebuilds the tables each time).
     public func reseeded(_ seed: UInt64) -> MarketEnv {
         var copy = self
-        copy.rng = Xoshiro256(seed: seed)
+        copy.storage = storage.copy()
+        copy.storage.rng[0] = Xoshiro256(seed: seed)
         copy.needsReset = true
         return copy
     }
 
     /// The number of steps taken in the current episode.
-    public var episodeSteps: Int { stepsTaken }
+    public var episodeSteps: Int { storage.stepsTaken[0] }
     /// The first decision bar of the current episode.
-    public var episodeStartBar: Int { startBar }
+    public var episodeStartBar: Int { storage.startBar[0] }
     /// Saved generator state (for checkpoints).
-    public var rngState: [UInt64] { rng.state }
+    public var rngState: [UInt64] { storage.rng[0].state }
 }

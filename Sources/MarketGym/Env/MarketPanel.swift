@@ -143,7 +143,8 @@ public struct MarketPanel: Sendable {
             intradayReturns = nil
         }
 
-        // Trailing volatility by running sums over the window ending at t (inclusive: r_t is known at t's close).
+        // Trailing volatility over the window ending at t (inclusive: r_t is known at t's close), each
+        // window on its own so a daemon's short window gives the same bits (`PanelKernels`).
         var vol = [Double](repeating: 0, count: T * N)
         logT.withUnsafeBufferPointer { x in
             vol.withUnsafeMutableBufferPointer { v in

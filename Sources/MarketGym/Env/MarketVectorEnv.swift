@@ -88,7 +88,9 @@ public struct MarketVectorEnv: StatefulVectorEnvironment, Sendable {
     public init(count: Int, template: MarketEnv, precomputeSizingBooks: Bool = true) {
         precondition(count > 0, "MarketVectorEnv: count must be positive, got \(count)")
         engine = template.engine
-        tables = MarketBatchTables(engine: template.engine, levelBooks: precomputeSizingBooks)
+        // The `sizing` books table is the vector's own; otherwise the engine's shared tables serve.
+        tables = precomputeSizingBooks && template.engine.scheme.kind == .sizing
+            ? MarketBatchTables(engine: template.engine, levelBooks: true) : template.tables
         environmentCount = count
         observationSpace = template.observationSpace
         actionSpace = template.actionSpace
@@ -263,10 +265,11 @@ struct MarketBatchKernel {
         s.sink = sink + Double(acc)
     }
 
-    /// One copy's step: `MarketEnv.step` with `MarketEngine.execute` inlined over the batch tables.
+    /// One copy's step, the only implementation of a market step: `MarketEnv.step` is this with one
+    /// copy and no final buffer (no autoreset); `MarketVectorEnv.step` runs it for every copy.
     @inline(__always)
     func stepCopy(_ e: Int, action: Action, storage s: MarketBatchStorage, info infoOut: UnsafeMutablePointer<MarketStepInfo>,
-                          observation o: UnsafeMutablePointer<Float>, final f: UnsafeMutablePointer<Float>) {
+                          observation o: UnsafeMutablePointer<Float>, final f: UnsafeMutablePointer<Float>?) {
         let tb = tables, E = engine, n = tb.assetCount
         let t = s.bar[e], t1 = t + 1, nav = s.nav[e]
         let w = s.held + e * n, traded = s.traded + e * n
@@ -366,8 +369,11 @@ struct MarketBatchKernel {
         s.terminated[e] = terminated
         s.truncated[e] = truncated
         let done = terminated || truncated
+        // With autoreset (a final buffer given), the ended copy's last observation goes to `f` and
+        // `o` gets the next episode's first; the single env (no final buffer) writes it to `o`.
+        let autoreset = done ? f : nil
         writeObservation(bar: t1, held: w, gross: heldGross, net: heldNet, drawdown: info.drawdown,
-                         time: Double(steps) / Double(max(s.horizon[e], 1)), lastReturn: R, into: done ? f : o)
+                         time: Double(steps) / Double(max(s.horizon[e], 1)), lastReturn: R, into: autoreset ?? o)
         let runningReturn = s.runningReturn[e] + reward, runningLength = s.runningLength[e] + 1
         if done {
             s.episodeReturn[e] = runningReturn
@@ -375,22 +381,20 @@ struct MarketBatchKernel {
             s.runningReturn[e] = 0
             s.runningLength[e] = 0
             // The split was valid at the vector's reset and options are not re-applied: cannot fail.
-            do { try resetCopy(e, seed: nil, options: .none, storage: s, into: o) } catch { preconditionFailure("MarketVectorEnv: autoreset failed: \(error)") }
+            if autoreset != nil {
+                do { try resetCopy(e, seed: nil, options: .none, storage: s, into: o) } catch { preconditionFailure("MarketVectorEnv: autoreset failed: \(error)") }
+            }
         } else {
             s.runningReturn[e] = runningReturn
             s.runningLength[e] = runningLength
         }
     }
 
-    /// `ObservationBuilder.write` from the batch tables (the same values, in the same order).
+    /// The observation at bar t: `ObservationBuilder.write`, the one observation writer.
     @inline(__always)
     func writeObservation(bar t: Int, held w: UnsafePointer<Double>, gross: Double, net: Double, drawdown: Double, time: Double, lastReturn: Double, into o: UnsafeMutablePointer<Float>) {
-        let tb = tables, n = tb.assetCount, wn = tb.window * n, b = engine.builder
-        o.update(from: tb.windowRows + (tb.barCount - 1 - t) * n, count: wn)
-        (o + wn).update(from: tb.rows + t * tb.rowLength, count: tb.rowLength)
-        ObservationBuilder.writeHeld(weights: UnsafeBufferPointer(start: w, count: n),
-                                     portfolio: PortfolioSnapshot(gross: gross, net: net, drawdown: drawdown, time: time, lastReturn: lastReturn),
-                                     returnScale: b.returnScale, clip: b.clip, into: o + wn + tb.rowLength)
+        engine.builder.write(bar: t, weights: UnsafeBufferPointer(start: w, count: tables.assetCount),
+                             portfolio: PortfolioSnapshot(gross: gross, net: net, drawdown: drawdown, time: time, lastReturn: lastReturn), into: o)
     }
 }
 
@@ -399,15 +403,10 @@ extension MarketVectorEnv {
     /// entries) for copy i, `vector.observations`, `vector.running_returns`,
     /// `vector.running_lengths`, `vector.needs_reset`.
     public func exportState() -> EnvironmentState {
-        let s = storage, n = tables.assetCount
+        let s = storage
         var state = EnvironmentState()
         for e in 0..<environmentCount {
-            let snapshot = MarketEnvSnapshot(
-                rng: s.rng[e], bar: s.bar[e], startBar: s.startBar[e], lastDecisionBar: s.lastDecisionBar[e], horizon: s.horizon[e],
-                stepsTaken: s.stepsTaken[e], needsReset: needsReset, split: s.split[e], nav: s.nav[e], peak: s.peak[e],
-                lastNetReturn: s.lastNetReturn[e], weights: Array(UnsafeBufferPointer(start: s.held + e * n, count: n)),
-                tradedWeights: Array(UnsafeBufferPointer(start: s.traded + e * n, count: n)), reward: s.shaper[e].statistics)
-            state.merge(snapshot.exported().prefixed("env\(e)."))
+            state.merge(s.snapshot(e, needsReset: needsReset).exported().prefixed("env\(e)."))
         }
         state.reals["vector.observations"] = _observations.map(Double.init)
         state.reals["vector.running_returns"] = (0..<environmentCount).map { s.runningReturn[$0] }
@@ -421,7 +420,7 @@ extension MarketVectorEnv {
     /// - Throws: `EnvironmentError.invalidState` when entries are missing, mis-sized or out of range,
     ///   or when a copy is mid-way in a state the vector cannot hold (copies must agree on needing a reset).
     public mutating func importState(_ state: EnvironmentState) throws(EnvironmentError) {
-        let m = environmentCount, n = tables.assetCount
+        let m = environmentCount
         let obs = try state.reals("vector.observations", count: _observations.count)
         let returns = try state.reals("vector.running_returns", count: m)
         let lengths = try state.integers("vector.running_lengths", count: m)
@@ -441,13 +440,7 @@ extension MarketVectorEnv {
         uniqueStorage()
         let s = storage
         for (e, x) in snapshots.enumerated() {
-            s.rng[e] = x.rng
-            s.split[e] = x.split
-            s.bar[e] = x.bar; s.startBar[e] = x.startBar; s.lastDecisionBar[e] = x.lastDecisionBar
-            s.horizon[e] = x.horizon; s.stepsTaken[e] = x.stepsTaken
-            s.nav[e] = x.nav; s.peak[e] = x.peak; s.lastNetReturn[e] = x.lastNetReturn
-            for i in 0..<n { s.held[e * n + i] = x.weights[i]; s.traded[e * n + i] = x.tradedWeights[i] }
-            s.shaper[e].restore(statistics: x.reward)
+            s.restore(e, from: x)
             s.runningReturn[e] = returns[e]
             s.runningLength[e] = Int(lengths[e])
         }

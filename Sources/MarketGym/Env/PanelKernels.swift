@@ -30,49 +30,51 @@ enum PanelKernels {
     @inline(__always)
     static func feature(_ v: Float) -> (value: Float, present: Bool) { v.isFinite ? (v, true) : (0, false) }
 
-    /// Trailing volatility by running sums: for each t in `0..<count`, the standard deviation of
-    /// `x[max(0, t−window+1)...t]` (inclusive: r_t is known at t's close). Writes the values for
-    /// `t ≥ from` to `out[(t − from) * stride]`; earlier ones are computed (the sums need them) but
-    /// not stored.
+    /// Trailing volatility: for each t ≥ `from` in `0..<count`, the sample standard deviation of
+    /// `x[max(0, t−window+1)...t]` (inclusive: r_t is known at t's close), written to
+    /// `out[(t − from) * stride]`.
+    ///
+    /// Each value is computed from its own window alone (mean first, then the squared deviations,
+    /// in index order), not by running sums over everything before it: the value at t is then the
+    /// same bits whether the series is a whole history (`MarketPanel`) or the few bars a decision
+    /// needs (`BarWindow`, the trading daemon), so env and daemon agree exactly.
     /// - Parameters:
     ///   - x: `count` log returns of one asset, oldest first (contiguous).
     ///   - window: bars in the window (≥ 2).
+    /// - Complexity: O((count − from) · window).
     static func trailingVolatility(_ x: UnsafePointer<Float>, count: Int, window: Int, from: Int,
                                    into out: UnsafeMutablePointer<Double>, stride: Int) {
-        var s = 0.0, s2 = 0.0
-        for t in 0..<count {
-            let v = Double(x[t])
-            s += v; s2 += v * v
-            if t >= window {
-                let y = Double(x[t - window])
-                s -= y; s2 -= y * y
-            }
-            if t >= from {
-                let n = Double(min(t + 1, window))
-                let variance = n > 1 ? max(0, (s2 - s * s / n) / (n - 1)) : 0
-                out[(t - from) * stride] = variance.squareRoot()
-            }
+        for t in max(from, 0)..<count {
+            let lo = max(0, t - window + 1), n = t - lo + 1
+            guard n > 1 else { out[(t - from) * stride] = 0; continue }
+            var s = 0.0
+            for j in lo...t { s += Double(x[j]) }
+            let mean = s / Double(n)
+            var s2 = 0.0
+            for j in lo...t { let d = Double(x[j]) - mean; s2 += d * d }
+            out[(t - from) * stride] = (s2 / Double(n - 1)).squareRoot()
         }
     }
 
-    /// Trailing beta by running sums: for each t, the OLS slope of the asset's log returns `y` on
-    /// the benchmark's `x` over the window ending at t; 1 with fewer than 5 bars or a flat benchmark.
-    /// Writes the values for `t ≥ from` to `out[(t − from) * stride]`.
+    /// Trailing beta: for each t ≥ `from`, the OLS slope of the asset's log returns `y` on the
+    /// benchmark's `x` over the window ending at t (means first, then the centred sums, in index
+    /// order; each window on its own, as `trailingVolatility`); 1 with fewer than 5 bars or a flat
+    /// benchmark. Writes to `out[(t − from) * stride]`.
+    /// - Complexity: O((count − from) · window).
     static func trailingBeta(asset y: UnsafePointer<Float>, benchmark x: UnsafePointer<Double>, count: Int, window: Int,
                              from: Int, into out: UnsafeMutablePointer<Double>, stride: Int) {
-        var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
-        for t in 0..<count {
-            let a = x[t], b = Double(y[t])
-            sx += a; sy += b; sxx += a * a; sxy += a * b
-            if t >= window {
-                let a0 = x[t - window], b0 = Double(y[t - window])
-                sx -= a0; sy -= b0; sxx -= a0 * a0; sxy -= a0 * b0
+        for t in max(from, 0)..<count {
+            let lo = max(0, t - window + 1), n = t - lo + 1
+            guard n >= 5 else { out[(t - from) * stride] = 1; continue }
+            var sx = 0.0, sy = 0.0
+            for j in lo...t { sx += x[j]; sy += Double(y[j]) }
+            let mx = sx / Double(n), my = sy / Double(n)
+            var sxx = 0.0, sxy = 0.0
+            for j in lo...t {
+                let a = x[j] - mx, b = Double(y[j]) - my
+                sxx += a * a; sxy += a * b
             }
-            if t >= from {
-                let n = Double(min(t + 1, window))
-                let varX = sxx - sx * sx / n
-                out[(t - from) * stride] = n >= 5 && varX > 1e-14 ? (sxy - sx * sy / n) / varX : 1
-            }
+            out[(t - from) * stride] = sxx > 1e-14 ? sxy / sxx : 1
         }
     }
 

@@ -1,8 +1,8 @@
 /// The env's observation at one bar, written straight from a `BarWindow`: the trading daemon's
 /// per-bar path, with no `MarketPanel` or `ObservationBuilder` tables built per bar.
 ///
-/// Same layout as `ObservationBuilder` (see there) and the same element transforms
-/// (`ObservationBuilder.returnElement`, `writeState`, `writeHeld`), so for a window over bars
+/// Same layout as `ObservationBuilder` (see there) and the same element writers
+/// (`ObservationBuilder.returnElement`, `writeRow`, `writeHeld`), so for a window over bars
 /// t−R+1…t it writes the bits `ObservationBuilder(panel:).write(bar: R − 1, ...)` writes for a
 /// panel built from the same R bars (tested). Immutable and `Sendable`; `write` allocates nothing.
 public struct BarObservation: Sendable, Equatable {
@@ -43,12 +43,11 @@ public struct BarObservation: Sendable, Equatable {
             let column = bar.logReturns(asset: i)
             for j in 0..<w { o[j * n + i] = j < r ? ObservationBuilder.returnElement(column[r - 1 - j], scale: scale, clip: c) : 0 }
         }
-        // 2. Predictions, asset-major.
-        let p = o + w * n, f = bar.features
-        for j in 0..<(n * k) { p[j] = ObservationBuilder.clipped(f[j], c) }
-        // 3. State per asset.
-        let s = p + n * k, vol = bar.volatility, tradable = bar.tradable, present = bar.featuresPresent
-        for i in 0..<n { ObservationBuilder.writeState(volatility: vol[i], tradable: tradable[i], present: present[i], scale: scale, clip: c, into: s + 3 * i) }
+        // 2–3. Predictions (asset-major) and state per asset: the builder's row writer.
+        let p = o + w * n
+        ObservationBuilder.writeRow(features: bar.features, volatility: bar.volatility, tradable: bar.tradable, present: bar.featuresPresent,
+                                    scale: scale, clip: c, into: p)
+        let s = p + n * k
         // 4–5. Held weights and the portfolio.
         ObservationBuilder.writeHeld(weights: weights, portfolio: portfolio, returnScale: scale, clip: c, into: s + 3 * n)
     }

@@ -12,8 +12,9 @@ import Darwin
 ///
 /// It runs `MarketPanel`'s own kernels (`PanelKernels`) over the window, so after `update` every
 /// value equals, bit for bit, what a `MarketPanel` built from the same `rows` bars holds at its last
-/// bar. (The env's panel runs the same running sums over its whole history, so its volatility and
-/// beta agree with a window's up to rounding, as they did before this type existed.)
+/// bar, and, once the window spans the trailing windows (`MarketEnvConfig.requiredHistory` rows),
+/// what the env's panel over the whole history holds at that bar: each trailing statistic is
+/// computed from its own window alone, never from running sums over earlier bars.
 ///
 /// A daemon's consecutive snapshots share all but one bar: when the closes given to `update` are
 /// the previous call's shifted by one bar (compared bit for bit), the log returns already computed

@@ -1,6 +1,6 @@
-/// The observation's element transforms and its held-book tail, shared by `ObservationBuilder`
-/// (the env: tables over a whole panel) and `BarObservation` (the trading daemon: one bar from a
-/// `BarWindow`), so both produce the same bits from the same panel values.
+/// The observation's element writers, shared by `ObservationBuilder` (the env and the vector env:
+/// tables over a whole panel) and `BarObservation` (the trading daemon: one bar from a
+/// `BarWindow`), so all produce the same bits from the same panel values.
 extension ObservationBuilder {
     /// Checks the observation settings both builders need.
     /// - Throws: `MarketEnvError.invalidConfig` for a window < 1 or a non-positive clip or scale.
@@ -25,6 +25,17 @@ extension ObservationBuilder {
         o[0] = clipped(Float(volatility) * scale, clip)
         o[1] = tradable ? 1 : 0
         o[2] = present ? 1 : 0
+    }
+
+    /// Sections 2 and 3 of one bar from its panel values into `o[0 ..< N·K + 3N]`: the N x K
+    /// predictions (missing already 0), clipped, then `writeState` per asset.
+    @inline(__always)
+    static func writeRow(features f: UnsafeBufferPointer<Float>, volatility: UnsafeBufferPointer<Double>, tradable: UnsafeBufferPointer<Bool>,
+                         present: UnsafeBufferPointer<Bool>, scale: Float, clip c: Float, into o: UnsafeMutablePointer<Float>) {
+        let n = volatility.count
+        for j in 0..<f.count { o[j] = clipped(f[j], c) }
+        let s = o + f.count
+        for i in 0..<n { writeState(volatility: volatility[i], tradable: tradable[i], present: present[i], scale: scale, clip: c, into: s + 3 * i) }
     }
 
     /// The held weights (N) and the portfolio elements (5) into `o[0 ..< N + 5]`.

@@ -36,11 +36,14 @@ public struct PortfolioSnapshot: Sendable, Equatable {
 ///
 /// Every element is finite and clipped to [-clip, clip]: no NaN ever. Only data at bars ≤ t is read.
 ///
-/// Why this order: consecutive bars share W−1 of their W return rows, so with the returns stored
-/// once, bar-major (W zero rows in front), a step reads one new row of N floats instead of N new
-/// windows; sections 2 and 3 are one contiguous row each. Scaling, clipping and NaN removal happen
-/// once at construction; `write` only copies, which keeps the env's step fast, memory-light
-/// (T·N·(K + 4) floats) and allocation-free. Immutable after construction.
+/// How it is stored, so `write` is two block copies and the held tail: the scaled return rows
+/// once, time descending ((T + W) x N, row T−1−s holds bar s, W zero rows at the end), so bar t's
+/// lag-major window is the one block starting at row T−1−t; sections 2 and 3 as one row per bar
+/// (T x (N·K + 3N)). Every element is made by the static element writers (`returnElement`,
+/// `writeRow`, `writeHeld`), which `BarObservation` (the trading daemon) calls on one bar's values:
+/// one definition of each element for the env, the vector env and the daemon. Scaling, clipping and
+/// NaN removal happen once at construction; `write` only copies, which keeps the env's step fast,
+/// memory-light (T·N·(K + 4) floats) and allocation-free. Immutable after construction.
 public final class ObservationBuilder: @unchecked Sendable {
     /// N, K, the window, T, the return scale and the clip bound the builder was prepared with.
     public let assetCount: Int
@@ -53,9 +56,12 @@ public final class ObservationBuilder: @unchecked Sendable {
     public let names: [String]
 
     // Owned, immutable after init (hence the unchecked Sendable).
-    private let logReturns: UnsafeMutableBufferPointer<Float>   // (W + T) x N, the first W rows zero
-    private let predictions: UnsafeMutableBufferPointer<Float>  // T x N x K
-    private let states: UnsafeMutableBufferPointer<Float>       // T x N x 3: vol, tradable, pred_ok
+    /// (T + W) x N scaled log returns, time descending (see the type's discussion).
+    let windowRows: UnsafeMutablePointer<Float>
+    /// T x `rowLength`: the predictions and state sections per bar.
+    let rows: UnsafeMutablePointer<Float>
+    /// N·K + 3N.
+    let rowLength: Int
 
     /// Portfolio elements at the end.
     public static let portfolioCount = 5
@@ -74,33 +80,53 @@ public final class ObservationBuilder: @unchecked Sendable {
         returnScale = Float(config.returnScale)
         clip = Float(config.clip)
         let c = clip, scale = returnScale
-        var names: [String] = []
-        names.reserveCapacity(n * (w + k + 4) + Self.portfolioCount)
-        for j in 0..<w { for a in panel.assets { names.append("\(a).logret[t-\(j)]") } }
-        for a in panel.assets { for f in panel.featureNames { names.append("\(a).\(f)") } }
-        for a in panel.assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
-        for a in panel.assets { names.append("\(a).weight") }
-        names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
-        self.names = names
+        names = Self.names(assets: panel.assets, features: panel.featureNames, window: w)
 
-        logReturns = .allocate(capacity: (w + T) * n)
-        logReturns.initialize(repeating: 0)
-        for s in 0..<T { for i in 0..<n { logReturns[(w + s) * n + i] = Self.returnElement(panel.logReturnsByAsset[i * T + s], scale: scale, clip: c) } }
-        predictions = .allocate(capacity: T * n * k)
-        predictions.initialize(repeating: 0)
-        for j in 0..<(T * n * k) { predictions[j] = Self.clipped(panel.features[j], c) }
-        states = .allocate(capacity: T * n * 3)
-        states.initialize(repeating: 0)
-        guard let st = states.baseAddress else { return }
-        for j in 0..<(T * n) {
-            Self.writeState(volatility: panel.volatility[j], tradable: panel.tradable[j], present: panel.featuresPresent[j], scale: scale, clip: c, into: st + 3 * j)
+        let rowLength = n * k + 3 * n
+        self.rowLength = rowLength
+        windowRows = .allocate(capacity: max((T + w) * n, 1))
+        windowRows.initialize(repeating: 0, count: max((T + w) * n, 1))
+        for s in 0..<T { for i in 0..<n { windowRows[(T - 1 - s) * n + i] = Self.returnElement(panel.logReturnsByAsset[i * T + s], scale: scale, clip: c) } }
+        rows = .allocate(capacity: max(T * rowLength, 1))
+        rows.initialize(repeating: 0, count: max(T * rowLength, 1))
+        panel.features.withUnsafeBufferPointer { f in
+        panel.volatility.withUnsafeBufferPointer { v in
+        panel.tradable.withUnsafeBufferPointer { tr in
+        panel.featuresPresent.withUnsafeBufferPointer { ok in
+            for t in 0..<T {
+                Self.writeRow(features: UnsafeBufferPointer(rebasing: f[t * n * k ..< (t + 1) * n * k]),
+                              volatility: UnsafeBufferPointer(rebasing: v[t * n ..< (t + 1) * n]),
+                              tradable: UnsafeBufferPointer(rebasing: tr[t * n ..< (t + 1) * n]),
+                              present: UnsafeBufferPointer(rebasing: ok[t * n ..< (t + 1) * n]),
+                              scale: scale, clip: c, into: rows + t * rowLength)
+            }
+        }
+        }
+        }
         }
     }
 
+    /// The observation's element names for N assets, K prediction features per asset and a W-bar
+    /// return window, in the layout above: a pure function of (assets, features, window), the one
+    /// place the env, the checkpoint and the trading daemon take names from.
+    ///
+    /// Prediction elements are named `<asset>.<feature>`; several named prediction sources per
+    /// asset (say `h1.pred` and `h2.pred`, giving `BTC.h1.pred` and `BTC.h2.pred`) are several
+    /// features, so adding a source adds names here and nowhere else.
+    public static func names(assets: [String], features: [String], window w: Int) -> [String] {
+        var names: [String] = []
+        names.reserveCapacity(assets.count * (w + features.count + 4) + portfolioCount)
+        for j in 0..<w { for a in assets { names.append("\(a).logret[t-\(j)]") } }
+        for a in assets { for f in features { names.append("\(a).\(f)") } }
+        for a in assets { names += ["\(a).vol", "\(a).tradable", "\(a).pred_ok"] }
+        for a in assets { names.append("\(a).weight") }
+        names += ["portfolio.gross", "portfolio.net", "portfolio.drawdown", "portfolio.time", "portfolio.return"]
+        return names
+    }
+
     deinit {
-        logReturns.deallocate()
-        predictions.deallocate()
-        states.deallocate()
+        windowRows.deallocate()
+        rows.deallocate()
     }
 
     /// The observation space: every element in [-clip, clip].
@@ -117,16 +143,16 @@ public final class ObservationBuilder: @unchecked Sendable {
         precondition(out.count == count && weights.count == assetCount,
                      "ObservationBuilder: buffer \(out.count) (want \(count)), weights \(weights.count) (want \(assetCount))")
         precondition(t >= 0 && t < barCount, "ObservationBuilder: bar \(t) outside 0..<\(barCount)")
-        guard var o = out.baseAddress, let lr = logReturns.baseAddress, let pr = predictions.baseAddress, let st = states.baseAddress else { return }
-        let n = assetCount, k = featureCount, w = window
-        for j in 0..<w {
-            o.update(from: lr + (w + t - j) * n, count: n)
-            o += n
-        }
-        o.update(from: pr + t * n * k, count: n * k)
-        o += n * k
-        o.update(from: st + t * n * 3, count: n * 3)
-        o += n * 3
-        Self.writeHeld(weights: weights, portfolio: portfolio, returnScale: returnScale, clip: clip, into: o)
+        guard let o = out.baseAddress else { return }
+        write(bar: t, weights: weights, portfolio: portfolio, into: o)
+    }
+
+    /// `write` without the checks, into a raw destination: the stepper's per-step call.
+    @inline(__always)
+    func write(bar t: Int, weights: UnsafeBufferPointer<Double>, portfolio: PortfolioSnapshot, into o: UnsafeMutablePointer<Float>) {
+        let n = assetCount, wn = window * n
+        o.update(from: windowRows + (barCount - 1 - t) * n, count: wn)
+        (o + wn).update(from: rows + t * rowLength, count: rowLength)
+        Self.writeHeld(weights: weights, portfolio: portfolio, returnScale: returnScale, clip: clip, into: o + wn + rowLength)
     }
 }
