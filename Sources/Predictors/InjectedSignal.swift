@@ -130,4 +130,11 @@ public struct InjectedSignal: Sendable, Equatable, Codable {
         }
         return realized
     }
+
+    /// Whether the predictions file at `url` is an injected one (its provenance says `lookahead: injected`).
+    public static func isInjected(predictions url: URL) -> Bool {
+        guard let data = try? Data(contentsOf: PredictionBuilder.provenanceURL(for: url)),
+              let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+        return json["lookahead"] as? String == "injected"
+    }
 }

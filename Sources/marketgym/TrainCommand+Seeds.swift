@@ -35,7 +35,8 @@ extension TrainCommand {
                 p.executableURL = exe
                 p.arguments = job.args
                 let log = group.logURL(seed: job.seed)
-                FileManager.default.createFile(atPath: log.path, contents: nil)
+                // Appends: an earlier attempt's log (before a resume) is kept.
+                if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
                 let handle = try FileHandle(forWritingTo: log)
                 handle.seekToEndOfFile()
                 p.standardOutput = handle

@@ -54,6 +54,7 @@ public struct MarketSetup: Sendable {
             do { table = try PredictionTable.load(contentsOf: predictionsURL) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
             let maxAge = spec.data.maxPredictionAgeDays > 0 ? Int64(spec.data.maxPredictionAgeDays * 86_400) : nil
             do { features = try table.aligned(to: data, maxAge: maxAge) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
+            if InjectedSignal.isInjected(predictions: predictionsURL) { provenance["lookahead"] = "injected" }
             provenance["predictions"] = predictionsURL.path.hasPrefix(root.path) ? String(predictionsURL.path.dropFirst(root.path.count + 1)) : predictionsURL.path
         }
         let c = spec.market
