@@ -72,13 +72,20 @@ public enum SeedGroupReport {
         """
     }
 
+    /// PSR is a probability: the mean over seeds and the seeds' range (a t-interval could leave [0, 1]).
+    static func psrCell(_ psr: [Double]) -> String {
+        guard let lo = psr.min(), let hi = psr.max() else { return "-" }
+        let mean = RunReport.format(psr.reduce(0, +) / Double(psr.count), percent: false)
+        return psr.count < 2 ? mean : "\(mean)<br><span class=\"ci\">seeds \(RunReport.format(lo, percent: false))–\(RunReport.format(hi, percent: false))</span>"
+    }
+
     static func metricsTable(_ s: SeedAggregate.Split, best: String?) -> String {
         let cols: [(key: String, label: String, percent: Bool)] = [("sharpe", "Sharpe", false), ("annualReturn", "ann. return", true), ("annualVolatility", "ann. vol", true),
                                                                   ("maxDrawdown", "max DD", true), ("annualTurnover", "turnover/yr", false), ("averageGross", "avg gross", false)]
         var out = "<table><tr><th>policy</th>" + cols.map { "<th>\(esc($0.label))</th>" }.joined() + "<th>PSR(SR&gt;0)</th></tr>\n"
         let psr = s.agentPSR.filter(\.isFinite)
         out += "<tr><td>agent</td>" + cols.map { "<td>\(cell(s.agent[$0.key], percent: $0.percent))</td>" }.joined()
-            + "<td>\(psr.isEmpty ? "-" : cell(SeedInterval(psr), percent: false))</td></tr>\n"
+            + "<td>\(psrCell(psr))</td></tr>\n"
         for (name, m) in s.baselines.sorted(by: { $0.key < $1.key }) {
             let label = name + (name == best ? " (best on valid)" : "")
             out += "<tr><td>\(esc(label))</td>" + cols.map { c in "<td>\(m[c.key].map { RunReport.format($0, percent: c.percent) } ?? "-")</td>" }.joined()
