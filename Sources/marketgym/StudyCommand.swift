@@ -19,8 +19,8 @@ struct SignalInjectionStudyCommand: ParsableCommand {
         For every (IC, informativeness) cell: writes injected predictions (`features inject`, lookahead: injected)
         built on the experiment's bars, trains the experiment on them for every seed (`train --seeds`), and
         tabulates the agent's Sharpe against fixed gross and confidence-proportional sizing with paired
-        stationary-bootstrap intervals. Resumable: finished cells and seeds are not rerun. Writes study.md
-        and study.json into --out.
+        stationary-bootstrap intervals. Resumable: finished cells and seeds are not rerun. Writes study.md,
+        study.json and study.svg (the difference intervals) into --out.
 
         Example:
           marketgym study signal-injection --seeds 0-2 --workers 2 --out runs/signal-injection
@@ -78,6 +78,7 @@ struct SignalInjectionStudyCommand: ParsableCommand {
                     let enc = JSONEncoder()
                     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
                     try enc.encode(rows).write(to: outDir.appendingPathComponent("study.json"), options: .atomic)
+                    try SignalInjectionStudy.chart(rows).write(to: outDir.appendingPathComponent("study.svg"), atomically: true, encoding: .utf8)
                 }
             }
             print(SignalInjectionStudy.markdown(rows))

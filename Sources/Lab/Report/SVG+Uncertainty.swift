@@ -35,8 +35,8 @@ extension SVG {
 
     /// Horizontal confidence intervals, one row each, with a vertical line at zero: the
     /// difference-to-baseline chart (per seed and pooled).
-    public static func intervalChart(title: String, rows: [(label: String, estimate: Double, lower: Double, upper: Double)], width: Int = 760) -> String {
-        let left = 110.0, right = 20.0, top = 30.0, rowH = 22.0, bottom = 30.0
+    public static func intervalChart(title: String, rows: [(label: String, estimate: Double, lower: Double, upper: Double)], width: Int = 760, labelWidth: Double = 110) -> String {
+        let left = labelWidth, right = 20.0, top = 30.0, rowH = 22.0, bottom = 30.0
         let height = Int(top + rowH * Double(max(rows.count, 1)) + bottom)
         let w = Double(width) - left - right
         let vals = rows.flatMap { [$0.lower, $0.upper, $0.estimate] }.filter(\.isFinite) + [0]

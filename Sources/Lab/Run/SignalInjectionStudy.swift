@@ -56,4 +56,16 @@ public enum SignalInjectionStudy {
         }
         return s
     }
+
+    /// The study's picture: agent − fixed gross and agent − confidence Sharpe differences with their
+    /// 95% intervals, one row per cell and baseline.
+    public static func chart(_ rows: [Row]) -> String {
+        var items: [(label: String, estimate: Double, lower: Double, upper: Double)] = []
+        for r in rows {
+            let cell = String(format: "IC %.2f κ %.1f", r.ic, r.informativeness)
+            if let d = r.versusFixedGross { items.append(("\(cell) − fixed", d.estimate, d.lower, d.upper)) }
+            if let d = r.versusConfidence { items.append(("\(cell) − conf.", d.estimate, d.lower, d.upper)) }
+        }
+        return SVG.intervalChart(title: "Signal injection (\(rows.first?.split ?? "test")): agent Sharpe minus baseline, pooled over seeds, 95% bootstrap CI", rows: items, width: 820, labelWidth: 170)
+    }
 }
