@@ -11,8 +11,11 @@ import SeededRandom
 ///
 /// Construction, per bar t (stamped at t's close; bars without h forward bars get no record):
 /// 1. The target is the forward return over `horizon` bars, `c[t+h]/c[t] − 1`, turned into
-///    cross-sectional rank scores z_{t,i} = (rank − (n+1)/2) / √((n² − 1)/12) (mean 0, variance 1),
-///    so the signal's strength does not depend on the returns' tails.
+///    cross-sectional rank scores z_{t,i} = (r − (n+1)/2) / √((n² − 1)/12) with r the 0-based average
+///    rank: standardized ranks (variance 1) less the constant 1/√((n² − 1)/12) (≈ 0.17 for 20 assets),
+///    so the signal's strength does not depend on the returns' tails. The constant is the same for
+///    every asset of a bar: it changes no rank, no IC and no demeaned book (the published study ran
+///    with it; it is kept so that the study reproduces bit for bit).
 /// 2. Signal quality regimes: runs of geometric length (mean `regimeLength` bars) alternate at random
 ///    between "on" (ρ_t = 2·IC) and "off" (ρ_t = 0), each with probability 1/2, so the mean of ρ_t is
 ///    the target IC (time-varying signal quality, as in the synthetic market). `IC = 0` gives ρ_t = 0.
@@ -82,7 +85,7 @@ public struct InjectedSignal: Sendable, Equatable, Codable {
             guard idx.count >= 2 else { continue }
             let ranks = averageRanks(fwd)
             let m = Double(idx.count)
-            // Ranks standardized to mean 0, variance 1 (the variance of 1…m is (m² − 1)/12).
+            // Ranks scaled to variance 1 (the variance of 1…m is (m² − 1)/12); see step 1 for the constant.
             let scoreScale = ((m * m - 1) / 12).squareRoot()
             let rho = quality[b] ? 2 * ic : 0
             let noise = (1 - rho * rho).squareRoot()

@@ -7,7 +7,7 @@ struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Research studies that answer one question with a table (docs/research.md).",
-        subcommands: [SignalInjectionStudyCommand.self]
+        subcommands: [SignalInjectionStudyCommand.self, SelectionStudyCommand.self]
     )
 }
 
@@ -86,6 +86,42 @@ struct SignalInjectionStudyCommand: ParsableCommand {
             throw e
         } catch let e as ValidationError {
             throw e
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct SelectionStudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "selection",
+        abstract: "A finished sweep's winner, deflated: the Deflated Sharpe Ratio and the validation-to-test rank correlation.",
+        discussion: """
+        Reads the sweep's trial run folders (trials/c<config>-s<seed>/), ranks configurations on their mean
+        validation Sharpe over seeds (test beside, never used to choose), and writes selection.json.
+
+        Example:
+          marketgym sweep Experiments/sweeps/reward-shaping.yaml --workers 2
+          marketgym study selection runs/sweeps/reward-shaping-20261204-010000
+        """
+    )
+
+    @Argument(help: "A finished sweep folder.") var sweepFolder: String
+
+    func run() throws {
+        do {
+            let dir = URL(fileURLWithPath: sweepFolder)
+            let (trials, s) = try SweepSelection.compute(sweepDirectory: dir)
+            for t in trials {
+                print(String(format: "config %3d (seeds %@): valid Sharpe %+.3f  test Sharpe %@", t.configuration, t.seeds.map(String.init).joined(separator: ",") as NSString,
+                             t.validationSharpe, (t.testSharpe.map { String(format: "%+.3f", $0) } ?? "-") as NSString))
+            }
+            print(String(format: "winner: config %d; %d trials, variance of their validation Sharpe %.4f, expected maximum under no skill %.3f", trials[s.winner].configuration, s.trials, s.sharpeVariance, s.expectedMaximumSharpe))
+            print(String(format: "winner's validation Sharpe %.3f; PSR(SR > 0) %.3f; Deflated Sharpe Ratio %.3f", s.winnerSharpe, s.probabilisticSharpe, s.deflatedSharpe))
+            print("validation-to-test rank correlation (Spearman): " + (s.validationTestRankCorrelation.map { String(format: "%.3f", $0) } ?? "n/a (needs 3 trials and a test split)"))
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(s).write(to: dir.appendingPathComponent("selection.json"), options: .atomic)
         } catch {
             throw fail(error)
         }

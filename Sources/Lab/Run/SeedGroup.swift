@@ -35,14 +35,7 @@ public struct SeedGroup: Sendable {
     ///     is never continued with a different configuration.
     /// - Throws: `LabError` when the folder holds another experiment or other seeds, or cannot be written.
     public static func create(name: String, seeds: [UInt64], experimentYAML: String, parent: URL, runName: String?, now: Date = Date()) throws(LabError) -> SeedGroup {
-        let stamp: String = {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            return f.string(from: now)
-        }()
-        let dir = parent.appendingPathComponent(runName ?? "\(name)-seeds-\(stamp)")
+        let dir = parent.appendingPathComponent(runName ?? "\(name)-seeds-\(TrainingRun.folderStamp(now))")
         let group = SeedGroup(directory: dir, name: name, seeds: seeds)
         let fm = FileManager.default
         if isGroup(dir) {

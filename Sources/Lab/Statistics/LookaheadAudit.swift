@@ -108,7 +108,7 @@ public enum LookaheadAudit {
                         let v = Double(matrix.values[(bar * n + i) * k + f]), ret = r[target * n + i]
                         if v.isFinite && ret.isFinite { x.append(v); y.append(ret) }
                     }
-                    guard x.count >= options.minimumAssets, let rho = RankCorrelation.pearson(RankCorrelation.ranks(x), RankCorrelation.ranks(y)) else { continue }
+                    guard x.count >= options.minimumAssets, let rho = spearman(x, y) else { continue }
                     sum += rho
                     count += 1
                 }
