@@ -45,7 +45,7 @@ extension SVG {
         let lo = lo0 - pad, hi = hi0 + pad
         let px = { (v: Double) in left + (v - lo) / (hi - lo) * w }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(title))\">"
-        out += "<text x=\"\(fmt(left))\" y=\"18\" font-family=\"sans-serif\" font-size=\"13\" font-weight=\"bold\">\(escape(title))</text>"
+        out += "<text x=\"8\" y=\"18\" font-family=\"sans-serif\" font-size=\"13\" font-weight=\"bold\">\(escape(title))</text>"
         let axisY = top + rowH * Double(rows.count)
         for t in ticks(lo, hi) {
             out += "<line x1=\"\(fmt(px(t)))\" x2=\"\(fmt(px(t)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(axisY))\" stroke=\"#eee\"/>"

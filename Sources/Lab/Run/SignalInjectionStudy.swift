@@ -66,6 +66,6 @@ public enum SignalInjectionStudy {
             if let d = r.versusFixedGross { items.append(("\(cell) − fixed", d.estimate, d.lower, d.upper)) }
             if let d = r.versusConfidence { items.append(("\(cell) − conf.", d.estimate, d.lower, d.upper)) }
         }
-        return SVG.intervalChart(title: "Signal injection (\(rows.first?.split ?? "test")): agent Sharpe minus baseline, pooled over seeds, 95% bootstrap CI", rows: items, width: 820, labelWidth: 170)
+        return SVG.intervalChart(title: "Signal injection (\(rows.first?.split ?? "test")): agent − baseline Sharpe, pooled over seeds, 95% bootstrap CI", rows: items, width: 820, labelWidth: 170)
     }
 }
