@@ -49,7 +49,7 @@ struct SignalInjectionStudyCommand: ParsableCommand {
             let loader = SpecLoader.locate(spec: experiment)
             let (spec, _, _) = try loader.experiment(experiment, overrides: try overrides.map { (o) throws(SpecError) in try SpecOverride(parsing: o) })
             let barsURL = spec.env.data.bars.hasPrefix("/") ? URL(fileURLWithPath: spec.env.data.bars) : loader.root.appendingPathComponent(spec.env.data.bars)
-            let outDir = URL(fileURLWithPath: out)
+            let outDir = URL(fileURLWithPath: out).absoluteURL
             try FileManager.default.createDirectory(at: outDir.appendingPathComponent("predictions"), withIntermediateDirectories: true)
             var rows: [SignalInjectionStudy.Row] = []
             for ic in icList {

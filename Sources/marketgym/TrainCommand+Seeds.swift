@@ -8,7 +8,8 @@ import Lab
 /// (same experiment into the same folder, or `--resume GROUP`), interrupted seeds resume.
 extension TrainCommand {
     /// Runs (or continues) `group`: spawns the seeds that are not finished, then aggregates.
-    func runGroup(_ group: SeedGroup) throws {
+    /// - Parameter root: the project root; the seeds run there, so relative data paths resolve as for the parent.
+    func runGroup(_ group: SeedGroup, root: URL) throws {
         guard let exe = Bundle.main.executableURL else { throw ValidationError("cannot locate the marketgym executable to start the seeds") }
         var pending: [(seed: UInt64, args: [String])] = []
         for seed in group.seeds {
@@ -34,6 +35,7 @@ extension TrainCommand {
                 let p = Process()
                 p.executableURL = exe
                 p.arguments = job.args
+                p.currentDirectoryURL = root
                 let log = group.logURL(seed: job.seed)
                 // Appends: an earlier attempt's log (before a resume) is kept.
                 if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }

@@ -68,7 +68,8 @@ struct TrainCommand: ParsableCommand {
             let run: TrainingRun
             let resuming = resume != nil
             if let resume, SeedGroup.isGroup(URL(fileURLWithPath: resume)) {
-                return try runGroup(try SeedGroup.open(URL(fileURLWithPath: resume)))
+                let dir = URL(fileURLWithPath: resume)
+                return try runGroup(try SeedGroup.open(dir), root: SpecLoader.findRoot(from: dir) ?? SpecLoader.locate().root)
             }
             if let resume {
                 run = try TrainingRun.open(URL(fileURLWithPath: resume))
@@ -83,7 +84,7 @@ struct TrainCommand: ParsableCommand {
                     let yaml = "# Resolved experiment of a multi-seed run (each seed: --seed k), written by marketgym before training started.\n" + tree.yamlString()
                     let group = try SeedGroup.create(name: s.name, seeds: seedList, experimentYAML: yaml, parent: parent, runName: runName)
                     print("multi-seed run folder: \(group.directory.path) (seeds \(seedList.map(String.init).joined(separator: ",")), \(workers) at once)")
-                    return try runGroup(group)
+                    return try runGroup(group, root: loader.root)
                 }
                 run = try TrainingRun.create(spec: s, tree: tree, root: loader.root, parent: parent, runName: runName)
                 print("run folder: \(run.directory.path)")

@@ -35,7 +35,7 @@ public struct SeedGroup: Sendable {
     ///     is never continued with a different configuration.
     /// - Throws: `LabError` when the folder holds another experiment or other seeds, or cannot be written.
     public static func create(name: String, seeds: [UInt64], experimentYAML: String, parent: URL, runName: String?, now: Date = Date()) throws(LabError) -> SeedGroup {
-        let dir = parent.appendingPathComponent(runName ?? "\(name)-seeds-\(TrainingRun.folderStamp(now))")
+        let dir = parent.absoluteURL.appendingPathComponent(runName ?? "\(name)-seeds-\(TrainingRun.folderStamp(now))")
         let group = SeedGroup(directory: dir, name: name, seeds: seeds)
         let fm = FileManager.default
         if isGroup(dir) {
