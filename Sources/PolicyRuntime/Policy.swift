@@ -90,6 +90,11 @@ public final class Policy: Sendable {
     /// - Throws: as `load(contentsOf:options:)`, except for file errors.
     public init(checkpoint: Checkpoint, url: URL, options: Options = Options()) throws(PolicyRuntimeError) {
         let spec = checkpoint.policy, file = url.path
+        // Signal-injection studies train on predictions built from future returns (docs/research.md):
+        // such a policy is a method test and must never act on live data.
+        if spec.provenance["lookahead"] == "injected" {
+            throw .invalidPolicy(file: file, detail: "trained on injected predictions (provenance lookahead: injected, a signal-injection method test built from future returns); it is never served. Train on honest predictions (e.g. builtin) to deploy.")
+        }
         network = try PolicyNetwork(spec: spec, parameters: checkpoint.policyParameters, file: file)
         if let n = spec.normalization {
             normalizationMean = n.mean

@@ -140,7 +140,7 @@ public struct ICReport: Codable, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Spearman rank correlation (Pearson correlation of average ranks); nil when either side is constant.
-func spearman(_ a: [Double], _ b: [Double]) -> Double? {
+public func spearman(_ a: [Double], _ b: [Double]) -> Double? {
     let ra = averageRanks(a), rb = averageRanks(b)
     let n = Double(a.count)
     let ma = ra.reduce(0, +) / n, mb = rb.reduce(0, +) / n

@@ -103,7 +103,7 @@ func crossSectionalRanks(_ values: [Double]) -> [Double] {
 }
 
 /// 0-based average ranks of the finite values (ties share the mean of their ranks); `.nan` elsewhere.
-func averageRanks(_ values: [Double]) -> [Double] {
+public func averageRanks(_ values: [Double]) -> [Double] {
     let order = values.indices.filter { values[$0].isFinite }.sorted { values[$0] < values[$1] }
     var ranks = [Double](repeating: .nan, count: values.count)
     var start = 0

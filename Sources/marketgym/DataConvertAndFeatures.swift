@@ -30,7 +30,7 @@ struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
         abstract: "Build prediction features the honest way (walk-forward, purged, point-in-time stamped).",
-        subcommands: [FeaturesBuild.self]
+        subcommands: [FeaturesBuild.self, FeaturesInject.self]
     )
 }
 

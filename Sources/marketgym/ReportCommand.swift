@@ -14,9 +14,16 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A run folder.") var runFolder: String
+    @Argument(help: "A run folder (or a multi-seed run folder: the aggregated report).") var runFolder: String
 
     func run() throws {
-        do { print("report: \(try RunReport.write(runDirectory: URL(fileURLWithPath: runFolder)).path)") } catch { throw fail(error) }
+        let url = URL(fileURLWithPath: runFolder)
+        do {
+            if SeedGroup.isGroup(url) {
+                print("report: \(try SeedGroupReport.write(try SeedGroup.open(url)).path)")
+            } else {
+                print("report: \(try RunReport.write(runDirectory: url).path)")
+            }
+        } catch { throw fail(error) }
     }
 }

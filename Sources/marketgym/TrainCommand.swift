@@ -16,6 +16,7 @@ struct TrainCommand: ParsableCommand {
           marketgym train Experiments/cartpole-dqn.yaml --seed 1
           marketgym train quickstart --set env.reward.turnoverPenalty=0.002 --set agent.batchSize=128
           marketgym train --resume runs/quickstart-20261122-031500
+          marketgym train quickstart --seeds 0-4 --workers 2 --report
         """
     )
 
@@ -27,6 +28,15 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Training seed (overrides the spec's seed).")
     var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Run several seeds (e.g. 0-4 or 0,2,5) as one aggregated run with across-seed intervals (overrides the spec's seeds).", valueName: "list"))
+    var seeds: String?
+
+    @Option(help: "Seeds trained at once, as separate processes (with --seeds or a spec's seeds). Default 1.")
+    var workers: Int = 1
+
+    @Flag(help: .hidden)
+    var singleSeed = false
 
     @Option(help: "Folder that receives the run folder (default: runs/ under the project root).")
     var out: String?
@@ -46,6 +56,9 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if spec == nil && resume == nil { throw ValidationError("give an experiment (e.g. `marketgym train quickstart`) or --resume RUN_DIR") }
         if spec != nil && resume != nil { throw ValidationError("give either an experiment or --resume RUN_DIR, not both") }
+        if seeds != nil && seed != nil { throw ValidationError("give either --seed N or --seeds LIST, not both") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if resume != nil && seeds != nil { throw ValidationError("--seeds cannot change a multi-seed run being resumed (its seeds are fixed in group.json)") }
         if resume != nil && (!overrides.isEmpty || seed != nil) { throw ValidationError("--set and --seed cannot change a run being resumed (the resolved config is fixed)") }
     }
 
@@ -55,6 +68,10 @@ struct TrainCommand: ParsableCommand {
             let run: TrainingRun
             let context: EnvironmentContext
             let resuming = resume != nil
+            if let resume, SeedGroup.isGroup(URL(fileURLWithPath: resume)) {
+                let dir = URL(fileURLWithPath: resume)
+                return try runGroup(try SeedGroup.open(dir), root: SpecLoader.findRoot(from: dir) ?? SpecLoader.locate().root)
+            }
             if let resume {
                 run = try TrainingRun.open(URL(fileURLWithPath: resume))
                 context = try EnvironmentContext.load(run.spec.env, root: run.root, log: { print($0) })
@@ -69,6 +86,13 @@ struct TrainCommand: ParsableCommand {
                 context = try EnvironmentContext.load(loaded.spec.env, root: loader.root, log: { print($0) })
                 try AgentFactory.checkBudget(loaded.spec, context: context)
                 let parent = out.map { URL(fileURLWithPath: $0) } ?? loader.root.appendingPathComponent("runs")
+                let seedList = try seeds.map { (text) throws(SpecError) in try SeedList.parse(text) } ?? (singleSeed || seed != nil ? [] : loaded.spec.seeds)
+                if !seedList.isEmpty {
+                    let yaml = "# Resolved experiment of a multi-seed run (each seed: --seed k), written by marketgym before training started.\n" + loaded.tree.yamlString()
+                    let group = try SeedGroup.create(name: loaded.spec.name, seeds: seedList, experimentYAML: yaml, parent: parent, runName: runName)
+                    print("multi-seed run folder: \(group.directory.path) (seeds \(seedList.map(String.init).joined(separator: ",")), \(workers) at once)")
+                    return try runGroup(group, root: loader.root)
+                }
                 run = try TrainingRun.create(spec: loaded.spec, tree: loaded.tree, root: loader.root, parent: parent, runName: runName)
                 print("run folder: \(run.directory.path)")
             }

@@ -10,7 +10,7 @@ import Agents
     @Test func everyShippedExperimentResolves() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot().appendingPathComponent("Experiments").path)
             .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-        #expect(names == ["cartpole-dqn", "cartpole-ppo", "dqn-sizing", "ppo-weights", "quickstart"])
+        #expect(names == ["cartpole-dqn", "cartpole-ppo", "dqn-sizing", "ppo-weights", "quickstart", "signal-injection"])
         for name in names {
             let (spec, tree, _) = try loader.experiment(name)
             #expect(spec.name == name)

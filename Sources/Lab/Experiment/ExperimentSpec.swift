@@ -49,6 +49,10 @@ public struct EvaluationConfig: Codable, Sendable, Equatable {
 public struct ExperimentSpec: Sendable, Equatable {
     public var name: String = "experiment"
     public var seed: UInt64 = 0
+    /// Seeds of a multi-seed experiment (`seeds: [0, 1, 2, 3, 4]`): `train` runs every seed and
+    /// writes one aggregated run (see `SeedGroup`). Empty (the default) trains `seed` alone.
+    /// Not part of a run's resolved config: each seed's run is a single-seed run.
+    public var seeds: [UInt64] = []
     public var env = EnvironmentSpec()
     public var agent: AgentSpec = .dqn(.init())
     public var training = TrainingConfig()
@@ -72,7 +76,7 @@ public struct ExperimentSpec: Sendable, Equatable {
     /// Decodes a resolved tree (presets already inlined, overrides applied).
     public static func decode(_ tree: SpecValue, file: String) throws(SpecError) -> ExperimentSpec {
         try SpecDecoder.requireMapping(tree, file: file, path: "(top level)")
-        let allowed = ["name", "seed", "env", "agent", "training", "evaluation"]
+        let allowed = ["name", "seed", "seeds", "env", "agent", "training", "evaluation"]
         for key in tree.keys where !allowed.contains(key) {
             throw .unknownKey(file: file, path: key, suggestion: SpecDecoder.closest(key, in: allowed), allowed: allowed)
         }
@@ -87,6 +91,7 @@ public struct ExperimentSpec: Sendable, Equatable {
             guard case .int(let v) = s, v >= 0 else { throw .badValue(file: file, path: "seed", found: SpecValue.scalarText(s), expected: "a non-negative integer") }
             spec.seed = UInt64(v)
         }
+        if let list = tree["seeds"] { spec.seeds = try SeedList.decode(list, file: file) }
         spec.env = try EnvironmentSpec.decode(tree["env"] ?? .mapping([]), file: file, path: "env")
         spec.agent = try AgentSpec.decode(tree["agent"] ?? .mapping([]), file: file, path: "agent")
         spec.training = try SpecDecoder.decode(TrainingConfig.self, from: tree["training"] ?? .mapping([]), defaults: TrainingConfig(), file: file, path: "training")

@@ -59,6 +59,7 @@ public struct MarketSetup: Sendable {
             let maxAge = try maxAgeSeconds(spec.data.maxPredictionAgeDays)
             do { features = try table.aligned(to: data, maxAge: maxAge) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
             try refuseReservedFeatureNames(features.names, file: predictionsURL.path)
+            if InjectedSignal.isInjected(predictions: predictionsURL) { provenance["lookahead"] = "injected" }
             provenance["predictions"] = predictionsURL.path.hasPrefix(root.path) ? String(predictionsURL.path.dropFirst(root.path.count + 1)) : predictionsURL.path
         }
         let c = spec.market

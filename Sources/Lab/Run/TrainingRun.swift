@@ -47,14 +47,7 @@ public final class TrainingRun {
     /// - Parameter runName: the folder name; default `<name>-<UTC timestamp>`.
     /// - Throws: `LabError.io` when the folder exists already (use `--resume`) or cannot be written.
     public static func create(spec: ExperimentSpec, tree: SpecValue, root: URL, parent: URL, runName: String? = nil, now: Date = Date()) throws(LabError) -> TrainingRun {
-        let stamp: String = {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            return f.string(from: now)
-        }()
-        let dir = parent.appendingPathComponent(runName ?? "\(spec.name)-\(stamp)")
+        let dir = parent.appendingPathComponent(runName ?? "\(spec.name)-\(folderStamp(now))")
         let fm = FileManager.default
         if fm.fileExists(atPath: dir.appendingPathComponent("config.yaml").path) {
             throw .io(path: dir.path, detail: "a run already exists here. Continue it with `marketgym train --resume \(dir.path)`, or choose another --out/--run-name.")
@@ -68,6 +61,15 @@ public final class TrainingRun {
             throw .io(path: run.configURL.path, detail: "cannot write: \(error.localizedDescription)")
         }
         return run
+    }
+
+    /// The UTC timestamp in run folder names, `yyyyMMdd-HHmmss`.
+    static func folderStamp(_ now: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        return f.string(from: now)
     }
 
     /// Opens an existing run folder (for `--resume`, `evaluate`, `report`).
