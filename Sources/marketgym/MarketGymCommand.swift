@@ -12,7 +12,7 @@ struct MarketGymCommand: ParsableCommand {
           marketgym data info Experiments/data/sp500-20-daily.csv.gz
           marketgym data validate my-bars.csv --extreme-return 0.3
         """,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, ReportCommand.self, ActCommand.self, BacktestCommand.self, SweepCommand.self, CheckEnvCommand.self, InspectCommand.self, DataCommand.self, FeaturesCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, ReportCommand.self, ActCommand.self, BacktestCommand.self, SweepCommand.self, SweepTrialCommand.self, CheckEnvCommand.self, InspectCommand.self, DataCommand.self, FeaturesCommand.self]
     )
 }
 
