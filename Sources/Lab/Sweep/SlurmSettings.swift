@@ -33,7 +33,8 @@ public struct SlurmSettings: Sendable, Equatable {
         // One token each: these go into #SBATCH lines, where a space or newline would split or inject.
         func word(_ key: String) throws(SpecError) -> String? {
             guard let v = tree[key] else { return nil }
-            let text = SpecValue.scalarText(v)
+            let text: String
+            if case .string(let raw) = v { text = raw } else { text = SpecValue.scalarText(v) }
             guard !text.isEmpty, !text.contains(where: { $0.isWhitespace || $0 == "#" || $0 == "'" || $0 == "\"" }) else {
                 throw .badValue(file: file, path: "slurm.\(key)", found: "'\(text)'", expected: "one word without spaces or quotes")
             }
@@ -52,7 +53,8 @@ public struct SlurmSettings: Sendable, Equatable {
         if let e = tree["extra"] {
             guard case .array(let items) = e else { throw .badValue(file: file, path: "slurm.extra", found: e.kindName, expected: "a list of sbatch options such as [\"--qos=normal\"]") }
             s.extra = try items.enumerated().map { (k, v) throws(SpecError) -> String in
-                let t = SpecValue.scalarText(v)
+                let t: String
+                if case .string(let raw) = v { t = raw } else { t = SpecValue.scalarText(v) }
                 guard t.hasPrefix("-"), !t.contains("\n") else {
                     throw .badValue(file: file, path: "slurm.extra[\(k)]", found: "'\(t)'", expected: "an sbatch option starting with '-', one per item, e.g. --qos=normal")
                 }

@@ -1,5 +1,8 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a set of trials of a sweep folder somewhere: local processes or a scheduler. Every
 /// executor runs the same `sweep-trial` contract, so their results are the same bits.
@@ -14,7 +17,8 @@ public protocol SweepExecutor: Sendable {
 ///
 /// Each trial is a separate process (a crash cannot take the sweep down; trials run in parallel).
 /// On a stop signal (Ctrl-C, `kill`), every running child gets SIGTERM, which makes it write a
-/// checkpoint and exit without a result, and no new child starts: no orphan keeps running. A child's
+/// checkpoint and exit without a result, and SIGKILL if it is still running `killAfter` seconds
+/// later; no new child starts: no orphan keeps running. A child's
 /// output goes to `trials/<index>/trial.log`.
 public struct LocalExecutor: SweepExecutor {
     public let folder: SweepFolder
@@ -25,14 +29,18 @@ public struct LocalExecutor: SweepExecutor {
     public let command: @Sendable (_ index: Int, _ budget: Int?) -> (executable: URL, arguments: [String])
     /// Polled while children run; true stops them.
     public let shouldStop: @Sendable () -> Bool
+    /// Seconds a stopped child has to write its checkpoint before SIGKILL. Default 60: a
+    /// checkpoint of the bundled agents takes well under a second; this leaves room for a slow disk.
+    public let killAfter: Double
 
-    public init(folder: SweepFolder, workers: Int, threads: Int, shouldStop: @escaping @Sendable () -> Bool = { StopSignal.isRequested },
+    public init(folder: SweepFolder, workers: Int, threads: Int, killAfter: Double = 60, shouldStop: @escaping @Sendable () -> Bool = { StopSignal.isRequested },
                 command: @escaping @Sendable (_ index: Int, _ budget: Int?) -> (executable: URL, arguments: [String])) {
         precondition(workers >= 1, "LocalExecutor: workers must be >= 1, got \(workers)")
         self.folder = folder
         self.workers = workers
         self.threads = threads
         self.shouldStop = shouldStop
+        self.killAfter = killAfter
         self.command = command
     }
 
@@ -75,16 +83,20 @@ public struct LocalExecutor: SweepExecutor {
             say("[trial \(index)] could not start \(exe.path): \(error.localizedDescription)")
             return
         }
-        var terminated = false
+        var terminated: Date?
         while process.isRunning {
-            if shouldStop() && !terminated {
+            if shouldStop() && terminated == nil {
                 process.terminate()
-                terminated = true
+                terminated = Date()
+            }
+            if let t = terminated, Date().timeIntervalSince(t) > killAfter {
+                kill(process.processIdentifier, SIGKILL)
+                terminated = .distantFuture
             }
             usleep(20_000)
         }
         process.waitUntilExit()
-        if process.terminationStatus != 0 && !terminated {
+        if process.terminationStatus != 0 && terminated == nil {
             say("[trial \(index)] exited with status \(process.terminationStatus); log: \(logURL.path)")
         }
     }
