@@ -85,7 +85,7 @@ struct SweepCommand: ParsableCommand {
             print("results: \(folder.directory.appendingPathComponent("results.csv").path)")
             if !outcome.finished { throw ExitCode(130) }
             // A failed trial, or one that died without a result, makes the sweep incomplete.
-            if outcome.results.values.contains(where: { $0.status == .failed }) || outcome.results.count < plans.count { throw ExitCode(1) }
+            if outcome.results.values.contains(where: { $0.status == .failed }) || !outcome.missing.isEmpty { throw ExitCode(1) }
         } catch let e as ExitCode {
             throw e
         } catch {

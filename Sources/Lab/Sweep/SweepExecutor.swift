@@ -50,6 +50,11 @@ public struct LocalExecutor: SweepExecutor {
         for _ in 0..<min(workers, max(indices.count, 1)) {
             group.enter()
             Thread.detachNewThread {
+                // Children inherit this thread's signal mask: clear it, so SIGTERM reaches them
+                // even when the sweep was started from a thread that blocks signals.
+                var none = sigset_t()
+                sigemptyset(&none)
+                pthread_sigmask(SIG_SETMASK, &none, nil)
                 while !shouldStop(), let i = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                     runOne(i, budget: budget, say: say)
                 }

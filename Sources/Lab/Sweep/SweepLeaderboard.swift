@@ -66,8 +66,8 @@ public struct SweepLeaderboard: Sendable {
         let results = plans.compactMap { outcome.results[$0.index] }
         let ranked = ranking(results)
         let failed = results.filter { $0.status == .failed }
-        let missing = plans.count - results.count
-        var out = "Sweep \(spec.name): \(plans.count) trials, \(results.count - failed.count) completed, \(failed.count) failed, \(missing) without result. Ranked on the mean \(spec.selectSplit) \(spec.selectMetric) over seeds (\(spec.maximize ? "higher" : "lower") is better); test shown for reference only, never used to select.\n"
+        let stoppedEarly = plans.count - results.count - outcome.missing.count
+        var out = "Sweep \(spec.name): \(plans.count) trials, \(results.count - failed.count) completed, \(failed.count) failed, \(outcome.missing.count) without result\(stoppedEarly > 0 ? ", \(stoppedEarly) stopped at a lower rung" : ""). Ranked on the mean \(spec.selectSplit) \(spec.selectMetric) over seeds (\(spec.maximize ? "higher" : "lower") is better); test shown for reference only, never used to select.\n"
         if let asha = spec.asha, !outcome.rungs.isEmpty {
             out += "Successive halving (reduction factor \(asha.reductionFactor)): " + outcome.rungs.map { "\($0.configurations.count) configuration(s) to \($0.budget) steps" }.joined(separator: ", ")
             out += String(format: "; %d environment steps, %.1f%% of the full grid's %d.\n", outcome.stepsUsed, 100 * Double(outcome.stepsUsed) / Double(max(outcome.stepsFullGrid, 1)), outcome.stepsFullGrid)

@@ -29,6 +29,9 @@ public final class SweepRunner: Sendable {
         /// Environment steps the trials trained, and what the full grid at the top budget would have.
         public var stepsUsed: Int
         public var stepsFullGrid: Int
+        /// Trials that should have a final result and have none (died, stopped; successive halving:
+        /// of the last rung only, as the others stopped early by design).
+        public var missing: [Int]
     }
 
     /// Writes or checks the folder, takes its lock and runs every pending trial.
@@ -50,7 +53,8 @@ public final class SweepRunner: Sendable {
         let results = collect(budget: nil)
         reportMissing(pending, results: results, say: say)
         let steps = results.values.reduce(0) { $0 + $1.steps }
-        return Outcome(results: results, finished: finished, rungs: [], stepsUsed: steps, stepsFullGrid: steps)
+        return Outcome(results: results, finished: finished, rungs: [], stepsUsed: steps, stepsFullGrid: steps,
+                       missing: plans.map(\.index).filter { results[$0] == nil })
     }
 
     func collect(budget: Int?) -> [Int: SweepTrialResult] {
@@ -96,7 +100,11 @@ public final class SweepRunner: Sendable {
             if candidates.isEmpty { say("rung \(r): no configuration finished every seed; stopping"); break }
         }
         let configurations = Set(plans.map(\.configuration)).count
-        return Outcome(results: collect(budget: nil), finished: finished, rungs: rungLog, stepsUsed: reached.values.reduce(0, +),
-                       stepsFullGrid: configurations * spec.seeds.count * asha.maxBudget)
+        let final = collect(budget: nil)
+        let lastRung = rungLog.count == rungs.count ? Set(rungLog[rungLog.count - 1].configurations) : []
+        let missing = rungLog.count == rungs.count ? plans.filter { lastRung.contains($0.configuration) && final[$0.index] == nil }.map(\.index)
+                                                   : plans.map(\.index).filter { final[$0] == nil }
+        return Outcome(results: final, finished: finished, rungs: rungLog, stepsUsed: reached.values.reduce(0, +),
+                       stepsFullGrid: configurations * spec.seeds.count * asha.maxBudget, missing: missing)
     }
 }
