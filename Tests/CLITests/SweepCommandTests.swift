@@ -249,8 +249,9 @@ final class LocalSlurm {
         #expect(csvA == csvB)
     }
 
-    /// Issue 13: an edited grid rerun on the same folder is refused instead of reusing old results.
-    @Test func anEditedSweepIsRefusedOnTheOldFolder() throws {
+    /// Issue 13: an edited grid rerun on the same folder is refused instead of reusing old results; a
+    /// trial already running is not started twice.
+    @Test func anEditedSweepOrABusyTrialIsRefused() throws {
         let dir = try makeTemporaryDirectory()
         let file = try Self.sweepFile(dir, name: "edit", seeds: "[0]", parameters: "  env.reward.turnoverPenalty: [0.0]\n")
         #expect(try Self.sweep([file.path, "--out", dir.path]).status == 0)
@@ -260,5 +261,20 @@ final class LocalSlurm {
         #expect(r.status == 1)
         #expect(r.stderr.contains("different trials") && r.stderr.contains("turnoverPenalty"), "\(r.stderr)")
         #expect(try Data(contentsOf: dir.appendingPathComponent("sweep-edit/trials/0/result.json")) == before)
+
+        // Issue 13: a second process on a trial that is running (an orphan of a killed sweep) is refused.
+        let folder = dir.appendingPathComponent("sweep-edit")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [folder.appendingPathComponent("trials/0/trial.lock").path, "sleep", "30"]
+        try holder.run()
+        defer { holder.terminate() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let second = try runProduct("marketgym", ["sweep-trial", folder.path, "0"])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("trials/0/trial.lock") && second.stderr.contains("in use by"), "\(second.stderr)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("trials/0/result.json")) == before)
+        let bad = try runProduct("marketgym", ["sweep-trial", folder.path, "7"])
+        #expect(bad.status == 2 && bad.stderr.contains("no trial '7'; this sweep has trials 0...0"), "\(bad.stderr)")
     }
 }
