@@ -145,6 +145,41 @@ final class LocalSlurm {
         #expect(r0["status"] as? String == "completed" && r0["steps"] as? Int == 3000)
     }
 
+    /// Issue 16: Ctrl-C on a Slurm sweep cancels the array (scancel); finished results stay in place.
+    @Test func interruptingASlurmSweepCancelsItsArray() throws {
+        let slurm = try LocalSlurm()
+        let dir = try makeTemporaryDirectory()
+        let file = try Self.sweepFile(dir, name: "ctrlc", steps: 3000, every: 500, extra: "slurm: {throttle: 1}",
+                                      parameters: "  env.reward.turnoverPenalty: [0.0]\n")
+        let out = dir.appendingPathComponent("out")
+        let process = Process()
+        process.executableURL = productURL("marketgym")
+        process.arguments = ["sweep", file.path, "--out", out.path, "--executor", "slurm", "--poll-interval", "0.5"]
+        process.currentDirectoryURL = repositoryRoot()
+        process.environment = ProcessInfo.processInfo.environment.merging(slurm.environment) { $1 }
+        let log = dir.appendingPathComponent("sweep.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let start = Date()
+        var running = false
+        while Date().timeIntervalSince(start) < 300 && !running {
+            running = try slurm.call("squeue", ["-h", "-r", "-o", "%K %T"]).stdout.contains("0 RUNNING")
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(running)
+        process.interrupt()  // SIGINT, as Ctrl-C
+        process.waitUntilExit()
+        try handle.close()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(process.terminationStatus == 130, "\(text)")
+        #expect(text.contains("stopping: scancel"), "\(text)")
+        #expect(try slurm.call("squeue", ["-h"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep-ctrlc/sweep.json").path))
+    }
+
     /// Issue 16: a trial that exits non-zero is reported, its error recorded, and not retried unless asked.
     @Test func aFailingTrialIsReportedAndNotRetried() throws {
         let slurm = try LocalSlurm()
