@@ -39,6 +39,11 @@ public enum SweepTrialRun {
         guard plan.configHash == entry.configHash else {
             throw SweepError.planChanged(file: configURL.path, detail: "the file was edited after the sweep was planned (hash \(plan.configHash), sweep.json says \(entry.configHash))")
         }
+        // A duplicate task (a scheduler rerunning a task that finished meanwhile) changes nothing.
+        if let done = folder.result(index, budget: budget, configHash: entry.configHash), done.status == .completed {
+            log("trial \(index) finished earlier; result \(folder.resultURL(index, budget: budget).path)")
+            return .completed(done)
+        }
         let started = Date()
         let host = ProcessInfo.processInfo.hostName
         func result(_ status: SweepTrialResult.Status, metrics: [String: [String: Double]] = [:], steps: Int = 0, checkpoint: String? = nil, error: String? = nil) -> SweepTrialResult {
