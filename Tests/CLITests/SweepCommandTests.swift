@@ -254,6 +254,38 @@ final class LocalSlurm {
         #expect(((try? String(contentsOf: lock, encoding: .utf8)) ?? "x").isEmpty)
     }
 
+    /// Issue 13: a sweep killed with SIGKILL (it cannot stop its children) leaves no orphan: each trial
+    /// notices its parent is gone and stops with a checkpoint and no result.
+    @Test func aKilledSweepLeavesNoOrphanTrials() throws {
+        let dir = try makeTemporaryDirectory()
+        let file = try Self.sweepFile(dir, name: "orphan", steps: 20000, every: 1000, seeds: "[0]", parameters: "  env.reward.turnoverPenalty: [0.0]\n")
+        let out = dir.appendingPathComponent("out")
+        let process = Process()
+        process.executableURL = productURL("marketgym")
+        process.arguments = ["sweep", file.path, "--out", out.path]
+        process.currentDirectoryURL = repositoryRoot()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The trial's lock names its pid once it runs.
+        let lock = out.appendingPathComponent("sweep-orphan/trials/0/trial.lock")
+        var trialPid: Int32?
+        let start = Date()
+        while Date().timeIntervalSince(start) < 120 && trialPid == nil {
+            let text = (try? String(contentsOf: lock, encoding: .utf8)) ?? ""
+            trialPid = text.split(separator: " ").dropFirst().first.flatMap { Int32($0) }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let pid = try #require(trialPid)
+        #expect(kill(pid, 0) == 0)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let killed = Date()
+        while Date().timeIntervalSince(killed) < 60 && kill(pid, 0) == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(kill(pid, 0) != 0, "trial process \(pid) still runs after its sweep was killed")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep-orphan/trials/0/result.json").path))
+    }
+
     /// Issue 16: successive halving promotes the best configuration and resumes it from its rung
     /// checkpoint; the promoted trial equals one trained straight through, bit for bit.
     @Test func ashaPromotesAndAPromotedTrialEqualsAStraightRun() throws {
