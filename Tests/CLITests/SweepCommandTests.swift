@@ -54,6 +54,21 @@ final class LocalSlurm {
         try runProduct("marketgym", ["sweep"] + args, environment: environment, currentDirectory: repositoryRoot())
     }
 
+    /// Starts `marketgym sweep ARGS` in the background, its output going to `log`.
+    static func startSweep(_ args: [String], environment: [String: String] = [:], log: URL) throws -> (process: Process, log: FileHandle) {
+        let process = Process()
+        process.executableURL = productURL("marketgym")
+        process.arguments = ["sweep"] + args
+        process.currentDirectoryURL = repositoryRoot()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return (process, handle)
+    }
+
     static func result(_ folder: URL, _ index: Int, name: String = "result.json") throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("trials/\(index)/\(name)"))) as? [String: Any])
     }
@@ -104,17 +119,8 @@ final class LocalSlurm {
         let file = try Self.sweepFile(dir, name: "cancel", steps: 3000, every: 500, extra: "slurm: {throttle: 1}",
                                       parameters: "  env.reward.turnoverPenalty: [0.0]\n")
         let out = dir.appendingPathComponent("out")
-        let process = Process()
-        process.executableURL = productURL("marketgym")
-        process.arguments = ["sweep", file.path, "--out", out.path, "--executor", "slurm", "--poll-interval", "0.5"]
-        process.currentDirectoryURL = repositoryRoot()
-        process.environment = ProcessInfo.processInfo.environment.merging(slurm.environment) { $1 }
         let log = dir.appendingPathComponent("sweep.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let (process, handle) = try Self.startSweep([file.path, "--out", out.path, "--executor", "slurm", "--poll-interval", "0.5"], environment: slurm.environment, log: log)
         // Wait until task 0 runs and has trained past its first checkpoint, then cancel that task only.
         var cancelled = false
         let start = Date()
@@ -152,17 +158,8 @@ final class LocalSlurm {
         let file = try Self.sweepFile(dir, name: "ctrlc", steps: 3000, every: 500, extra: "slurm: {throttle: 1}",
                                       parameters: "  env.reward.turnoverPenalty: [0.0]\n")
         let out = dir.appendingPathComponent("out")
-        let process = Process()
-        process.executableURL = productURL("marketgym")
-        process.arguments = ["sweep", file.path, "--out", out.path, "--executor", "slurm", "--poll-interval", "0.5"]
-        process.currentDirectoryURL = repositoryRoot()
-        process.environment = ProcessInfo.processInfo.environment.merging(slurm.environment) { $1 }
         let log = dir.appendingPathComponent("sweep.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let (process, handle) = try Self.startSweep([file.path, "--out", out.path, "--executor", "slurm", "--poll-interval", "0.5"], environment: slurm.environment, log: log)
         let start = Date()
         var running = false
         while Date().timeIntervalSince(start) < 300 && !running {
@@ -233,13 +230,8 @@ final class LocalSlurm {
         let dir = try makeTemporaryDirectory()
         let file = try Self.sweepFile(dir, name: "busy", steps: 3000, every: 1000, seeds: "[0]", parameters: "  env.reward.turnoverPenalty: [0.0]\n")
         let out = dir.appendingPathComponent("out")
-        let process = Process()
-        process.executableURL = productURL("marketgym")
-        process.arguments = ["sweep", file.path, "--out", out.path]
-        process.currentDirectoryURL = repositoryRoot()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, handle) = try Self.startSweep([file.path, "--out", out.path], log: dir.appendingPathComponent("sweep.log"))
+        defer { try? handle.close() }
         let lock = out.appendingPathComponent("sweep-busy/sweep.lock")
         let start = Date()
         while Date().timeIntervalSince(start) < 60 && ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").isEmpty { Thread.sleep(forTimeInterval: 0.1) }
@@ -260,13 +252,8 @@ final class LocalSlurm {
         let dir = try makeTemporaryDirectory()
         let file = try Self.sweepFile(dir, name: "orphan", steps: 20000, every: 1000, seeds: "[0]", parameters: "  env.reward.turnoverPenalty: [0.0]\n")
         let out = dir.appendingPathComponent("out")
-        let process = Process()
-        process.executableURL = productURL("marketgym")
-        process.arguments = ["sweep", file.path, "--out", out.path]
-        process.currentDirectoryURL = repositoryRoot()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, handle) = try Self.startSweep([file.path, "--out", out.path], log: dir.appendingPathComponent("sweep.log"))
+        defer { try? handle.close() }
         // The trial's lock names its pid once it runs.
         let lock = out.appendingPathComponent("sweep-orphan/trials/0/trial.lock")
         var trialPid: Int32?
