@@ -13,7 +13,7 @@ struct MarketGymCommand: ParsableCommand {
           marketgym data validate my-bars.csv --extreme-return 0.3
           marketgym check lookahead my-preds.csv.gz --bars Experiments/data/sp500-20-daily.csv.gz
         """,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, ReportCommand.self, ActCommand.self, BacktestCommand.self, SweepCommand.self, CheckEnvCommand.self, CheckCommand.self, StudyCommand.self, InspectCommand.self, DataCommand.self, FeaturesCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, ReportCommand.self, ActCommand.self, BacktestCommand.self, SweepCommand.self, SweepTrialCommand.self, CheckEnvCommand.self, CheckCommand.self, StudyCommand.self, InspectCommand.self, DataCommand.self, FeaturesCommand.self]
     )
 }
 

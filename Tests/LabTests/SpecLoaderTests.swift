@@ -55,7 +55,13 @@ import Agents
     @Test func sweepPresetParses() throws {
         let url = repositoryRoot().appendingPathComponent("Experiments/sweeps/reward-shaping.yaml")
         let sweep = try SweepSpec.parse(try loader.tree(at: url), file: url.path)
-        #expect(sweep.configurations().count == 4)
+        #expect(sweep.configurations().count == 8)
+        #expect(sweep.trialCount == 16)
         #expect(sweep.seeds == [0, 1])
+        #expect(sweep.slurm.throttle == 16 && sweep.slurm.time == "01:00:00")
+        let ashaURL = repositoryRoot().appendingPathComponent("Experiments/sweeps/reward-shaping-asha.yaml")
+        let asha = try SweepSpec.parse(try loader.tree(at: ashaURL), file: ashaURL.path)
+        #expect(asha.method == .asha && asha.asha?.rungs == [5000, 15000, 45000])
+        #expect(asha.configurations().count == 8)
     }
 }

@@ -25,6 +25,13 @@ public enum StopSignal {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A process started from a thread that blocks signals (libdispatch's worker threads do)
+        // inherits that mask: unblock ours, or `kill`, `scancel` and Ctrl-C would not reach the handler.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// True once SIGINT or SIGTERM arrived.

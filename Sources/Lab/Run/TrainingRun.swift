@@ -95,11 +95,14 @@ public final class TrainingRun {
     ///   - resume: continue from the newest complete checkpoint in the folder.
     ///   - progress: the progress display.
     ///   - shouldStop: polled during training; true writes a checkpoint and returns `.interrupted`.
+    ///   - pauseAtStep: stop at this step (a multiple of `checkpointEvery`, below `totalSteps`) with a
+    ///     checkpoint and return `.interrupted`, as successive halving's rungs do; resuming continues
+    ///     bit-exactly, as if the run had gone straight through.
     ///   - log: one line per event (checkpoints, evaluations).
     public func train(
         context: EnvironmentContext, makeAgent: () throws(LabError) -> any TrainableAgent, resume: Bool,
         progress: ProgressReporter? = nil, shouldStop: () -> Bool = { StopSignal.isRequested },
-        log: (String) -> Void = { print($0) }
+        pauseAtStep: Int? = nil, log: (String) -> Void = { print($0) }
     ) throws(LabError) -> TrainingOutcome {
         let agent = try makeAgent()
         let store = self.store
@@ -147,9 +150,10 @@ public final class TrainingRun {
                               policy: p, policyParameters: agent.policyParameters(), training: training)
         }
 
-        while agent.step < total {
+        let limit = min(total, pauseAtStep ?? total)
+        while agent.step < limit {
             let every = spec.training.checkpointEvery
-            let next = min(total, (agent.step / every + 1) * every)
+            let next = min(limit, (agent.step / every + 1) * every)
             do {
                 try agent.train(untilStep: next, shouldStop: stopOrDiverged) { tag, value, step in
                     if divergence == nil, !value.isFinite, tag.hasPrefix("train/"), tag.hasSuffix("loss") { divergence = (tag, value, step) }
@@ -192,8 +196,12 @@ public final class TrainingRun {
                 return TrainingOutcome(status: .interrupted, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
             }
         }
-        progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
         if lastCheckpoint == nil { lastCheckpoint = store.stepFiles().last?.url }
+        if agent.step < total {
+            log("paused at step \(agent.step) of \(total); checkpoint \(lastCheckpoint?.lastPathComponent ?? "-")")
+            return TrainingOutcome(status: .interrupted, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
+        }
+        progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
         let report = try evaluate(agent: agent, context: context, log: log)
         // Sorted, so the metrics file is byte-identical across runs (dictionary order is not).
         for (split, values) in report.agentMetrics.sorted(by: { $0.key < $1.key }) {

@@ -6,7 +6,10 @@ import Foundation
 /// ```yaml
 /// name: reward-shaping
 /// experiment: quickstart            # an experiment name (Experiments/<name>.yaml) or a path
-/// method: grid                      # grid (every combination) or random (`trials` draws)
+/// method: grid                      # grid (every combination), random (`trials` draws) or asha
+/// asha: {minBudget: 5000, maxBudget: 45000, reductionFactor: 3}   # successive halving (method: asha)
+/// slurm: {partition: cpu, cpusPerTask: 1, memory: 2G, time: "01:00:00", throttle: 8, extra: ["--qos=normal"]}
+/// threads: 1                        # TensorCore threads per trial (MARKETGYM_THREADS); default 1
 /// seeds: [0, 1]
 /// select: {split: valid, metric: sharpe, mode: max}
 /// overrides: {training.totalSteps: 20000}
@@ -16,7 +19,21 @@ import Foundation
 /// ```
 /// Selection uses the validation split only; test metrics are reported beside, never used to choose.
 public struct SweepSpec: Sendable, Equatable {
-    public enum Method: String, Sendable, CaseIterable { case grid, random }
+    public enum Method: String, Sendable, CaseIterable { case grid, random, asha }
+
+    /// The most trials (configurations x seeds) a sweep may hold: counted before anything is
+    /// allocated, so a grid of 10^8 combinations is refused with this limit named instead of
+    /// exhausting memory. 100,000 trials is already far beyond what one machine or a small
+    /// cluster runs; raise it by splitting the sweep.
+    public static let maxTrials = 100_000
+
+    /// Metric names a sweep may select on: the market evaluation's headline metrics
+    /// (`BacktestMetrics.values`) and the episodic evaluation's (`EpisodicEvaluation.values`).
+    public static let selectableMetrics = [
+        "sharpe", "sortino", "annualReturn", "annualVolatility", "totalReturn", "maxDrawdown", "maxDrawdownDays",
+        "calmar", "annualTurnover", "annualCostDrag", "averageGross", "averageNet", "hitRate", "beta", "correlation",
+        "meanReturn", "stdReturn", "meanLength",
+    ]
 
     /// One swept key.
     public struct Parameter: Sendable, Equatable {
@@ -49,11 +66,18 @@ public struct SweepSpec: Sendable, Equatable {
     public var selectSplit: String = "valid"
     public var selectMetric: String = "sharpe"
     public var maximize: Bool = true
+    /// Successive-halving budgets (method: asha).
+    public var asha: AshaSettings?
+    /// How the Slurm executor asks for resources.
+    public var slurm = SlurmSettings()
+    /// TensorCore threads per trial (`MARKETGYM_THREADS`). Default 1: many trials at once already
+    /// fill the cores, and one thread keeps every trial's bits the same on any executor.
+    public var threads: Int = 1
 
     /// Parses a sweep file.
     /// - Throws: `SpecError` naming the key and the fix.
     public static func parse(_ tree: SpecValue, file: String) throws(SpecError) -> SweepSpec {
-        let allowed = ["name", "experiment", "method", "trials", "samplerSeed", "seeds", "select", "overrides", "parameters"]
+        let allowed = ["name", "experiment", "method", "search", "trials", "samplerSeed", "seeds", "select", "overrides", "parameters", "asha", "slurm", "threads"]
         for key in tree.keys where !allowed.contains(key) {
             throw .unknownKey(file: file, path: key, suggestion: SpecDecoder.closest(key, in: allowed), allowed: allowed)
         }
@@ -64,15 +88,27 @@ public struct SweepSpec: Sendable, Equatable {
         if case .string(let n)? = tree["name"] { name = n } else {
             name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         }
+        // The name becomes a folder name: no path separators, no `..`, nothing hidden.
+        let nameOK = !name.isEmpty && !name.hasPrefix(".") && name.count <= 100
+            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == "." }
+        guard nameOK else {
+            throw .badValue(file: file, path: "name", found: "'\(name)'", expected: "a folder name of letters, digits, '-', '_' and '.' (no '/', no leading '.'), e.g. reward-shaping")
+        }
         var spec = SweepSpec(name: name, experiment: experiment, parameters: [])
-        if let m = tree["method"] {
+        if tree["method"] != nil && tree["search"] != nil {
+            throw .badValue(file: file, path: "search", found: "both `method` and `search`", expected: "one of them (they are the same key)")
+        }
+        let methodKey = tree["search"] != nil ? "search" : "method"
+        if let m = tree[methodKey] {
             guard case .string(let s) = m, let method = Method(rawValue: s) else {
-                throw .badValue(file: file, path: "method", found: SpecValue.scalarText(m), expected: "grid or random")
+                throw .badValue(file: file, path: methodKey, found: SpecValue.scalarText(m), expected: "grid, random or asha")
             }
             spec.method = method
         }
         if let t = tree["trials"] {
-            guard case .int(let n) = t, n > 0 else { throw .badValue(file: file, path: "trials", found: SpecValue.scalarText(t), expected: "a positive integer") }
+            guard case .int(let n) = t, n > 0, n <= maxTrials else {
+                throw .badValue(file: file, path: "trials", found: SpecValue.scalarText(t), expected: "a positive integer of at most \(maxTrials) (the sweep size limit, SweepSpec.maxTrials; split a larger search into several sweeps)")
+            }
             spec.trials = n
         }
         if let s = tree["samplerSeed"] {
@@ -84,6 +120,9 @@ public struct SweepSpec: Sendable, Equatable {
             spec.seeds = try items.map { (v) throws(SpecError) -> UInt64 in
                 guard case .int(let n) = v, n >= 0 else { throw .badValue(file: file, path: "seeds", found: SpecValue.scalarText(v), expected: "non-negative integers") }
                 return UInt64(n)
+            }
+            if let dup = spec.seeds.enumerated().first(where: { spec.seeds[..<$0.offset].contains($0.element) }) {
+                throw .badValue(file: file, path: "seeds[\(dup.offset)]", found: "seed \(dup.element) twice", expected: "distinct seeds (a repeated seed is the same run counted twice in the mean)")
             }
         }
         if let sel = tree["select"] {
@@ -98,8 +137,13 @@ public struct SweepSpec: Sendable, Equatable {
                 }
                 spec.maximize = m == "max"
             }
-            guard spec.selectSplit != "test" else {
-                throw .badValue(file: file, path: "select.split", found: "test", expected: "a validation split (selecting on test leaks the test set into the choice)")
+            // Case-insensitive: `Test` or `TEST` is the test split too.
+            guard spec.selectSplit.lowercased() != "test" else {
+                throw .badValue(file: file, path: "select.split", found: spec.selectSplit, expected: "a validation split such as valid (selecting on test leaks the test set into the choice)")
+            }
+            guard selectableMetrics.contains(spec.selectMetric) else {
+                throw .badValue(file: file, path: "select.metric", found: "'\(spec.selectMetric)'",
+                                expected: "one of \(selectableMetrics.joined(separator: ", "))")
             }
         }
         if let o = tree["overrides"] {
@@ -113,6 +157,25 @@ public struct SweepSpec: Sendable, Equatable {
         }
         for (path, value) in params {
             spec.parameters.append(Parameter(path: path, domain: try parseDomain(value, path: "parameters.\(path)", file: file, method: spec.method)))
+        }
+        if let t = tree["threads"] {
+            guard case .int(let n) = t, (1...256).contains(n) else { throw .badValue(file: file, path: "threads", found: SpecValue.scalarText(t), expected: "an integer from 1 to 256") }
+            spec.threads = n
+        }
+        if let s = tree["slurm"] { spec.slurm = try SlurmSettings.parse(s, file: file) }
+        if spec.method == .asha {
+            guard let a = tree["asha"] else {
+                throw .missingKey(file: file, path: "asha", expected: "budgets for successive halving, e.g. `asha: {minBudget: 5000, maxBudget: 45000, reductionFactor: 3}`")
+            }
+            spec.asha = try AshaSettings.parse(a, file: file)
+        } else if tree["asha"] != nil {
+            throw .badValue(file: file, path: "asha", found: "asha settings", expected: "`method: asha` to use them (or remove the asha key)")
+        }
+        // Count before anything is allocated (a 10^8 grid must be refused, not built).
+        let count = spec.trialCount
+        guard let count, count <= maxTrials else {
+            throw .badValue(file: file, path: "parameters", found: count.map { "\($0) trials (configurations x \(spec.seeds.count) seeds)" } ?? "more trials than an Int holds",
+                            expected: "at most \(maxTrials) trials (the sweep size limit, SweepSpec.maxTrials): use fewer values, fewer seeds, or method: random with `trials`")
         }
         return spec
     }
@@ -145,11 +208,34 @@ public struct SweepSpec: Sendable, Equatable {
         }
     }
 
+    /// Number of configurations, counted without building them; nil when it overflows an Int.
+    public var configurationCount: Int? {
+        switch method {
+        case .random: return trials
+        case .grid, .asha:
+            var n = 1
+            for p in parameters {
+                guard case .values(let vs) = p.domain else { continue }
+                let (m, overflow) = n.multipliedReportingOverflow(by: vs.count)
+                if overflow { return nil }
+                n = m
+            }
+            return n
+        }
+    }
+
+    /// Number of trials (configurations x seeds), counted without building them; nil on overflow.
+    public var trialCount: Int? {
+        guard let c = configurationCount else { return nil }
+        let (n, overflow) = c.multipliedReportingOverflow(by: seeds.count)
+        return overflow ? nil : n
+    }
+
     /// The configurations to run, in a deterministic order (grid: row-major over parameters in file
     /// order; random: `trials` draws from a generator seeded with `samplerSeed`).
     public func configurations() -> [[(path: String, value: SpecValue)]] {
         switch method {
-        case .grid:
+        case .grid, .asha:
             var combos: [[(path: String, value: SpecValue)]] = [[]]
             for p in parameters {
                 guard case .values(let values) = p.domain else { continue }
