@@ -87,6 +87,20 @@ struct HDF5IntegrityTests {
         }
     }
 
+    /// A checkpoint body (no integrity header) with three bytes changed, found by a random search
+    /// with h5ls: libhdf5 1.10.8 segfaults walking it. The probe's child takes the crash.
+    @Test func aFileThatCrashesLibhdf5IsRefusedByTheProbe() throws {
+        let url = repositoryRoot().appendingPathComponent("Fuzz/Corpora/hdf5/libhdf5-segfault-3-bytes.h5")
+        #expect(try HDF5Integrity.check(url) == .noHeader)
+        let error = hdf5Error { try HDF5File.open(url) }
+        guard case .damaged(let file, let reason) = error else {
+            Issue.record("expected damaged, got \(String(describing: error))")
+            return
+        }
+        #expect(file == url.path)
+        #expect(reason.contains("libhdf5 crashed (signal 11)") || reason.contains("failed walking"))
+    }
+
     @Test func readWriteOpenDropsTheHeaderSoLaterOpensProbe() throws {
         try withTemporaryFolder { folder in
             let url = try saved(folder)

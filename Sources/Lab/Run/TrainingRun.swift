@@ -148,7 +148,7 @@ public final class TrainingRun {
                     progress?.update(.init(step: step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
                 }
             } catch {
-                metrics.flush()
+                try metrics.flush()
                 throw .badRun(path: directory.path, detail: "training failed at step \(agent.step): \(error)")
             }
             let stopping = shouldStop()
@@ -166,7 +166,7 @@ public final class TrainingRun {
             if isBest { try store.saveBest(c) }
             let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
             lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
-            metrics.flush()
+            try metrics.flush()
             if stopping {
                 progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
                 log("interrupted at step \(agent.step); checkpoint \(lastCheckpoint?.lastPathComponent ?? "-") written. Resume with: marketgym train --resume \(directory.path)")
@@ -180,7 +180,7 @@ public final class TrainingRun {
         for (split, values) in report.agentMetrics.sorted(by: { $0.key < $1.key }) {
             for (k, v) in values.sorted(by: { $0.key < $1.key }) where v.isFinite { metrics.log("eval/\(split)/\(k)", v, step: agent.step) }
         }
-        metrics.flush()
+        try metrics.flush()
         try writeSummary(report, agent: agent, checkpoint: lastCheckpoint)
         return TrainingOutcome(status: .completed, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
     }
