@@ -80,4 +80,24 @@ import CheckpointFormat
             #expect(throws: Never.self, "\(name) no longer loads") { try Checkpoint.read(from: folder.appendingPathComponent(name)) }
         }
     }
+
+    /// Issue 13, accepted wrongly 4: a run written with --out outside the project is evaluated on
+    /// the same data from any folder (the root is recorded in inputs.json).
+    @Test func aRunOutsideTheProjectEvaluatesTheSameFromAnyFolder() throws {
+        let out = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let train = try runProduct("marketgym", ["train", "quickstart", "--out", out.path, "--run-name", "q", "--quiet",
+                                                 "--set", "training.totalSteps=300", "--set", "training.checkpointEvery=300",
+                                                 "--set", "agent.learningStarts=100", "--set", "agent.replay.capacity=1000",
+                                                 "--set", "evaluation.splits=[valid]"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let run = out.appendingPathComponent("q")
+        let inputs = try String(contentsOf: run.appendingPathComponent("inputs.json"), encoding: .utf8)
+        #expect(inputs.contains("sp500-20-daily.csv.gz") && inputs.contains("fnv1a64:"))
+        let fromProject = try runProduct("marketgym", ["evaluate", run.path, "--split", "valid"], currentDirectory: repositoryRoot())
+        let elsewhere = try runProduct("marketgym", ["evaluate", run.path, "--split", "valid"], currentDirectory: out)
+        #expect(fromProject.status == 0, "\(fromProject.stderr)")
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+        #expect(!fromProject.stdout.isEmpty && fromProject.stdout == elsewhere.stdout)
+    }
 }

@@ -76,7 +76,10 @@ public final class TrainingRun {
         guard FileManager.default.fileExists(atPath: config.path) else {
             throw .badRun(path: directory.path, detail: "no config.yaml: not a MarketGym run folder (runs/<name>-<timestamp>/)")
         }
-        let loader = SpecLoader(root: SpecLoader.findRoot(from: directory) ?? SpecLoader.locate().root)
+        // The root recorded at training (inputs.json) wins: a run written with --out outside the
+        // project must read the same data wherever the command runs.
+        let recorded = try RunInputs.read(run: directory).map { URL(fileURLWithPath: $0.root) }
+        let loader = SpecLoader(root: recorded ?? SpecLoader.findRoot(from: directory) ?? SpecLoader.locate().root)
         let tree: SpecValue
         let spec: ExperimentSpec
         do {
@@ -102,6 +105,11 @@ public final class TrainingRun {
         let agent = try makeAgent()
         let store = self.store
         var bestMetric = -Double.infinity
+        if resume {
+            try RunInputs.read(run: directory)?.verify(run: directory)
+        } else {
+            try RunInputs.capture(spec.env, root: root).write(run: directory)
+        }
         if resume {
             guard let (url, checkpoint) = store.latest(note: log) else {
                 throw .badRun(path: directory.path, detail: "no complete checkpoint to resume from in checkpoints/. Start a new run instead.")
