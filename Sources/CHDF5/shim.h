@@ -44,6 +44,7 @@ static inline hid_t mg_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 // by fork in whatever state they were).
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,6 +98,8 @@ static inline int mg_probe_file(const char *path, int timeout_ms) {
         // The child's crash is the answer, not a crash of ours: no sanitizer or fuzzer handler.
         int signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP};
         for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], SIG_DFL);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);  // an expected crash leaves no core file behind
         H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
         hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
         if (file < 0) _exit(1);
