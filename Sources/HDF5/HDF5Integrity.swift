@@ -98,6 +98,15 @@ public enum HDF5Integrity {
         return .verified
     }
 
+    /// Whether `head` (a file's first bytes, at least 520 to see past a user block) starts an HDF5
+    /// file: the signature at byte 0, or MarketGym's integrity header with the signature at 512.
+    public static func startsHDF5(_ head: [UInt8]) -> Bool {
+        if head.count >= 8 && Array(head[0..<8]) == HDF5File.signature { return true }
+        let magicBytes = Array((magic + "\n").utf8)
+        return head.count >= userBlockSize + 8 && Array(head[0..<magicBytes.count]) == magicBytes
+            && Array(head[userBlockSize..<(userBlockSize + 8)]) == HDF5File.signature
+    }
+
     /// Overwrites the header with zeros (before a read-write open changes the contents).
     static func removeHeader(_ url: URL) throws {
         let descriptor = Glibc.open(url.path, O_WRONLY)

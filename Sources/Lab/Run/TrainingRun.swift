@@ -170,11 +170,13 @@ public final class TrainingRun {
                     log("step \(agent.step): new best \(spec.evaluation.selectMetric) \(String(format: "%.4f", score)) -> checkpoints/best.h5")
                 }
             }
+            // Metrics first: once a checkpoint at step s is visible, every metric up to s is on disk
+            // (a SIGKILL right after the rename otherwise lost them, and --resume kept a gap).
+            try metrics.flush()
             let c = try checkpoint()
             if isBest { try store.saveBest(c) }
             let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
             lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
-            try metrics.flush()
             if stopping {
                 progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
                 log("interrupted at step \(agent.step); checkpoint \(lastCheckpoint?.lastPathComponent ?? "-") written. Resume with: marketgym train --resume \(directory.path)")
