@@ -4,7 +4,7 @@
 SWIFT ?= swift
 RUN_ARGS ?=
 
-.PHONY: run test bootstrap build release bench clean
+.PHONY: run test bootstrap build release bench clean fuzz fuzz-smoke fuzz-reproducers
 
 bootstrap:
 	@scripts/bootstrap
@@ -20,6 +20,19 @@ run: release
 
 test: bootstrap
 	$(SWIFT) test
+
+# libFuzzer harnesses (Fuzz/, docs/reliability.md): FUZZ_SECONDS of fuzzing per harness.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	Fuzz/run-fuzz $(FUZZ_SECONDS)
+
+# CI: builds every harness and runs each for 5 s from its committed seeds (fixed libFuzzer seed).
+fuzz-smoke: bootstrap
+	FUZZ_ARGS="-seed=1" Fuzz/run-fuzz 5
+
+# Runs each known-crash input of Fuzz/Reproducers/ once (inputs whose fix belongs to another area).
+fuzz-reproducers: bootstrap
+	Fuzz/run-fuzz --reproducers
 
 bench: bootstrap
 	cd Benchmarks && $(SWIFT) run -c release

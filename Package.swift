@@ -32,7 +32,8 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
-        // zlib, for .csv.gz market data and predictions (only MarketGym's Data/Gzip.swift imports it).
+        // zlib, for .csv.gz market data and predictions (MarketGym's Data/Gzip.swift) and the CRC-32 of
+        // HDF5's integrity header (HDF5/HDF5Integrity.swift).
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -46,7 +47,7 @@ let package = Package(
         .target(name: "CKernels", dependencies: ["COpenBLAS"]),
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels", "SeededRandom"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore"]),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
         .target(name: "Gym", dependencies: ["SeededRandom"]),
         .target(name: "MarketGym", dependencies: ["Gym", "HDF5", "SeededRandom", "CZlib"]),
         .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet"]),

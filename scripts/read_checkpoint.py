@@ -18,8 +18,14 @@ DQN parameter names:
     q.head.value.weight|bias          dueling only: V(s), shared by all branches
     Q_d = V + A_d - mean(A_d)         (dueling), else Q_d = head d's output
 Greedy action of branch d = argmax Q_d (first index on ties, as numpy and torch).
+
+Integrity header (docs/checkpoint-format.md): files MarketGym writes start with a 512-byte HDF5 user
+block holding "marketgym-integrity 1", "crc32 <8 hex digits>" and "bytes <n>" lines; the CRC-32
+(zlib.crc32) of the n bytes after the block must match before the file is handed to h5py, since
+libhdf5 may crash on damaged metadata. `verify_integrity` checks it; files without it are read as is.
 """
 import sys
+import zlib
 
 import h5py
 import numpy as np
@@ -29,7 +35,33 @@ class CheckpointError(Exception):
     pass
 
 
+MAGIC = b"marketgym-integrity 1\n"
+USER_BLOCK = 512
+
+
+def verify_integrity(path):
+    """Checks the integrity header; returns True when verified, False when the file has none."""
+    with open(path, "rb") as f:
+        block = f.read(USER_BLOCK)
+        if len(block) < USER_BLOCK or not block.startswith(MAGIC):
+            return False
+        fields = dict(line.split(" ", 1) for line in block.rstrip(b"\0").decode("ascii").splitlines()[1:] if " " in line)
+        try:
+            recorded_crc, recorded_bytes = int(fields["crc32"], 16), int(fields["bytes"])
+        except (KeyError, ValueError):
+            raise CheckpointError(f"{path} is damaged: its integrity header is unreadable")
+        crc, size = 0, 0
+        while chunk := f.read(1 << 20):
+            crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+    if size != recorded_bytes:
+        raise CheckpointError(f"{path} is damaged: {size} bytes after the header, the header records {recorded_bytes}")
+    if crc != recorded_crc:
+        raise CheckpointError(f"{path} is damaged: CRC-32 {crc:08x}, the header records {recorded_crc:08x}")
+    return True
+
+
 def load_policy(path):
+    verify_integrity(path)
     with h5py.File(path, "r") as f:
         if f.attrs.get("format") != "marketgym-checkpoint":
             raise CheckpointError(f"{path} is not a MarketGym checkpoint (format attribute: {f.attrs.get('format')!r})")

@@ -35,3 +35,90 @@ static inline unsigned mg_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
 static inline hid_t mg_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
 static inline hid_t mg_H5P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t mg_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
+
+// ---------------------------------------------------------------------------------------------
+// Probe of a file we did not write (no MarketGym integrity header): libhdf5 1.10 does not survive
+// corrupt metadata (it may segfault in H5O_attr_iterate), so a child process opens the file, walks
+// every object and attribute, and reads every small dataset; the parent only looks at how it ended.
+// Written in C because the child must not run the Swift runtime (other threads' locks are copied
+// by fork in whatever state they were).
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static herr_t mg_probe_attribute(hid_t location, const char *name, const H5A_info_t *info, void *data) {
+    (void)info; (void)data;
+    hid_t attribute = H5Aopen(location, name, H5P_DEFAULT);
+    if (attribute < 0) return -1;
+    hid_t type = H5Aget_type(attribute);
+    hid_t space = H5Aget_space(attribute);
+    if (type < 0 || space < 0) return -1;
+    hssize_t points = H5Sget_simple_extent_npoints(space);
+    size_t size = H5Tget_size(type);
+    if (points < 0 || size == 0) return -1;
+    if ((size_t)points <= (16u << 20) / size) {
+        void *buffer = calloc((size_t)points + 1, size);
+        if (buffer && H5Aread(attribute, type, buffer) < 0) return -1;
+    }
+    return 0;
+}
+
+static herr_t mg_probe_object(hid_t file, const char *name, const H5O_info_t *info, void *data) {
+    (void)data;
+    hid_t object = H5Oopen(file, name, H5P_DEFAULT);
+    if (object < 0) return -1;
+    if (H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, mg_probe_attribute, NULL) < 0) return -1;
+    if (info->type == H5O_TYPE_DATASET) {
+        hid_t type = H5Dget_type(object);
+        hid_t space = H5Dget_space(object);
+        hid_t plist = H5Dget_create_plist(object);
+        if (type < 0 || space < 0 || plist < 0) return -1;
+        hssize_t points = H5Sget_simple_extent_npoints(space);
+        size_t size = H5Tget_size(type);
+        if (points < 0 || size == 0) return -1;
+        if (points > 0 && (size_t)points <= (64u << 20) / size) {
+            void *buffer = malloc((size_t)points * size);
+            if (buffer && H5Dread(object, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/// Opens `path` read-only in a child process and walks it. Returns 0 when the walk succeeded, 1 when
+/// libhdf5 could not open the file (it then fails cleanly in the parent too), 2 when it opened but
+/// the walk failed, 128 + signal when the child crashed, -1 when fork failed, -2 on timeout.
+static inline int mg_probe_file(const char *path, int timeout_ms) {
+    fflush(NULL);
+    pid_t child = fork();
+    if (child < 0) return -1;
+    if (child == 0) {
+        // The child's crash is the answer, not a crash of ours: no sanitizer or fuzzer handler.
+        int signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP};
+        for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], SIG_DFL);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);  // an expected crash leaves no core file behind
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (file < 0) _exit(1);
+        if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, mg_probe_object, NULL, H5O_INFO_BASIC) < 0) _exit(2);
+        _exit(0);
+    }
+    int status = 0;
+    for (int waited = 0;; waited++) {
+        pid_t done = waitpid(child, &status, WNOHANG);
+        if (done == child) break;
+        if (done < 0) return -1;
+        if (waited >= timeout_ms) {
+            kill(child, SIGKILL);
+            waitpid(child, &status, 0);
+            return -2;
+        }
+        struct timespec pause = {0, 1000000};
+        nanosleep(&pause, NULL);
+    }
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+}

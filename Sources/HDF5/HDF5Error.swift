@@ -16,6 +16,9 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible, Loca
     case notHDF5(file: String, found: String)
     /// The file starts like HDF5 but the library cannot open it (truncated, overwritten, damaged).
     case corruptFile(file: String, stack: String)
+    /// The file fails the check made before libhdf5 reads it (``HDF5Integrity``): its integrity
+    /// header does not match its contents, or a probe process crashed or failed reading it.
+    case damaged(file: String, reason: String)
     /// No object at `path`.
     case objectNotFound(file: String, path: String, expected: HDF5ObjectKind)
     /// An object exists at `path` but is of another kind (a group where a dataset was expected, ...).
@@ -60,6 +63,8 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible, Loca
             return "HDF5: \(file) is not an HDF5 file: expected the signature \\x89HDF\\r\\n\\x1a\\n at byte 0 (or 512, 1024, ...), found \(found). Check that the path points to an HDF5 file (.h5)."
         case let .corruptFile(file, stack):
             return "HDF5: \(file) starts like HDF5 but cannot be opened; it is probably truncated or damaged (an interrupted copy or write). Restore it from a good copy. HDF5 error stack:\n\(stack)"
+        case let .damaged(file, reason):
+            return "HDF5: \(file) is damaged and was not opened: \(reason). Nothing was read from it. Restore it from a good copy (an older checkpoint of the run, the original data file), or write it again."
         case let .objectNotFound(file, path, expected):
             return "HDF5: \(file) has no \(expected) at \(path). Check the name (list the parent group's members), or create it first."
         case let .wrongObjectKind(file, path, expected, found):

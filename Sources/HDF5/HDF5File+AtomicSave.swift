@@ -10,11 +10,14 @@ extension HDF5File {
     /// file, never torn, whatever moment a crash or power loss strikes. The one way MarketGym writes
     /// checkpoint-like files.
     ///
-    /// Steps: create `.<name>.tmp-<pid>-<uuid>` in the target's folder (same file system, so the
-    /// rename is atomic); run `body` on it; flush and close it (`H5Fflush`, `H5Fclose`); `fsync` it;
-    /// `rename` it over the target; `fsync` the folder so the rename itself is durable. If `body`
-    /// throws, or any step before the rename fails, the temporary file is removed and the target is
-    /// untouched. Temporary files left by a process that crashed mid-save are removed by the next
+    /// Steps: build the file in memory (libhdf5's core driver) and run `body` on it; take its
+    /// image and stamp the integrity header into its 512-byte user block (``HDF5Integrity``: CRC-32
+    /// and length, checked by every later ``open(_:mode:chunkCacheBytes:)``); write the image to
+    /// `.<name>.tmp-<pid>-<uuid>` in the target's folder (same file system, so the rename is
+    /// atomic) and `fsync` it; `rename` it over the target; `fsync` the folder so the rename itself
+    /// is durable. If `body` throws, or any step before the rename fails (a full disk included),
+    /// the temporary file is removed and the target is untouched. Memory: the whole file is held
+    /// twice while it is written (libhdf5's copy and the image). Temporary files left by a process that crashed mid-save are removed by the next
     /// save to the same target.
     ///
     /// ```swift
@@ -36,27 +39,56 @@ extension HDF5File {
         let folder = url.deletingLastPathComponent()
         let prefix = ".\(url.lastPathComponent).tmp-"
         removeStaleTemporaries(in: folder, prefix: prefix)
-        let temporary = folder.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString)")
-        let file = try create(at: temporary, mode: .failIfExists)
+        // Built in memory: libhdf5 never writes to the disk, so a full disk or a failing device
+        // surfaces in our own write below (libhdf5 1.10.8 segfaulted closing a file whose flush
+        // had failed with ENOSPC).
+        let file = try createInMemory(named: url, userBlock: 0)
         let result: R
+        var image: [UInt8]
         do {
             result = try body(file)
             // The file itself and its root group are expected; anything more escaped `body`.
             let open = file.openObjectCount()
             if open > 2 { throw HDF5Error.objectsStillOpen(file: url.path, count: open - 2) }
             try file.flush()
+            // The header block goes in front of the image: libhdf5 finds the superblock at byte 512
+            // and takes that as the base of all addresses (the HDF5 user block rule).
+            image = [UInt8](repeating: 0, count: HDF5Integrity.userBlockSize) + (try file.image())
             try file.close()
-            try synchronize(temporary, directory: false)
+        } catch {
+            try? file.close()
+            throw error
+        }
+        HDF5Integrity.stamp(&image)
+        let temporary = folder.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString)")
+        do {
+            try writeNew(temporary, image)
             if rename(temporary.path, url.path) != 0 {
                 throw HDF5Error.system(operation: "rename to \(url.lastPathComponent)", file: temporary.path, code: errno)
             }
         } catch {
-            try? file.close()
             unlink(temporary.path)
             throw error
         }
         try synchronize(folder, directory: true)
         return result
+    }
+
+    /// Creates `url` (which must not exist), writes `bytes` and fsyncs it.
+    private static func writeNew(_ url: URL, _ bytes: [UInt8]) throws {
+        let descriptor = openDescriptor(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        if descriptor < 0 { throw HDF5Error.system(operation: "create", file: url.path, code: errno) }
+        defer { closeDescriptor(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { buffer in
+                buffer.baseAddress.map { write(descriptor, $0 + written, buffer.count - written) } ?? 0
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { throw HDF5Error.system(operation: "write (\(written) of \(bytes.count) bytes written)", file: url.path, code: n < 0 ? errno : ENOSPC) }
+            written += n
+        }
+        if fsync(descriptor) != 0 { throw HDF5Error.system(operation: "fsync", file: url.path, code: errno) }
     }
 
     /// `fsync` of a file or folder by path.
@@ -82,5 +114,5 @@ extension HDF5File {
 }
 
 // Free functions: inside `HDF5File`, `open` and `close` name its own methods.
-private func openDescriptor(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }
+private func openDescriptor(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { open(path, flags, mode) }
 private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }

@@ -97,6 +97,7 @@ public final class HDF5File: HDF5Container {
                 throw HDF5Error.fileNotFound(file: url.path)
             }
             if isDirectory.boolValue { throw HDF5Error.notHDF5(file: url.path, found: "a directory") }
+            try verifyBeforeOpening(url, mode: mode)
             let access = try context.own(H5Pcreate(mg_H5P_FILE_ACCESS()), .plist, "H5Pcreate(H5P_FILE_ACCESS)")
             if let bytes = chunkCacheBytes {
                 precondition(bytes >= 0, "HDF5File.open: chunkCacheBytes must be >= 0, got \(bytes)")
@@ -110,6 +111,70 @@ public final class HDF5File: HDF5Container {
                 throw diagnoseOpenFailure(url, stack: stack)
             }
             return try HDF5File(url: url, fileID: id)
+        }
+    }
+
+    /// Creates an empty HDF5 file in memory (libhdf5's core driver, no backing store), with a user
+    /// block of `userBlock` bytes (0 or a power of two >= 512). Nothing touches the disk until the
+    /// caller writes ``image()`` somewhere: a full disk then fails in our own `write`, never inside
+    /// libhdf5 (whose flush and close after a failed write segfaulted in 1.10.8).
+    /// - Parameter url: the name the file goes by in error messages (the eventual target).
+    /// - Throws: ``HDF5Error/library(operation:file:path:stack:)``.
+    static func createInMemory(named url: URL, userBlock: Int) throws -> HDF5File {
+        try HDF5Library.locked {
+            let context = HDF5Context(file: url.path, path: "/")
+            let access = try context.own(H5Pcreate(mg_H5P_FILE_ACCESS()), .plist, "H5Pcreate(H5P_FILE_ACCESS)")
+            // 1 MiB growth steps; backing_store 0: never written to disk by libhdf5.
+            try context.check(H5Pset_fapl_core(access.id, 1 << 20, false), "H5Pset_fapl_core")
+            let creation = try context.own(H5Pcreate(mg_H5P_FILE_CREATE()), .plist, "H5Pcreate(H5P_FILE_CREATE)")
+            if userBlock > 0 { try context.check(H5Pset_userblock(creation.id, hsize_t(userBlock)), "H5Pset_userblock") }
+            let id = H5Fcreate(url.path, mg_H5F_ACC_TRUNC(), creation.id, access.id)
+            if id < 0 { throw context.failure("H5Fcreate(core)") }
+            return try HDF5File(url: url, fileID: id)
+        }
+    }
+
+    /// The file's bytes as they would be on disk, user block included (`H5Fget_file_image`).
+    /// - Throws: ``HDF5Error/library(operation:file:path:stack:)``.
+    func image() throws -> [UInt8] {
+        try HDF5Library.locked {
+            let context = HDF5Context(fileHandle)
+            let id = try fileHandle.id()
+            let size = H5Fget_file_image(id, nil, 0)
+            if size < 0 { throw context.failure("H5Fget_file_image(size)") }
+            var bytes = [UInt8](repeating: 0, count: size)
+            let copied = bytes.withUnsafeMutableBytes { H5Fget_file_image(id, $0.baseAddress, $0.count) }
+            if copied != size { throw context.failure("H5Fget_file_image") }
+            return bytes
+        }
+    }
+
+    /// The check made before libhdf5 reads a file: the integrity header when there is one,
+    /// otherwise a probe in a child process. A read-write open of a file with a header removes the
+    /// header first (the contents are about to change, so the checksum would no longer hold).
+    static func verifyBeforeOpening(_ url: URL, mode: AccessMode) throws {
+        switch try HDF5Integrity.check(url) {
+        case .verified:
+            if mode == .readWrite { try HDF5Integrity.removeHeader(url) }
+        case .noHeader:
+            try probe(url)
+        }
+    }
+
+    /// Opens and walks `url` in a child process (see ``HDF5Integrity``).
+    /// - Parameter timeout: how long the child may take, in milliseconds (default 60 s: a walk of
+    ///   the metadata of a multi-GB market-data file takes well under a second).
+    /// - Throws: ``HDF5Error/damaged(file:reason:)`` when the child crashed, failed the walk or
+    ///   timed out. A file libhdf5 cannot open at all passes: the open then fails cleanly and
+    ///   ``open(_:mode:chunkCacheBytes:)`` says why.
+    static func probe(_ url: URL, timeout: Int32 = 60_000) throws {
+        let code = url.path.withCString { mg_probe_file($0, timeout) }
+        switch code {
+        case 0, 1: return
+        case 2: throw HDF5Error.damaged(file: url.path, reason: "libhdf5 opened it but failed walking its objects and attributes (checked in a separate process, as the file has no MarketGym integrity header)")
+        case -2: throw HDF5Error.damaged(file: url.path, reason: "reading its objects did not finish in \(timeout / 1000) s (checked in a separate process, as the file has no MarketGym integrity header)")
+        case -1: throw HDF5Error.system(operation: "fork for the integrity probe", file: url.path, code: errno)
+        default: throw HDF5Error.damaged(file: url.path, reason: "libhdf5 crashed (signal \(code - 128)) reading its metadata (checked in a separate process, as the file has no MarketGym integrity header)")
         }
     }
 

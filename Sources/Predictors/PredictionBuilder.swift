@@ -77,6 +77,27 @@ public enum PredictionBuilder {
         return PredictionBuildResult(output: output, provenanceFile: provenanceFile, run: run, provenance: provenance)
     }
 
+    /// Whether a cached predictions file was built from the bars as they are now: its provenance
+    /// file (`provenanceURL(for:)`) must exist, name a `fnv1a64` input hash, and that hash must
+    /// equal the hash of the bars file's current bytes.
+    /// - Returns: nil when current; otherwise why not, in words (for the log line that announces
+    ///   the rebuild).
+    public static func staleness(ofCached predictions: URL, bars: URL) -> String? {
+        let provenanceFile = provenanceURL(for: predictions)
+        guard let json = try? Data(contentsOf: provenanceFile) else {
+            return "no provenance file \(provenanceFile.lastPathComponent) records which bars it was built from"
+        }
+        guard let recorded = try? JSONDecoder().decode(RecordedInput.self, from: json).inputHash else {
+            return "\(provenanceFile.lastPathComponent) records no input hash"
+        }
+        guard let raw = try? Data(contentsOf: bars) else { return "the bars file \(bars.path) cannot be read" }
+        let current = fnv1a64([UInt8](raw))
+        return current == recorded ? nil : "the bars changed since it was built (\(bars.lastPathComponent) hashes to \(current), \(provenanceFile.lastPathComponent) records \(recorded))"
+    }
+
+    /// The one field of a provenance record the cache check needs (older records decode too).
+    private struct RecordedInput: Decodable { let inputHash: String }
+
     /// The provenance record of a run.
     public static func makeProvenance(run: PredictionRun, config: WalkForwardConfig, inputFile: String,
                                       inputBytes: [UInt8], bars: MarketData) -> PredictionProvenance {

@@ -23,6 +23,8 @@ struct ActCommand: ParsableCommand {
     @Flag(help: "Reload the checkpoint when it is atomically replaced.") var watch = false
     @Option(help: "Non-finite inputs: reject (error line), as-missing (as the env treats missing data), flat (zero weights).")
     var nonFinite: String = "reject"
+    @Option(help: "The longest input line served, in bytes; a longer line gets an error line and is skipped.")
+    var maxLineBytes: Int = ActServer.defaultMaxLineBytes
 
     func run() throws {
         var options = Policy.Options()
@@ -32,6 +34,7 @@ struct ActCommand: ParsableCommand {
         case "flat": options.nonFinite = .flat
         default: throw ValidationError("--non-finite must be reject, as-missing or flat, got '\(nonFinite)'")
         }
+        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be > 0, got \(maxLineBytes)") }
         let url = URL(fileURLWithPath: checkpoint)
         do {
             if watch {
@@ -39,10 +42,10 @@ struct ActCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("marketgym act: \(event)\n".utf8))
                 }
                 watcher.start(interval: 1)
-                ActServer.run(policy: { watcher.policy }, input: .standardInput, output: .standardOutput)
+                ActServer.run(policy: { watcher.policy }, input: .standardInput, output: .standardOutput, maxLineBytes: maxLineBytes)
             } else {
                 let policy = try Policy.load(contentsOf: url, options: options)
-                ActServer.run(policy: policy, input: .standardInput, output: .standardOutput)
+                ActServer.run(policy: policy, input: .standardInput, output: .standardOutput, maxLineBytes: maxLineBytes)
             }
         } catch {
             throw fail(error)

@@ -97,7 +97,7 @@ struct SelectionStudyCommand: ParsableCommand {
         commandName: "selection",
         abstract: "A finished sweep's winner, deflated: the Deflated Sharpe Ratio and the validation-to-test rank correlation.",
         discussion: """
-        Reads the sweep's trial run folders (trials/c<config>-s<seed>/), ranks configurations on their mean
+        Reads the sweep's trial runs (sweep.json and trials/<index>/run/), ranks configurations on their mean
         validation Sharpe over seeds (test beside, never used to choose), and writes selection.json.
 
         Example:

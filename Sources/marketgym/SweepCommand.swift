@@ -81,7 +81,8 @@ struct SweepCommand: ParsableCommand {
             print("sweep \(spec.name): \(plans.count) trials (\(spec.method.rawValue)), executor \(executor.rawValue), folder \(folder.directory.path)")
             let runner = SweepRunner(spec: spec, folder: folder, plans: plans, root: loader.root, executor: chosen, retryFailed: retryFailed)
             let outcome = try runner.run()
-            print(SweepLeaderboard(spec: spec, folder: folder, plans: plans).text(outcome), terminator: "")
+            let selection = SweepLeaderboard.selectionLine(folder: folder, split: spec.selectSplit)
+            print(SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: selection).text(outcome), terminator: "")
             print("results: \(folder.directory.appendingPathComponent("results.csv").path)")
             if !outcome.finished { throw ExitCode(130) }
             // A failed trial, or one that died without a result, makes the sweep incomplete.

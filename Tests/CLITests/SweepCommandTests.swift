@@ -101,6 +101,17 @@ final class LocalSlurm {
         let boardB = try String(contentsOf: b.appendingPathComponent("leaderboard.txt"), encoding: .utf8)
         let rows = { (s: String) in s.split(separator: "\n").filter { $0.contains("seeds)") } }
         #expect(rows(boardA).count == 4 && rows(boardA) == rows(boardB))
+        // The winner's selection-aware statistics (issue 14: Deflated Sharpe Ratio over the 4
+        // configurations, validation-to-test rank correlation) under the winner, equal for both executors,
+        // and the same winner as `study selection` reads from the folder.
+        let selection = { (s: String) in s.split(separator: "\n").filter { $0.hasPrefix("selection (Sharpe on valid, 4 configurations") } }
+        #expect(selection(boardA).count == 1 && selection(boardA) == selection(boardB), "\(boardA)")
+        #expect(boardA.contains("Deflated Sharpe Ratio") && boardA.contains("rank correlation"))
+        let study = try runProduct("marketgym", ["study", "selection", a.path], currentDirectory: repositoryRoot())
+        #expect(study.status == 0, "\(study.stdout)\(study.stderr)")
+        let best = boardA.split(separator: "\n").first { $0.hasPrefix("best: c") }.map { Int($0.dropFirst(7).prefix(3)) ?? -1 }
+        let winner = study.stdout.split(separator: "\n").first { $0.hasPrefix("winner: config ") }.map { Int($0.dropFirst(15).prefix { $0.isNumber }) ?? -2 }
+        #expect(best != nil && best == winner, "\(boardA)\n\(study.stdout)")
         // Every metric a trial reports is one a sweep may select on.
         let reported = Set(Self.metrics(try Self.result(a, 0))["valid"]?.keys.map { $0 } ?? []).subtracting(["steps", "years"])
         #expect(reported.isSubset(of: Set(["sharpe", "sortino", "annualReturn", "annualVolatility", "totalReturn", "maxDrawdown", "maxDrawdownDays",

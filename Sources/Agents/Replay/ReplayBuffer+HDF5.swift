@@ -72,6 +72,12 @@ extension ReplayBuffer {
         if let tree { try put("priorities", tree.priorities, width: nil) }
     }
 
+    /// The widest observation or action row a stored buffer may declare (2^24 numbers).
+    static let maxStoredWidth = 1 << 24
+    /// The most bytes a stored buffer may declare (2^44, 16 TiB: past any machine; the memory
+    /// check against `MemAvailable` then refuses with numbers).
+    static let maxStoredBytes = 1 << 44
+
     /// Reads a buffer written by ``write(to:path:options:)``: same capacity, contents, ring position
     /// and priorities, so it samples the same batches for the same generator state.
     /// - Throws: `ReplayBufferError.malformed` (naming the file and path) for a missing or
@@ -101,6 +107,14 @@ extension ReplayBuffer {
               n == config.capacity || position == n else {
             throw bad("", "inconsistent sizes: capacity \(config.capacity), size \(n), position \(position), observation \(d), action width \(w)")
         }
+        // The sizes come from the file: check them before they size any allocation (a damaged or
+        // hostile file must not overflow the byte count or ask for more than the arrays could hold).
+        let rowsFit = d <= Self.maxStoredWidth && w <= Self.maxStoredWidth
+        // With both widths <= 2^24 the per-transition byte count cannot overflow.
+        let total = config.capacity.multipliedReportingOverflow(by: rowsFit ? 8 * d + 4 * w + 14 : 1)
+        guard rowsFit, !total.overflow, total.partialValue <= Self.maxStoredBytes else {
+            throw bad("", "sizes beyond what a replay buffer can hold: capacity \(config.capacity) x observation \(d) x action width \(w) (at most \(Self.maxStoredWidth) per row and \(Self.maxStoredBytes >> 40) TiB in all)")
+        }
         var buffer = try ReplayBuffer(config: config, observationSize: d, actionWidth: w, availableMemory: availableMemory)
         // Each dataset is read straight into the preallocated arrays (no temporary copy); the shape
         // is checked before anything is read.
@@ -127,6 +141,7 @@ extension ReplayBuffer {
         buffer.count = n
         buffer.position = position
         buffer.maxPriority = try g.doubleAttribute("maxPriority")
+        guard buffer.maxPriority.isFinite, buffer.maxPriority >= 0 else { throw bad("@maxPriority", "\(buffer.maxPriority), expected a finite value >= 0") }
         return buffer
     }
 }

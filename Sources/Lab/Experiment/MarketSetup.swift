@@ -145,8 +145,13 @@ public struct MarketSetup: Sendable {
         var stem = bars.lastPathComponent
         for suffix in [".csv.gz", ".csv", ".h5"] where stem.hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)); break }
         let url = bars.deletingLastPathComponent().appendingPathComponent("\(stem).predictions.csv.gz")
-        if FileManager.default.fileExists(atPath: url.path) { return url }
-        log("building walk-forward ridge predictions for \(bars.lastPathComponent) (cached in \(url.lastPathComponent))")
+        if FileManager.default.fileExists(atPath: url.path) {
+            // Issue 13: a cache built from other bars must not be reused; its provenance records the input hash.
+            guard let stale = PredictionBuilder.staleness(ofCached: url, bars: bars) else { return url }
+            log("rebuilding \(url.lastPathComponent): \(stale)")
+        } else {
+            log("building walk-forward ridge predictions for \(bars.lastPathComponent) (cached in \(url.lastPathComponent))")
+        }
         do { _ = try PredictionBuilder.build(bars: bars, output: url) } catch { throw .io(path: url.path, detail: error.description) }
         return url
     }

@@ -15,9 +15,7 @@ public enum FileInspector {
             switch format {
             case Checkpoint.formatName: out += try checkpointSummary(url)
             case "marketgym-market-data": out += marketDataSummary(file)
-            default:
-                if (try? file.contains("replay")) == true { out += "replay buffer (in /replay)\n" }
-                else { out += "an HDF5 file without a MarketGym format attribute\n" }
+            default: out += unknownFormatSummary(file, format: format)
             }
             if (try? file.contains("replay")) == true, let g = try? file.openGroup("replay") {
                 let size = (try? g.intAttribute("size")) ?? (try? g.intAttribute("count")) ?? -1
@@ -32,6 +30,23 @@ public enum FileInspector {
             throw .io(path: url.path, detail: "\(error)")
         }
         return out
+    }
+
+    /// Words for a file whose `format` attribute names no MarketGym format. A checkpoint also holds
+    /// a replay buffer in `/replay`, so the checkpoint's own groups are looked at first: a file with
+    /// `/policy` and `/config` is a checkpoint whose `format` was changed, never "a replay buffer".
+    static func unknownFormatSummary(_ file: HDF5File, format: String) -> String {
+        let has = { (name: String) in (try? file.contains(name)) == true }
+        let found = format.isEmpty ? "no format attribute" : "format attribute '\(format)'"
+        if has("policy") && has("config") {
+            return "looks like a MarketGym checkpoint (it has /policy and /config), but has \(found) instead of '\(Checkpoint.formatName)': "
+                + "it was changed or damaged and will not load (evaluate, act and --resume refuse it). Use another checkpoint of the run.\n"
+        }
+        if has("replay") && !format.isEmpty {
+            return "an HDF5 file with \(found), which is no MarketGym format; it has a /replay group.\n"
+        }
+        if has("replay") { return "replay buffer (in /replay)\n" }
+        return format.isEmpty ? "an HDF5 file without a MarketGym format attribute\n" : "an HDF5 file with \(found), which is no MarketGym format\n"
     }
 
     static func checkpointSummary(_ url: URL) throws -> String {

@@ -46,7 +46,7 @@ public final class MetricsLogger {
     }
 
     deinit {
-        flush()
+        try? flush()
         try? handle.close()
     }
 
@@ -57,12 +57,16 @@ public final class MetricsLogger {
     }
 
     /// Writes everything logged so far to disk.
-    public func flush() {
+    /// - Throws: `LabError.io` when the write fails (a full disk): the run stops with the message
+    ///   instead of trapping in `FileHandle.write(_:)`.
+    public func flush() throws(LabError) {
         if !buffer.isEmpty {
-            handle.write(Data(buffer.utf8))
+            do { try handle.write(contentsOf: Data(buffer.utf8)) } catch {
+                throw .io(path: csvURL.path, detail: "cannot append to metrics.csv: \(error.localizedDescription). Free disk space, then continue the run with --resume")
+            }
             try? handle.synchronize()
             buffer.removeAll(keepingCapacity: true)
         }
-        tensorBoard?.flush()
+        try tensorBoard?.flush()
     }
 }

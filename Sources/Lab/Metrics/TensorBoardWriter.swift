@@ -36,11 +36,11 @@ public final class TensorBoardWriter {
         event.varint(field: 2, 0)
         event.string(field: 3, "brain.Event:2")
         appendRecord(event.bytes)
-        flush()
+        try flush()
     }
 
     deinit {
-        flush()
+        try? flush()
         try? handle.close()
     }
 
@@ -59,9 +59,12 @@ public final class TensorBoardWriter {
     }
 
     /// Writes buffered records to disk.
-    public func flush() {
+    /// - Throws: `LabError.io` when the write fails (a full disk).
+    public func flush() throws(LabError) {
         guard !pending.isEmpty else { return }
-        handle.write(pending)
+        do { try handle.write(contentsOf: pending) } catch {
+            throw .io(path: url.path, detail: "cannot append TensorBoard events: \(error.localizedDescription). Free disk space, then continue the run with --resume")
+        }
         try? handle.synchronize()
         pending.removeAll(keepingCapacity: true)
     }

@@ -18,6 +18,8 @@ public enum CheckpointEvaluation {
     }
 
     /// Rebuilds the agent a checkpoint came from (from its stored config) and restores its weights.
+    /// - Parameter root: where relative data paths resolve, unless the checkpoint lies in a run
+    ///   folder with an `inputs.json` (then the recorded root, after checking the files' hashes).
     /// - Returns: the spec, the loaded environment, and the restored agent.
     public static func load(_ url: URL, root: URL) throws(LabError) -> (spec: ExperimentSpec, context: EnvironmentContext, agent: any TrainableAgent, checkpoint: Checkpoint) {
         let checkpoint: Checkpoint
@@ -26,7 +28,14 @@ public enum CheckpointEvaluation {
         do { spec = try ExperimentSpec.decode(try SpecValue.parse(yaml: checkpoint.configYAML, source: "\(url.path):/config"), file: "\(url.path):/config") } catch {
             throw .spec(error)
         }
-        let context = try EnvironmentContext.load(spec.env, root: root)
+        // A checkpoint inside a run folder reads the data the run recorded (root and hashes).
+        let runFolder = url.deletingLastPathComponent().deletingLastPathComponent()
+        var dataRoot = root
+        if url.deletingLastPathComponent().lastPathComponent == "checkpoints", let inputs = try RunInputs.read(run: runFolder) {
+            try inputs.verify(run: runFolder)
+            dataRoot = URL(fileURLWithPath: inputs.root)
+        }
+        let context = try EnvironmentContext.load(spec.env, root: dataRoot)
         let agent = try AgentFactory.make(spec, context: context)
         guard let training = checkpoint.training else {
             throw .badRun(path: url.path, detail: "a policy-only checkpoint: evaluate it with the PolicyRuntime (`marketgym act`)")

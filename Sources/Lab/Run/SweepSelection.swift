@@ -1,13 +1,14 @@
 import Foundation
 
-/// The selection statistics of a finished sweep, read from its trial run folders
-/// (`trials/c<configuration>-s<seed>/`, each an ordinary run folder with `summary.json` and
-/// `evaluation/<split>.csv`).
+/// The selection statistics of a finished sweep, read from its trial contract: `sweep.json` maps each
+/// trial index to its configuration and seed, and `trials/<index>/run/` is an ordinary run folder
+/// with `summary.json` and `evaluation/<split>.csv` (docs/lab.md, "The trial contract").
 ///
 /// Each configuration is one trial of the Deflated Sharpe Ratio: its validation Sharpe is the mean
 /// over its seeds (multi-seed trials are ranked on their mean), its test Sharpe likewise (shown, never
 /// used to choose). The winner's return series is the per-bar mean over its seeds' validation returns
 /// (the equal-weight portfolio of its seeds, the series whose Sharpe the mean approximates).
+/// Trials that stopped at a lower successive-halving rung have no final run summary and are left out.
 public enum SweepSelection {
     public struct Trial: Sendable, Equatable, Codable {
         public var configuration: Int
@@ -18,15 +19,18 @@ public enum SweepSelection {
 
     /// - Throws: `LabError` when the folder holds fewer than two finished configurations.
     public static func compute(sweepDirectory dir: URL, split: String = "valid") throws(LabError) -> (trials: [Trial], statistics: SelectionStatistics) {
+        let folder = SweepFolder(dir)
         let trialsDir = dir.appendingPathComponent("trials")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: trialsDir.path)) ?? []).sorted()
+        let manifest: SweepFolder.Manifest
+        do { manifest = try folder.manifest() } catch let e as LabError { throw e } catch {
+            throw .badRun(path: dir.path, detail: "\(error)")
+        }
         var byConfig: [Int: [(seed: UInt64, summary: [String: Any], dir: URL)]] = [:]
-        for name in names {
-            let parts = name.split(separator: "-")
-            guard parts.count == 2, parts[0].hasPrefix("c"), parts[1].hasPrefix("s"), let c = Int(parts[0].dropFirst()), let s = UInt64(parts[1].dropFirst()) else { continue }
-            let run = trialsDir.appendingPathComponent(name)
-            guard let summary = RunReport.readJSON(run.appendingPathComponent("summary.json")) else { continue }
-            byConfig[c, default: []].append((s, summary, run))
+        for t in manifest.trials {
+            let run = folder.runDirectory(t.index)
+            guard FileManager.default.fileExists(atPath: folder.resultURL(t.index).path),
+                  let summary = RunReport.readJSON(run.appendingPathComponent("summary.json")) else { continue }
+            byConfig[t.configuration, default: []].append((t.seed, summary, run))
         }
         guard byConfig.count >= 2 else {
             throw .badRun(path: trialsDir.path, detail: "\(byConfig.count) finished configuration(s); the Deflated Sharpe Ratio needs at least 2 (finish the sweep first)")

@@ -78,7 +78,10 @@ public final class TrainingRun {
         guard FileManager.default.fileExists(atPath: config.path) else {
             throw .badRun(path: directory.path, detail: "no config.yaml: not a MarketGym run folder (runs/<name>-<timestamp>/)")
         }
-        let loader = SpecLoader(root: SpecLoader.findRoot(from: directory) ?? SpecLoader.locate().root)
+        // The root recorded at training (inputs.json) wins: a run written with --out outside the
+        // project must read the same data wherever the command runs.
+        let recorded = try RunInputs.read(run: directory).map { URL(fileURLWithPath: $0.root) }
+        let loader = SpecLoader(root: recorded ?? SpecLoader.findRoot(from: directory) ?? SpecLoader.locate().root)
         let tree: SpecValue
         let spec: ExperimentSpec
         do {
@@ -107,6 +110,11 @@ public final class TrainingRun {
         let agent = try makeAgent()
         let store = self.store
         var bestMetric = -Double.infinity
+        if resume {
+            try RunInputs.read(run: directory)?.verify(run: directory)
+        } else {
+            try RunInputs.capture(spec.env, root: root).write(run: directory)
+        }
         if resume, store.stepFiles().isEmpty {
             // Stopped before its first checkpoint: nothing was trained that a restart would lose,
             // so continue means start over, in this folder, from the saved config.
@@ -163,11 +171,11 @@ public final class TrainingRun {
                     progress?.update(.init(step: step, totalSteps: total, episodeReturn: lastReturn, loss: lastLoss))
                 }
             } catch {
-                metrics.flush()
+                try metrics.flush()
                 throw .badRun(path: directory.path, detail: "training failed at step \(agent.step): \(error)")
             }
             if let d = divergence {
-                metrics.flush()
+                try metrics.flush()
                 progress?.finish(.init(step: agent.step, totalSteps: total, episodeReturn: lastReturn, loss: d.value))
                 throw .badRun(path: directory.path, detail: Self.divergenceMessage(d, lastCheckpoint: store.stepFiles().last?.url, learningRate: spec.agent.learningRateDescription))
             }
@@ -182,11 +190,10 @@ public final class TrainingRun {
                     log("step \(agent.step): new best \(spec.evaluation.selectMetric) \(String(format: "%.4f", score)) -> checkpoints/best.h5")
                 }
             }
+            // Metrics first: once a checkpoint at step s is visible, every metric up to s is on disk
+            // (a SIGKILL right after the rename otherwise lost them, and --resume kept a gap).
+            try metrics.flush()
             let c = try checkpoint()
-            // Metrics first: once a checkpoint exists, every row up to its step is on disk, so a
-            // kill between the two cannot leave a resume with a hole in metrics.csv (a resume
-            // drops the rows past its checkpoint's step).
-            metrics.flush()
             if isBest { try store.saveBest(c) }
             let replay = (agent as? ReplayCheckpointing).flatMap { a in spec.training.saveReplayBuffer ? a : nil }
             lastCheckpoint = try store.save(c, extra: replay.map { a in { file in try a.writeReplay(to: file) } })
@@ -207,7 +214,7 @@ public final class TrainingRun {
         for (split, values) in report.agentMetrics.sorted(by: { $0.key < $1.key }) {
             for (k, v) in values.sorted(by: { $0.key < $1.key }) where v.isFinite { metrics.log("eval/\(split)/\(k)", v, step: agent.step) }
         }
-        metrics.flush()
+        try metrics.flush()
         try writeSummary(report, agent: agent, checkpoint: lastCheckpoint)
         return TrainingOutcome(status: .completed, directory: directory, step: agent.step, checkpoint: lastCheckpoint)
     }

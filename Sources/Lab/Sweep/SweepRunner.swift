@@ -42,7 +42,8 @@ public final class SweepRunner: Sendable {
         defer { withExtendedLifetime(lock) {} }
         try folder.prepare(name: spec.name, root: root, threads: spec.threads, plans: plans)
         let outcome = try spec.asha == nil ? runAll(say: say) : runSuccessiveHalving(say: say)
-        try SweepLeaderboard(spec: spec, folder: folder, plans: plans).write(outcome)
+        let selection = SweepLeaderboard.selectionLine(folder: folder, split: spec.selectSplit)
+        try SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: selection).write(outcome)
         return outcome
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 
 /// Reads a data file's bytes, decompressing gzip (detected by its magic number, whatever the extension).
 enum DataFileReader {
@@ -28,12 +29,13 @@ enum DataFileReader {
     static func isHDF5File(_ url: URL) -> Bool {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
         defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 8) else { return false }
+        guard let head = try? handle.read(upToCount: 520) else { return false }
         return isHDF5([UInt8](head))
     }
 
+    /// The HDF5 signature at byte 0, or after MarketGym's 512-byte integrity header (HDF5Integrity).
     static func isHDF5(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 8 && Array(bytes[0..<8]) == hdf5Magic
+        HDF5Integrity.startsHDF5(Array(bytes.prefix(520)))
     }
 
     /// The text bytes of a CSV or CSV.gz file.
