@@ -64,7 +64,8 @@ import TestSupport
                                ("[{name: h1}]", "sources[0].predictions"),
                                ("[{name: h1, predictions: p1.csv, timeframe: 2x}]", "sources[0].timeframe"),
                                ("[{name: h1, predictions: p1.csv, maxAgeDays: -1}]", "sources[0].maxAgeDays"),
-                               ("[{name: h1, predictions: p1.csv, stamp: open}]", "sources[0].stamp")] {
+                               ("[{name: h1, predictions: p1.csv, stamp: open}]", "sources[0].stamp"),
+                               ("[{name: h1, predictions: p1.csv, stamps: open}]", "sources[0].stamps")] {
             #expect {
                 _ = try Self.preset(dir, sources: sources)
             } throws: { error in

@@ -55,6 +55,9 @@ extension MarketDataSpec {
             if let tf = s.timeframe, BarDuration.seconds(tf) == nil {
                 throw .badValue(file: file, path: "\(at).timeframe", found: "'\(tf)'", expected: "a duration such as 1h, 2h, 4h, 90m, 1d")
             }
+            if s.stamps == .open && s.timeframe == nil {
+                throw .badValue(file: file, path: "\(at).stamps", found: "open without a timeframe", expected: "a timeframe beside stamps: open (each stamp moves forward by one interval), e.g. timeframe: 2h")
+            }
             guard s.maxAgeDays.isFinite, s.maxAgeDays >= 0, s.maxAgeDays <= ResourceBudget.maxPredictionAgeDays else {
                 throw .badValue(file: file, path: "\(at).maxAgeDays", found: SpecValue.formatDouble(s.maxAgeDays),
                                 expected: "a finite number of days in 0...\(Int(ResourceBudget.maxPredictionAgeDays)) (0 = no limit)")
