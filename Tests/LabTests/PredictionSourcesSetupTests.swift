@@ -96,4 +96,35 @@ import TestSupport
         }
         _ = dir
     }
+    /// `data.timeframe` resamples a plain bars file on load; an inline spec loads through
+    /// `BarSource.load` (its files against the project root) and its report is logged.
+    @Test func timeframeAndInlineSpecsLoadTheBarsTheyName() throws {
+        let dir = try Self.files()
+        func load(_ data: String) throws -> (MarketSetup, [String]) {
+            let yaml = "kind: market\ndata: \(data)\nepisode: {split: all}\nobservation: {window: 2, volatilityWindow: 3}\n"
+            let spec = try EnvironmentSpec.decode(try SpecValue.parse(yaml: yaml, source: "env.yaml"), file: "env.yaml")
+            var lines: [String] = []
+            let setup = try MarketSetup.load(spec, root: dir, log: { lines.append($0) })
+            return (setup, lines)
+        }
+        let (plain, plainLog) = try load("{bars: bars.csv, benchmark: '', predictions: p1.csv, timeframe: 2h}")
+        #expect(plain.data.barCount == 24 && plain.data.timestamps[0] == 1_609_459_200 + 2 * 3_600)
+        #expect(plainLog.contains { $0.contains("resampled 1h -> 2h") })
+        var long = "timestamp,asset,open,high,low,close,volume\n"
+        for h in 1...48 {
+            let t = 1_609_459_200 + h * 3_600
+            long += "\(t),BTC,\(99 + h),\(101 + h),\(98 + h),\(100 + h),1\n\(t),ETH,\(49 + 2 * h),\(51 + 2 * h),\(48 + 2 * h),\(50 + 2 * h),1\n"
+        }
+        try long.write(to: dir.appendingPathComponent("long.csv"), atomically: true, encoding: .utf8)
+        let (inline, inlineLog) = try load("{bars: {files: [long.csv], stamps: close, timeframe: 4h}, benchmark: '', predictions: p1.csv}")
+        #expect(inline.data.barCount == 12 && inline.data.assets == ["BTC", "ETH"])
+        #expect(inlineLog.contains { $0.contains("bars through env.data.bars") && $0.contains("stamps: bar close, kept") && $0.contains("resampled 1h -> 4h") })
+        // The 4h panel's closes are the hourly closes at 04:00, 08:00, ...
+        #expect(inline.data.close[0] == 104 && inline.data.close[1] == 58)
+        #expect {
+            _ = try load("{bars: bars.csv, benchmark: '', predictions: p1.csv, timeframe: 90m}")
+        } throws: { error in
+            "\(error)".contains("90m") && "\(error)".contains("env.data.timeframe")
+        }
+    }
 }
