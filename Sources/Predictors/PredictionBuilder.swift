@@ -54,15 +54,26 @@ public enum PredictionBuilder {
     /// - Throws: `PredictorError` for a bad config, too little data, or unreadable/unwritable files.
     public static func build(bars barsURL: URL, output: URL, config: WalkForwardConfig = WalkForwardConfig(),
                              barOptions: BarLoadOptions = BarLoadOptions(), significantDigits: Int? = nil) throws(PredictorError) -> PredictionBuildResult {
-        let predictor = try WalkForwardPredictor(config: config)
         let raw: [UInt8]
         let bars: MarketData
         do { bars = try MarketData.load(contentsOf: barsURL, options: barOptions) } catch { throw .file(error) }
         do { raw = [UInt8](try Data(contentsOf: barsURL)) } catch {
             throw .file(.unreadable(file: barsURL.path, reason: error.localizedDescription))
         }
+        return try build(bars: bars, inputFile: barsURL.lastPathComponent, inputBytes: raw, output: output, config: config,
+                         significantDigits: significantDigits)
+    }
+
+    /// Runs the walk-forward predictor on bars already loaded (through a bar-source spec, resampled
+    /// to a timeframe) and writes the predictions and their provenance as `build(bars:output:...)` does.
+    /// - Parameters:
+    ///   - inputFile: what the bars were read from, as the provenance names it (e.g. `crypto-hourly.bars.yaml @2h`).
+    ///   - inputBytes: the bytes hashed into the provenance (the spec and its files).
+    public static func build(bars: MarketData, inputFile: String, inputBytes raw: [UInt8], output: URL,
+                             config: WalkForwardConfig = WalkForwardConfig(), significantDigits: Int? = nil) throws(PredictorError) -> PredictionBuildResult {
+        let predictor = try WalkForwardPredictor(config: config)
         let run = try predictor.run(bars: bars)
-        let provenance = makeProvenance(run: run, config: config, inputFile: barsURL.lastPathComponent, inputBytes: raw, bars: bars)
+        let provenance = makeProvenance(run: run, config: config, inputFile: inputFile, inputBytes: raw, bars: bars)
         do {
             if ["h5", "hdf5"].contains(output.pathExtension.lowercased()) {
                 try run.table.writeHDF5(to: output, provenance: String(decoding: provenance.jsonBytes(), as: UTF8.self))

@@ -34,6 +34,18 @@ struct FeaturesCommand: ParsableCommand {
     )
 }
 
+/// Bars through a bar-source spec (resampled to `timeframe`), then the walk-forward predictor; the
+/// provenance hashes the spec and every file it read.
+func buildFromSpec(_ specPath: String, config: WalkForwardConfig, output: URL, timeframe: String? = nil) throws -> PredictionBuildResult {
+    let options = try BarSpecOptions.parse(["--spec", specPath])
+    let loaded = try loadThroughSpec(options, files: [], timeframe: timeframe)
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: specPath)))
+    for f in loaded.report.files { bytes += [UInt8](try Data(contentsOf: URL(fileURLWithPath: f.file))) }
+    let name = URL(fileURLWithPath: specPath).lastPathComponent + (timeframe.map { " @\($0)" } ?? "")
+    print(loaded.report)
+    return try PredictionBuilder.build(bars: loaded.data, inputFile: name, inputBytes: bytes, output: output, config: config, significantDigits: 3)
+}
+
 struct FeaturesBuild: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -47,11 +59,13 @@ struct FeaturesBuild: ParsableCommand {
         Examples:
           marketgym features build Experiments/data/sp500-20-daily.csv.gz /tmp/preds.csv.gz
           marketgym features build bars.csv preds.csv.gz --model mlp --horizons 1,5
+          marketgym features build --spec Experiments/data/crypto-hourly/crypto-hourly.bars.yaml --timeframe 2h preds-2h.csv.gz
         """
     )
 
-    @Argument(help: "The bar file.") var bars: String
-    @Argument(help: "The predictions file to write (.csv or .csv.gz).") var output: String
+    @Argument(help: "The bar file, then the predictions file to write (.csv or .csv.gz); with --spec, only the predictions file.") var paths: [String] = []
+    @Option(help: "Read the bars through this bar-source spec (YAML) instead of a bar file.") var spec: String?
+    @Option(help: "With --spec: resample the bars to this timeframe first (2h, 4h, 1d); the horizons count these bars.") var timeframe: String?
     @Option(help: "Model: ridge or mlp.") var model: String = "ridge"
     @Option(help: "Comma-separated forward-return horizons in bars.") var horizons: String = "1,5,20"
     @Option(help: "Ridge penalty.") var ridgePenalty: Double?
@@ -66,8 +80,17 @@ struct FeaturesBuild: ParsableCommand {
         }
         config.horizons = hs
         if let ridgePenalty { config.ridgePenalty = ridgePenalty }
+        guard paths.count == (spec == nil ? 2 : 1) else {
+            throw ValidationError(spec == nil ? "give the bar file and the predictions file to write (or --spec and the predictions file)"
+                                              : "with --spec give only the predictions file to write")
+        }
+        guard spec != nil || timeframe == nil else { throw ValidationError("--timeframe needs --spec (resample a plain file with marketgym data resample first)") }
         do {
-            print(try PredictionBuilder.build(bars: URL(fileURLWithPath: bars), output: URL(fileURLWithPath: output), config: config))
+            guard let spec else {
+                print(try PredictionBuilder.build(bars: URL(fileURLWithPath: paths[0]), output: URL(fileURLWithPath: paths[1]), config: config))
+                return
+            }
+            print(try buildFromSpec(spec, config: config, output: URL(fileURLWithPath: paths[0]), timeframe: timeframe))
         } catch {
             throw fail(error)
         }

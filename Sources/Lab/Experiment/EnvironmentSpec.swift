@@ -13,8 +13,22 @@ public enum EnvironmentKind: String, Codable, Sendable, CaseIterable {
 /// Where a market environment's data come from. Relative paths resolve against the project root
 /// (the folder holding `Experiments/`), so presets work from any working directory.
 public struct MarketDataSpec: Codable, Sendable, Equatable {
-    /// Bar file (any layout `marketgym data info` reads). Default: the bundled S&P 20-stock daily closes.
+    /// Bar file (any layout `marketgym data info` reads), or a bar-source spec file (`.yaml`/`.yml`,
+    /// docs/data.md "Bar-source specs"), whose relative `files` resolve against the spec's folder.
+    /// In a preset `bars:` may also hold the spec inline (a mapping, decoded into `barSource`).
+    /// Default: the bundled S&P 20-stock daily closes.
     public var bars: String = "Experiments/data/sp500-20-daily.csv.gz"
+    /// The bar-source spec written inline under `data.bars` (relative `files` resolve against the
+    /// project root), or nil. Default nil.
+    public var barSource: BarSourceSpec? = nil
+    /// Resample the loaded bars to this timeframe (`2h`, `4h`, `1d`; see `MarketData.resampled`),
+    /// overriding a spec's own `timeframe`. Default nil: the spec's timeframe, else as read.
+    public var timeframe: String? = nil
+    /// Named prediction sources (`h1`, `h2`, ...), each its own file, timeframe and maximum age,
+    /// each joined as of the bar on its own; their features are observed as `<asset>.<source>.<feature>`.
+    /// When non-empty, `predictions` and `maxPredictionAgeDays` must stay at their defaults.
+    /// Default none: the single `predictions` source, named by its feature columns as before.
+    public var sources: [PredictionSourceSpec] = []
     /// Benchmark closes (one column), for beta and comparisons; empty for none. Default: the bundled S&P 500 index.
     public var benchmark: String = "Experiments/data/sp500-index-daily.csv.gz"
     /// Prediction features: a predictions file (long CSV `timestamp,asset,features...`), or
@@ -25,6 +39,10 @@ public struct MarketDataSpec: Codable, Sendable, Equatable {
     public var maxPredictionAgeDays: Double = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case bars, timeframe, benchmark, predictions, maxPredictionAgeDays, sources
+    }
 }
 
 /// Settings of the synthetic market (see `SyntheticMarket` and docs/market-env.md).
@@ -96,7 +114,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
             }
             spec.kind = kind
         }
-        if let d = tree["data"] { spec.data = try SpecDecoder.decode(MarketDataSpec.self, from: d, defaults: MarketDataSpec(), file: file, path: "\(path).data") }
+        if let d = tree["data"] { spec.data = try MarketDataSpec.decode(d, file: file, path: "\(path).data") }
         if let s = tree["synthetic"] { spec.synthetic = try SpecDecoder.decode(SyntheticSpec.self, from: s, defaults: SyntheticSpec(), file: file, path: "\(path).synthetic") }
         if let c = tree["cartpole"] { spec.cartpole = try SpecDecoder.decode(CartPoleSpec.self, from: c, defaults: CartPoleSpec(), file: file, path: "\(path).cartpole") }
         var rest = tree
@@ -116,7 +134,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
         case .cartpole:
             t = t.setting("cartpole", to: try SpecDecoder.encode(cartpole))
         case .market, .synthetic:
-            if kind == .market { t = t.setting("data", to: try SpecDecoder.encode(data)) }
+            if kind == .market { t = t.setting("data", to: try data.tree()) }
             if kind == .synthetic { t = t.setting("synthetic", to: try SpecDecoder.encode(synthetic)) }
             if case .mapping(let pairs) = try SpecDecoder.encode(market) {
                 for (k, v) in pairs { t = t.setting(k, to: v) }

@@ -37,8 +37,8 @@ public struct MarketSetup: Sendable {
             benchmark = market.benchmark
             provenance["data"] = "synthetic (dataSeed \(spec.synthetic.dataSeed))"
         case .market:
-            let barsURL = resolve(spec.data.bars, root: root)
-            do { data = try MarketData.load(contentsOf: barsURL) } catch { throw .io(path: barsURL.path, detail: error.description) }
+            let bars = try loadBars(spec.data, root: root, log: log)
+            data = bars.data
             provenance["bars"] = spec.data.bars
             if spec.data.benchmark.isEmpty {
                 benchmark = nil
@@ -53,14 +53,7 @@ public struct MarketSetup: Sendable {
             if spec.market.constraints.betaNeutral && benchmark == nil {
                 throw .badRun(path: "env.constraints.betaNeutral", detail: "beta-neutral books need a benchmark, and env.data.benchmark is empty. Set env.data.benchmark to an index file covering the bars, or turn betaNeutral off")
             }
-            let predictionsURL = try predictionsFile(spec.data, bars: barsURL, root: root, log: log)
-            let table: PredictionTable
-            do { table = try PredictionTable.load(contentsOf: predictionsURL) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
-            let maxAge = try maxAgeSeconds(spec.data.maxPredictionAgeDays)
-            do { features = try table.aligned(to: data, maxAge: maxAge) } catch { throw .io(path: predictionsURL.path, detail: error.description) }
-            try refuseReservedFeatureNames(features.names, file: predictionsURL.path)
-            if InjectedSignal.isInjected(predictions: predictionsURL) { provenance["lookahead"] = "injected" }
-            provenance["predictions"] = predictionsURL.path.hasPrefix(root.path) ? String(predictionsURL.path.dropFirst(root.path.count + 1)) : predictionsURL.path
+            features = try loadFeatures(spec.data, bars: bars, root: root, provenance: &provenance, log: log)
         }
         let c = spec.market
         let panel: MarketPanel

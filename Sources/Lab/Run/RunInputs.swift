@@ -36,10 +36,26 @@ public struct RunInputs: Codable, Sendable, Equatable {
     public static func capture(_ spec: EnvironmentSpec, root: URL) throws(LabError) -> RunInputs {
         var files: [String: File] = [:]
         if spec.kind == .market {
-            let bars = MarketSetup.resolve(spec.data.bars, root: root)
-            var roles = [("bars", bars)]
+            var roles: [(String, URL)] = []
+            // Bars: a plain file, or a bar-source spec (its YAML file, if any, and every file it reads).
+            let barSource = try MarketSetup.barSourceFiles(spec.data, root: root)
+            if let barSource {
+                if let specFile = barSource.specFile { roles.append(("bars.spec", specFile)) }
+                for (k, url) in barSource.files.enumerated() { roles.append(("bars.\(k)", url)) }
+            } else {
+                roles.append(("bars", MarketSetup.resolve(spec.data.bars, root: root)))
+            }
             if !spec.data.benchmark.isEmpty { roles.append(("benchmark", MarketSetup.resolve(spec.data.benchmark, root: root))) }
-            roles.append(("predictions", try MarketSetup.predictionsFile(spec.data, bars: bars, root: root, log: { _ in })))
+            if !spec.data.sources.isEmpty {
+                for s in spec.data.sources { roles.append(("predictions.\(s.name)", MarketSetup.resolve(s.predictions, root: root))) }
+            } else if barSource == nil && spec.data.timeframe == nil {
+                let bars = MarketSetup.resolve(spec.data.bars, root: root)
+                roles.append(("predictions", try MarketSetup.predictionsFile(spec.data, bars: bars, root: root, log: { _ in })))
+            } else if spec.data.predictions != "builtin" {
+                roles.append(("predictions", MarketSetup.resolve(spec.data.predictions, root: root)))
+            }
+            // Built-in predictions over a bar-source spec or resampled bars are rebuilt in memory
+            // from the recorded bars on every load, so the bars' hashes cover them.
             for (role, url) in roles { files[role] = try record(url) }
         }
         return RunInputs(root: root.standardizedFileURL.path, files: files)

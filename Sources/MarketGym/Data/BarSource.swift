@@ -62,7 +62,7 @@ public enum BarSource {
     }
 
     /// The files a path or glob names, sorted; a plain path is returned as is (its errors come on reading).
-    static func expand(_ pattern: String, base: URL?) throws(BarSourceError) -> [String] {
+    public static func expand(_ pattern: String, base: URL?) throws(BarSourceError) -> [String] {
         let full = pattern.hasPrefix("/") || base == nil ? pattern : (base?.appendingPathComponent(pattern).path ?? pattern)
         guard full.contains("*") || full.contains("?") || full.contains("[") else { return [full] }
         var g = glob_t()
