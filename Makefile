@@ -18,7 +18,9 @@ release: bootstrap
 run: release
 	.build/release/marketgym train quickstart --report $(RUN_ARGS)
 
+# The sweep tests start their own single-node Slurm; munged is started here first (see scripts/slurm-local).
 test: bootstrap
+	@if [ "$$(id -u)" = 0 ] && command -v munged >/dev/null 2>&1; then scripts/slurm-local munge; fi
 	$(SWIFT) test
 
 # libFuzzer harnesses (Fuzz/, docs/reliability.md): FUZZ_SECONDS of fuzzing per harness.
