@@ -7,7 +7,9 @@ import TensorCore
 /// - `lstm`, `gru`: the last layer's final hidden state, then a linear head;
 /// - `bilstm`: the last layer's final forward state (after the last bar) and final backward state
 ///   (after the first bar, having read the whole window), concatenated, then the head;
-/// - `lstmAttention`: additive attention pooling (Bahdanau et al. 2015) over the LSTM's outputs;
+/// - `lstmAttention`: additive attention pooling (Bahdanau et al. 2015) over the LSTM's outputs,
+///   concatenated with the final hidden state (Luong et al. 2015's attentional hidden state reads
+///   both), then the head;
 /// - `tcn`: residual TCN blocks with dilations 1, 2, 4, ... (Bai et al. 2018), the last step's channels.
 final class SequenceNetwork {
     let model: PredictorModel
@@ -21,9 +23,13 @@ final class SequenceNetwork {
         let h = config.hiddenSize
         var width = h
         switch model {
-        case .lstm, .lstmAttention:
+        case .lstm:
             recurrent = LSTM(inputSize: p, hiddenSize: h, layers: config.layers, rng: &rng)
             blocks = []
+        case .lstmAttention:
+            recurrent = LSTM(inputSize: p, hiddenSize: h, layers: config.layers, rng: &rng)
+            blocks = []
+            width = 2 * h
         case .bilstm:
             recurrent = LSTM(inputSize: p, hiddenSize: h, layers: config.layers, bidirectional: true, rng: &rng)
             blocks = []
@@ -53,9 +59,9 @@ final class SequenceNetwork {
         }
         guard let recurrent else { preconditionFailure("SequenceNetwork: no recurrent layers for \(model)") }
         let out = recurrent.forward(x)
-        if let attention { return head(attention(out.output)) }
         let d = recurrent.directionCount, first = (recurrent.layerCount - 1) * d
-        let finals = (first..<(first + d)).map { out.hidden.rows($0..<($0 + 1)).reshaped([b, recurrent.hiddenSize]) }
+        var finals = (first..<(first + d)).map { out.hidden.rows($0..<($0 + 1)).reshaped([b, recurrent.hiddenSize]) }
+        if let attention { finals.insert(attention(out.output), at: 0) }
         return head(finals.count == 1 ? finals[0] : Variable.concatenate(finals, axis: 1))
     }
 
