@@ -69,7 +69,19 @@ public struct WalkForwardConfig: Codable, Sendable, Equatable {
     /// Settings used when `model == .mlp`.
     public var mlp = MLPConfig()
     /// Settings used by the sequence models (`lstm`, `bilstm`, `gru`, `lstmAttention`, `tcn`).
-    public var sequence = SequenceModelConfig()
+    /// Written to config files only once set (absent means the defaults), so configs and provenance
+    /// files written before the sequence models existed read and re-encode byte for byte.
+    public var sequence: SequenceModelConfig {
+        get { sequenceSettings ?? SequenceModelConfig() }
+        set { sequenceSettings = newValue }
+    }
+    var sequenceSettings: SequenceModelConfig?
+
+    enum CodingKeys: String, CodingKey {
+        case horizons, lookbacks, volatilityWindows, rankLookbacks, refit, minimumTrainingBars, ridgePenalty, demeanTargets
+        case model, mlp
+        case sequenceSettings = "sequence"
+    }
 
     /// Creates the default configuration.
     public init() {}

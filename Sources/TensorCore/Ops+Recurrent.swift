@@ -90,10 +90,7 @@ extension Ops {
                     let pre = row0 + r * rowStride + 2 * h, src = gx + (r * t + ti) * gh
                     if let bias { for k in 0..<gh { pre[k] = src[k] + bias[k] } } else { pre.update(from: src, count: gh) }
                 }
-                if let prevH {
-                    BLAS.gemm(transA: false, transB: true, m: b, n: gh, k: h, alpha: 1, a: prevH, lda: prevLd,
-                              b: w, ldb: h, beta: 1, c: row0 + 2 * h, ldc: rowStride)
-                }
+                if let prevH { addHiddenProduct(prevH, ld: prevLd, weight: w, rows: b, gates: gh, hidden: h, into: row0 + 2 * h, ld: rowStride) }
                 for r in 0..<b {
                     let row = row0 + r * rowStride
                     let hv = row, cv = row + h, gates = row + 2 * h
@@ -117,10 +114,7 @@ extension Ops {
                     if let bias { pre.update(from: bias, count: gh) } else { pre.update(repeating: 0, count: gh) }
                     for k in 0..<(2 * h) { pre[k] += src[k] }
                 }
-                if let prevH {
-                    BLAS.gemm(transA: false, transB: true, m: b, n: gh, k: h, alpha: 1, a: prevH, lda: prevLd,
-                              b: w, ldb: h, beta: 1, c: row0 + h, ldc: rowStride)
-                }
+                if let prevH { addHiddenProduct(prevH, ld: prevLd, weight: w, rows: b, gates: gh, hidden: h, into: row0 + h, ld: rowStride) }
                 for r in 0..<b {
                     let row = row0 + r * rowStride
                     let hv = row, rg = row + h, zg = row + 2 * h, hn = row + 3 * h, ng = row + 4 * h
@@ -138,6 +132,18 @@ extension Ops {
             }
         }
         return out
+    }
+
+    /// `out[r] += h[r] · W_hhᵀ` for `rows` rows (strided): one sgemm, or one sgemv for a single row
+    /// (batch-1 inference), which skips sgemm's packing.
+    @inline(__always)
+    static func addHiddenProduct(_ hp: UnsafePointer<Float>, ld: Int, weight w: UnsafePointer<Float>, rows b: Int, gates gh: Int,
+                                 hidden h: Int, into out: UnsafeMutablePointer<Float>, ld ldo: Int) {
+        if b == 1 {
+            BLAS.gemv(trans: false, rows: gh, cols: h, alpha: 1, a: w, x: hp, beta: 1, y: out)
+        } else {
+            BLAS.gemm(transA: false, transB: true, m: b, n: gh, k: h, alpha: 1, a: hp, lda: ld, b: w, ldb: h, beta: 1, c: out, ldc: ldo)
+        }
     }
 
     /// Columns `range` of a 2-D tensor, copied: `[rows, range.count]`.

@@ -291,10 +291,13 @@ extension Tape {
         let dgx = inputGrad(node.a), dw = inputGrad(node.b), dbias = node.c >= 0 ? inputGrad(node.c) : nil
         let initialValue = initial >= 0 ? value(initial).pointer : nil
         let dinitial = initial >= 0 ? inputGrad(initial) : nil
-        // Scratch: dh, dc, tanh(c) (or GRU's d(hidden product)), dpre.
-        let buf = scratch(b * (3 * h + 2 * gh))
+        // Scratch: dh, dc, tanh(c), dpre, GRU's d(hidden product), and a zero row standing for the
+        // zero initial state (so the inner loops carry no optionals).
+        let buf = scratch(b * (3 * h + 2 * gh) + h)
         let dh = buf, dc = buf + b * h, tmp = buf + 2 * b * h, dpre = buf + 3 * b * h, dhid = dpre + b * gh
+        let zeros = UnsafePointer(dhid + b * gh)
         dh.update(repeating: 0, count: 2 * b * h)
+        (dhid + b * gh).update(repeating: 0, count: h)
         let y = ws.pointer, rowStride = t * s
         for step in stride(from: t - 1, through: 0, by: -1) {
             let ti = reverse ? t - 1 - step : step
@@ -313,12 +316,12 @@ extension Tape {
                     let cv = row + h, ig = row + 2 * h, fg = row + 3 * h, gg = row + 4 * h, og = row + 5 * h
                     let dhr = dh + r * h, dcr = dc + r * h, tc = tmp + r * h, dp = dpre + r * gh
                     Kernels.tanh(cv, into: tc, count: h)
-                    let prevC: UnsafePointer<Float>? = prevH.map { $0 + r * prevLd + h }
+                    let prevC = prevH.map { $0 + r * prevLd + h } ?? zeros
                     for k in 0..<h {
                         let dhk = dhr[k] + gr[k]
                         let dck = dcr[k] + gr[h + k] + dhk * og[k] * (1 - tc[k] * tc[k])
                         let di = dck * gg[k] + gr[2 * h + k], dg = dck * ig[k] + gr[4 * h + k]
-                        let df = (prevC.map { dck * $0[k] } ?? 0) + gr[3 * h + k]
+                        let df = dck * prevC[k] + gr[3 * h + k]
                         let dout = dhk * tc[k] + gr[5 * h + k]
                         dp[k] = di * ig[k] * (1 - ig[k])
                         dp[h + k] = df * fg[k] * (1 - fg[k])
@@ -334,10 +337,10 @@ extension Tape {
                     let row = y + ti * s + r * rowStride, gr = g + ti * s + r * rowStride
                     let rg = row + h, zg = row + 2 * h, hn = row + 3 * h, ng = row + 4 * h
                     let dhr = dh + r * h, dp = dpre + r * gh, dq = dhid + r * gh
-                    let hp: UnsafePointer<Float>? = prevH.map { $0 + r * prevLd }
+                    let hp = prevH.map { $0 + r * prevLd } ?? zeros
                     for k in 0..<h {
                         let dhk = dhr[k] + gr[k]
-                        let hpk = hp?[k] ?? 0
+                        let hpk = hp[k]
                         let dn = dhk * (1 - zg[k]) + gr[4 * h + k]
                         let dz = dhk * (hpk - ng[k]) + gr[2 * h + k]
                         let dpn = dn * (1 - ng[k] * ng[k])

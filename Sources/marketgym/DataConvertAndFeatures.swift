@@ -52,13 +52,13 @@ struct FeaturesBuild: ParsableCommand {
 
     @Argument(help: "The bar file.") var bars: String
     @Argument(help: "The predictions file to write (.csv or .csv.gz).") var output: String
-    @Option(help: "Model: ridge or mlp.") var model: String = "ridge"
+    @Option(help: "Model: ridge, mlp, lstm, bilstm, gru, lstmAttention or tcn.") var model: String = "ridge"
     @Option(help: "Comma-separated forward-return horizons in bars.") var horizons: String = "1,5,20"
     @Option(help: "Ridge penalty.") var ridgePenalty: Double?
 
     func run() throws {
         var config = WalkForwardConfig()
-        guard let m = PredictorModel(rawValue: model) else { throw ValidationError("--model must be ridge or mlp, got '\(model)'") }
+        guard let m = PredictorModel(rawValue: model) else { throw ValidationError("--model must be ridge, mlp, lstm, bilstm, gru, lstmAttention or tcn, got '\(model)'") }
         config.model = m
         let hs = horizons.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !hs.isEmpty, hs.count == horizons.split(separator: ",").count, hs.allSatisfy({ $0 > 0 }) else {
