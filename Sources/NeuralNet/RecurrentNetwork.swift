@@ -129,13 +129,13 @@ public class RecurrentNetwork: Layer {
                                           hiddenBias: dir.hiddenBias.map { tape.parameter($0) }, initialState: initial,
                                           reverse: dir.reverse)
                 workspaces.append(ws)
-                outputs.append(ws.reshaped([b * t, s]).columns(cell.hiddenColumns(hidden: h)))
+                outputs.append(ws.columns(cell.hiddenColumns(hidden: h), rowLength: s))
+                // The final states: the last step's row of each sequence (the first for the reverse direction).
                 let last = (dir.reverse ? 0 : t - 1) * s
-                let byBatch = ws.reshaped([b, t * s])
-                finalH.append(byBatch.columns(last..<(last + h)).reshaped([1, b, h]))
+                finalH.append(ws.columns(last..<(last + h), rowLength: t * s).reshaped([1, b, h]))
                 if cell == .lstm {
                     let c = cell.cellColumns(hidden: h)
-                    finalC.append(byBatch.columns((last + c.lowerBound)..<(last + c.upperBound)).reshaped([1, b, h]))
+                    finalC.append(ws.columns((last + c.lowerBound)..<(last + c.upperBound), rowLength: t * s).reshaped([1, b, h]))
                 }
             }
             input = outputs.count == 1 ? outputs[0] : Variable.concatenate(outputs, axis: 1)

@@ -55,7 +55,7 @@ final class SequenceNetwork {
             var y = x
             for block in blocks { y = block(y) }
             let c = y.shape[2]
-            return head(y.reshaped([b, t * c]).columns(((t - 1) * c)..<(t * c)))
+            return head(y.columns(((t - 1) * c)..<(t * c), rowLength: t * c))
         }
         guard let recurrent else { preconditionFailure("SequenceNetwork: no recurrent layers for \(model)") }
         let out = recurrent.forward(x)

@@ -28,8 +28,8 @@ enum Primitive {
     /// A recurrent cell over a whole sequence (Ops+Recurrent.swift): `a` = input gates `[B, T, G·H]`,
     /// `b` = `W_hh`, `c` = `b_hh` (or -1), `initial` = the initial state's node (or -1).
     case recurrence(RecurrentCell, reverse: Bool, initial: Int)
-    /// Columns of a 2-D input.
-    case columns(Range<Int>)
+    /// Columns of the input viewed as rows of `width` elements.
+    case columns(Range<Int>, width: Int)
     /// `y[b, t] = x[b, t − steps]` along axis 1 of `[B, T, C]`, zeros for `t < steps` (causal shift).
     case timeShift(steps: Int)
 }

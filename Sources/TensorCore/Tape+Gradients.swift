@@ -138,9 +138,9 @@ extension Tape {
         case .recurrence(let cell, let reverse, let initial):
             recurrenceGradient(node, cell: cell, reverse: reverse, initial: initial, g: g)
 
-        case .columns(let range):                                                         // scatter into the columns
+        case .columns(let range, let cols):                                               // scatter into the columns
             guard let dx = inputGrad(node.a) else { return }
-            let (rows, n) = (y.shape[0], y.shape[1]), cols = value(node.a).shape[1]
+            let (rows, n) = (y.shape[0], y.shape[1])
             for r in 0..<rows {
                 let dst = dx + r * cols + range.lowerBound, src = g + r * n
                 for k in 0..<n { dst[k] += src[k] }

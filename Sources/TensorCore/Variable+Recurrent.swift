@@ -18,7 +18,10 @@ extension Tensor {
     }
 
     /// Columns `range` of a 2-D tensor.
-    public func columns(_ range: Range<Int>) -> Tensor { Ops.columns(self, range, FreshAllocator()) }
+    public func columns(_ range: Range<Int>) -> Tensor { columns(range, rowLength: shape.last ?? 0) }
+
+    /// Columns `range` of this tensor viewed as rows of `rowLength` elements: `[count / rowLength, range.count]`.
+    public func columns(_ range: Range<Int>, rowLength: Int) -> Tensor { Ops.columns(self, range, width: rowLength, FreshAllocator()) }
 
     /// The causal shift of a `[B, T, C]` sequence by `steps` time steps: `y[b, t] = x[b, t − steps]`,
     /// zeros for `t < steps` (a dilated causal convolution's tap).
@@ -42,8 +45,11 @@ extension Variable {
     }
 
     /// Columns `range` of a 2-D variable.
-    public func columns(_ range: Range<Int>) -> Variable {
-        tape.record(.columns(range), Ops.columns(value, range, tape), a: index)
+    public func columns(_ range: Range<Int>) -> Variable { columns(range, rowLength: shape.last ?? 0) }
+
+    /// Columns `range` of this variable viewed as rows of `rowLength` elements (no reshape recorded).
+    public func columns(_ range: Range<Int>, rowLength: Int) -> Variable {
+        tape.record(.columns(range, width: rowLength), Ops.columns(value, range, width: rowLength, tape), a: index)
     }
 
     /// The causal shift by `steps` time steps (see ``Tensor/timeShifted(by:)``).

@@ -54,6 +54,8 @@ struct RecurrenceGradientTests {
         let m = Tensor.uniform([3, 5], low: -2, high: 2, rng: &rng)
         #expect(gradientMismatches([m]) { _, v in v[0].columns(1..<4) }.isEmpty)
         let s = Tensor.uniform([2, 5, 3], low: -2, high: 2, rng: &rng)
+        #expect(gradientMismatches([s]) { _, v in v[0].columns(1..<4, rowLength: 5) }.isEmpty)  // a [2, 5, 3] seen as 6 rows of 5
+        #expect(s.columns(2..<3, rowLength: 15).scalars == [s[0, 0, 2], s[1, 0, 2]])
         for steps in [0, 2, 5, 7] {
             #expect(gradientMismatches([s]) { _, v in v[0].timeShifted(by: steps) }.isEmpty, "steps \(steps)")
         }
