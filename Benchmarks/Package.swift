@@ -24,6 +24,8 @@ let package = Package(
         .executableTarget(name: "TensorBench", dependencies: [marketGym, "TensorBenchMallocCounter"], path: "TensorBench"),
         // Counts heap allocations per step for TensorBench (interposes malloc; Linux/glibc).
         .target(name: "TensorBenchMallocCounter", path: "TensorBenchMallocCounter"),
+        // Walk-forward predictor wall time and IC per year on the S&P data, every model (docs/predictions.md).
+        .executableTarget(name: "SeqPredictBench", dependencies: [marketGym], path: "SeqPredictBench"),
         // DQN CartPole wall time vs SB3, replay save/load (docs/benchmarks/dqn.md).
         .executableTarget(name: "DQNBench", dependencies: [marketGym], path: "DQNBench"),
         // PPO CartPole wall time vs SB3 (docs/benchmarks/ppo.md).

@@ -184,3 +184,5 @@ if wanted("infer_64x256x256x11_b1") {
         exit(1)
     }
 }
+
+runSequenceCases(seconds: options.seconds, wanted: wanted)  // SequenceBench.swift

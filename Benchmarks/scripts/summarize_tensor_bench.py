@@ -12,6 +12,9 @@ from collections import defaultdict
 GOALS = {
     "dqn_64x256x256x11_b32": 3.0, "dqn_4x256x256x2_b64": 3.0, "dqn_64x256x256x11_b256": 1.3,
     "dqn_64x256x256x11_b1024": 1.0, "ppo_64x64x64_b256": 1.3, "infer_64x256x256x11_b1": 5.0,
+    # Issue 17 (sequence models): LSTM training steps >= 2x, batch-1 inference >= 5x.
+    **{f"lstm_train_h{h}_t{t}_b{b}": 2.0 for h in (64, 128) for t in (32, 64) for b in (32, 256)},
+    "lstm_infer_h64_t64_b1": 5.0,
 }
 def cpu(side):
     vals = [r["cpu_us"] for r in side if "cpu_us" in r]

@@ -92,6 +92,22 @@ def ppo_step_fn(obs_size, hidden, n_act, batch):
     return step
 
 
+def lstm_step_fn(hidden, steps, batch, inputs=16):
+    """A 1-layer nn.LSTM training step: final hidden state -> Linear(H, 1), MSE, Adam (TensorBench/SequenceBench.swift)."""
+    g = torch.Generator().manual_seed(4)
+    lstm, head = nn.LSTM(inputs, hidden, batch_first=True), nn.Linear(hidden, 1)
+    opt = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
+    x, y = torch.randn(batch, steps, inputs, generator=g), torch.randn(batch, 1, generator=g)
+
+    def step():
+        _, (h, _) = lstm(x)
+        loss = F.mse_loss(head(h[0]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -115,6 +131,19 @@ def main():
             with torch.inference_mode():
                 net(obs)
         measure("infer_64x256x256x11_b1", a.seconds, infer, warmup=1000)
+    for hidden in (64, 128):
+        for steps in (32, 64):
+            for batch in (32, 256):
+                name = "lstm_train_h%d_t%d_b%d" % (hidden, steps, batch)
+                if wanted(name):
+                    measure(name, a.seconds, lstm_step_fn(hidden, steps, batch), warmup=5)
+    if wanted("lstm_infer_h64_t64_b1"):
+        lstm, x = nn.LSTM(16, 64, batch_first=True), torch.randn(1, 64, 16)
+
+        def infer_lstm():
+            with torch.inference_mode():
+                lstm(x)
+        measure("lstm_infer_h64_t64_b1", a.seconds, infer_lstm, warmup=200)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,20 @@ public enum PredictorModel: String, Codable, Sendable, Equatable {
     case ridge
     /// A small MLP trained with Adam on TensorCore (`MLPConfig`).
     case mlp
+    /// An LSTM over windows of past inputs (`SequenceModelConfig`; Hochreiter & Schmidhuber 1997).
+    case lstm
+    /// A bidirectional LSTM over the window (Schuster & Paliwal 1997); the window is all past, so
+    /// reading it both ways looks at no future bar.
+    case bilstm
+    /// A GRU over the window (Cho et al. 2014).
+    case gru
+    /// An LSTM with additive attention pooling over the window's steps (Bahdanau et al. 2015).
+    case lstmAttention
+    /// A temporal convolutional network of causal dilated convolutions (Bai et al. 2018).
+    case tcn
+
+    /// Whether the model reads windows of `sequence.length` bars.
+    public var isSequence: Bool { self != .ridge && self != .mlp }
 }
 
 /// Configuration of the walk-forward predictor (`marketgym features build`).
@@ -54,6 +68,20 @@ public struct WalkForwardConfig: Codable, Sendable, Equatable {
     public var model: PredictorModel = .ridge
     /// Settings used when `model == .mlp`.
     public var mlp = MLPConfig()
+    /// Settings used by the sequence models (`lstm`, `bilstm`, `gru`, `lstmAttention`, `tcn`).
+    /// Written to config files only once set (absent means the defaults), so configs and provenance
+    /// files written before the sequence models existed read and re-encode byte for byte.
+    public var sequence: SequenceModelConfig {
+        get { sequenceSettings ?? SequenceModelConfig() }
+        set { sequenceSettings = newValue }
+    }
+    var sequenceSettings: SequenceModelConfig?
+
+    enum CodingKeys: String, CodingKey {
+        case horizons, lookbacks, volatilityWindows, rankLookbacks, refit, minimumTrainingBars, ridgePenalty, demeanTargets
+        case model, mlp
+        case sequenceSettings = "sequence"
+    }
 
     /// Creates the default configuration.
     public init() {}
@@ -103,6 +131,7 @@ public struct WalkForwardConfig: Codable, Sendable, Equatable {
                 throw .invalidConfig(field: "mlp.batchSize/stepsPerRefit", value: "\(mlp.batchSize)/\(mlp.stepsPerRefit)", expected: "batchSize >= 1 and stepsPerRefit >= 0")
             }
         }
+        if model.isSequence { try sequence.validate() }
         if !(ridgePenalty >= 0) || !ridgePenalty.isFinite {
             throw .invalidConfig(field: "ridgePenalty", value: "\(ridgePenalty)", expected: "a finite number >= 0")
         }

@@ -22,17 +22,23 @@ public struct PredictionRun: Sendable {
     public let refits: [RefitRecord]
     /// Out-of-sample Spearman rank IC per horizon.
     public let report: ICReport
+    /// Sequence models only: (bar, asset) samples with valid inputs at their own bar whose window
+    /// holds a missing input at an earlier bar, skipped (not filled), counted over every horizon's
+    /// training samples and every predicted bar. 0 for ridge and the MLP.
+    public let skippedWindows: Int
 }
 
 /// A model fitted at one refit for one horizon.
 enum FittedModel {
     case ridge(RidgeModel)
     case mlp(MLPModel)
+    case sequence(SequenceModel)
 
     func predict(_ x: UnsafeBufferPointer<Double>, rows: [Int], inputCount p: Int) -> [Double] {
         switch self {
         case let .ridge(model): return rows.map { model.predict(x, offset: $0 * p) }
         case let .mlp(model): return model.predict(x, rows: rows, inputCount: p)
+        case let .sequence(model): return model.predict(x, rows: rows, inputCount: p)
         }
     }
 }
@@ -52,8 +58,12 @@ enum FittedModel {
 ///    through bar t's close is stamped with bar t's timestamp.
 /// So a prediction stamped at t depends on closes at bars <= t only (tested by perturbing the future).
 ///
-/// Models: ridge (default; closed form from running sums) or a small MLP (`config.model = .mlp`,
-/// trained with Adam from a seeded fresh initialization at each refit, see `MLPConfig`).
+/// Models: ridge (default; closed form from running sums), a small MLP (`config.model = .mlp`,
+/// trained with Adam from a seeded fresh initialization at each refit, see `MLPConfig`), or a
+/// sequence model (`lstm`, `bilstm`, `gru`, `lstmAttention`, `tcn`; `SequenceModelConfig`) reading
+/// the window of the last `sequence.length` bars of each asset's inputs, with early stopping on the
+/// time-ordered tail of each training window. A sample or prediction whose window has a missing
+/// input is skipped and counted (`PredictionRun.skippedWindows`).
 public struct WalkForwardPredictor: Sendable {
     /// The configuration.
     public let config: WalkForwardConfig
@@ -87,7 +97,8 @@ public struct WalkForwardPredictor: Sendable {
     /// Runs the walk-forward fit and prediction over the bars.
     /// - Parameter bars: the bars (closes are used; missing closes mean no sample and no prediction).
     /// - Returns: the predictions, the refits and the out-of-sample IC report.
-    /// - Throws: `PredictorError.notEnoughData` when no refit fits in the data.
+    /// - Throws: `PredictorError.notEnoughData` when no refit fits in the data;
+    ///   `PredictorError.invalidConfig` when a sequence window is longer than the history before the first refit.
     /// - Complexity: O(T·N·(P² + W)) for T bars, N assets, P inputs, W the volatility windows.
     public func run(bars: MarketData) throws(PredictorError) -> PredictionRun {
         let refits = refitBars(timestamps: bars.timestamps)
@@ -95,12 +106,22 @@ public struct WalkForwardPredictor: Sendable {
         let data = PredictorInputs(bars: bars, config: config)
         let n = data.assetCount, t = data.barCount, p = data.inputCount
         let horizons = config.horizons
+        let length = config.model.isSequence ? config.sequence.length : 1
+        let available = refits[0] - config.longestLookback
+        if length > available {
+            throw .invalidConfig(field: "sequence.length", value: "\(length) bars",
+                                 expected: "at most \(max(available, 0)) bars: the bars with inputs before the first refit (bar \(refits[0])); shorten the window or raise minimumTrainingBars")
+        }
+        // Consecutive bars with valid inputs ending at each (bar, asset): a window is complete when >= length.
+        var run = [Int](repeating: 0, count: t * n)
+        for b in 0..<t { for i in 0..<n where data.inputsValid[b * n + i] { run[b * n + i] = (b > 0 ? run[(b - 1) * n + i] : 0) + 1 } }
+        var skippedWindows = 0
         var accumulators = horizons.map { _ in RidgeAccumulator(inputCount: p) }
         var nextSample = [Int](repeating: 0, count: horizons.count)  // next bar to add, per horizon
         var windows = [[(row: Int, y: Double)]](repeating: [], count: horizons.count)  // training rows (MLP only)
         var models = [FittedModel?](repeating: nil, count: horizons.count)
         var records: [RefitRecord] = []
-        var rng = Xoshiro256(seed: config.mlp.seed)
+        var rng = Xoshiro256(seed: config.model.isSequence ? config.sequence.seed : config.mlp.seed)
 
         var timestamps: [Int64] = []
         var assetIndex: [Int32] = []
@@ -114,8 +135,12 @@ public struct WalkForwardPredictor: Sendable {
                     while nextSample[k] < end {
                         let s = nextSample[k]
                         for i in 0..<n where data.inputsValid[s * n + i] && y[s * n + i].isFinite {
+                            if run[s * n + i] < length {
+                                skippedWindows += 1
+                                continue
+                            }
                             accumulators[k].add(x, offset: (s * n + i) * p, y: y[s * n + i])
-                            if config.model == .mlp { windows[k].append((s * n + i, y[s * n + i])) }
+                            if config.model != .ridge { windows[k].append((s * n + i, y[s * n + i])) }
                         }
                         nextSample[k] += 1
                     }
@@ -126,6 +151,10 @@ public struct WalkForwardPredictor: Sendable {
                         models[k] = windows[k].count < p + 2 ? nil : .mlp(MLPModel.fit(
                             inputs: x, inputCount: p, samples: windows[k], moments: accumulators[k].moments(),
                             config: config.mlp, rng: &rng))
+                    case .lstm, .bilstm, .gru, .lstmAttention, .tcn:
+                        models[k] = windows[k].count < p + 2 ? nil : .sequence(SequenceModel.fit(
+                            model: config.model, inputs: x, inputCount: p, assetCount: n, horizon: h, samples: windows[k],
+                            moments: accumulators[k].moments(), config: config.sequence, rng: &rng))
                     }
                 }
                 records.append(RefitRecord(
@@ -136,6 +165,10 @@ public struct WalkForwardPredictor: Sendable {
                 var rows: [Int] = []
                 for b in refit..<stop {
                     for i in 0..<n where data.inputsValid[b * n + i] {
+                        if run[b * n + i] < length {
+                            skippedWindows += 1
+                            continue
+                        }
                         rows.append(b * n + i)
                         timestamps.append(bars.timestamps[b])
                         assetIndex.append(Int32(i))
@@ -152,6 +185,6 @@ public struct WalkForwardPredictor: Sendable {
         let table = PredictionTable(featureNames: config.featureNames, assets: bars.assets, timestamps: timestamps,
                                     assetIndex: assetIndex, values: values, source: "walk-forward \(config.model.rawValue)")
         let report = ICReport(predictions: table, bars: bars, horizons: horizons)
-        return PredictionRun(table: table, refits: records, report: report)
+        return PredictionRun(table: table, refits: records, report: report, skippedWindows: skippedWindows)
     }
 }

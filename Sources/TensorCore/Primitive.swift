@@ -25,6 +25,13 @@ enum Primitive {
     case matmul(transposeA: Bool, transposeB: Bool)
     /// `act(a @ bᵀ + c)`; `c` is -1 without bias.
     case linear(Activation)
+    /// A recurrent cell over a whole sequence (Ops+Recurrent.swift): `a` = input gates `[B, T, G·H]`,
+    /// `b` = `W_hh`, `c` = `b_hh` (or -1), `initial` = the initial state's node (or -1).
+    case recurrence(RecurrentCell, reverse: Bool, initial: Int)
+    /// Columns of the input viewed as rows of `width` elements.
+    case columns(Range<Int>, width: Int)
+    /// `y[b, t] = x[b, t − steps]` along axis 1 of `[B, T, C]`, zeros for `t < steps` (causal shift).
+    case timeShift(steps: Int)
 }
 
 /// A tape entry: the operation, its inputs, its value and whether gradients flow through it.

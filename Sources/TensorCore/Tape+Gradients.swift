@@ -134,6 +134,26 @@ extension Tape {
 
         case .linear(let activation):
             linearGradient(node, activation: activation, g: g)
+
+        case .recurrence(let cell, let reverse, let initial):
+            recurrenceGradient(node, cell: cell, reverse: reverse, initial: initial, g: g)
+
+        case .columns(let range, let cols):                                               // scatter into the columns
+            guard let dx = inputGrad(node.a) else { return }
+            let (rows, n) = (y.shape[0], y.shape[1])
+            for r in 0..<rows {
+                let dst = dx + r * cols + range.lowerBound, src = g + r * n
+                for k in 0..<n { dst[k] += src[k] }
+            }
+
+        case .timeShift(let steps):                                                       // shift back: dx[t-s] += g[t]
+            guard let dx = inputGrad(node.a) else { return }
+            let (b, t, c) = (y.shape[0], y.shape[1], y.shape[2])
+            if steps >= t { return }
+            for r in 0..<b {
+                let dst = dx + r * t * c, src = g + r * t * c + steps * c
+                for k in 0..<((t - steps) * c) { dst[k] += src[k] }
+            }
         }
     }
 
@@ -247,5 +267,128 @@ extension Tape {
                 for j in 0..<outs { db[j] += row[j] }
             }
         }
+    }
+
+    /// Backpropagation through time for ``RecurrentCell`` (Ops+Recurrent.swift), walking the steps in
+    /// the reverse of the forward order. `g` is the gradient of the workspace `[B, T, S]` (any of its
+    /// columns may have one: the hidden sequence, the final cell state, the gates). Per step, with
+    /// `dh`, `dc` the gradients reaching the step's new state and `σ' = σ(1−σ)`, `tanh' = 1 − tanh²`:
+    ///
+    /// LSTM (`c = f c₋ + i g`, `h = o tanh c`):
+    ///   dc += dh·o·tanh'(c); do = dh·tanh c; di = dc·g; dg = dc·i; df = dc·c₋; dc₋ = dc·f;
+    ///   dpre = [di σ'(i), df σ'(f), dg tanh'(g), do σ'(o)]; it is both d(input gates) and d(hidden product).
+    /// GRU (`n = tanh(xn + r·hn)`, `hn = W_hn h₋ + b_hn`, `h = (1−z) n + z h₋`):
+    ///   dn = dh(1−z); dz = dh(h₋ − n); dh₋ = dh·z; dpn = dn·tanh'(n); dr = dpn·hn; dhn = dpn·r;
+    ///   d(input gates) = [dr σ'(r), dz σ'(z), dpn]; d(hidden product) = [dr σ'(r), dz σ'(z), dhn].
+    /// Then, with P the d(hidden product) rows `[B, G·H]` of the step:
+    ///   dh₋ += P·W_hh; dW_hh += Pᵀ·h₋; db_hh += Σ_rows P (two sgemm and a row sum per step).
+    /// The gradients left for the first step's previous state go to the initial state.
+    private func recurrenceGradient(_ node: Node, cell: RecurrentCell, reverse: Bool, initial: Int, g: UnsafePointer<Float>) {
+        let ws = node.value
+        let (b, t, s) = (ws.shape[0], ws.shape[1], ws.shape[2])
+        let w = value(node.b)
+        let h = w.shape[1], gh = cell.gates * h, sw = cell.stateWidth(hidden: h)
+        let dgx = inputGrad(node.a), dw = inputGrad(node.b), dbias = node.c >= 0 ? inputGrad(node.c) : nil
+        let initialValue = initial >= 0 ? value(initial).pointer : nil
+        let dinitial = initial >= 0 ? inputGrad(initial) : nil
+        // Scratch: dh, dc, tanh(c), dpre, GRU's d(hidden product), and a zero row standing for the
+        // zero initial state (so the inner loops carry no optionals).
+        let buf = scratch(b * (3 * h + 2 * gh) + h)
+        let dh = buf, dc = buf + b * h, tmp = buf + 2 * b * h, dpre = buf + 3 * b * h, dhid = dpre + b * gh
+        let zeros = UnsafePointer(dhid + b * gh)
+        dh.update(repeating: 0, count: 2 * b * h)
+        (dhid + b * gh).update(repeating: 0, count: h)
+        let y = ws.pointer, rowStride = t * s
+        for step in stride(from: t - 1, through: 0, by: -1) {
+            let ti = reverse ? t - 1 - step : step
+            let prevH: UnsafePointer<Float>?, prevLd: Int
+            if step == 0 {
+                prevH = initialValue.map { UnsafePointer($0) }
+                prevLd = sw
+            } else {
+                prevH = UnsafePointer(y + (reverse ? ti + 1 : ti - 1) * s)
+                prevLd = rowStride
+            }
+            switch cell {
+            case .lstm:
+                for r in 0..<b {
+                    let row = y + ti * s + r * rowStride, gr = g + ti * s + r * rowStride
+                    let cv = row + h, ig = row + 2 * h, fg = row + 3 * h, gg = row + 4 * h, og = row + 5 * h
+                    let dhr = dh + r * h, dcr = dc + r * h, tc = tmp + r * h, dp = dpre + r * gh
+                    Kernels.tanh(cv, into: tc, count: h)
+                    let prevC = prevH.map { $0 + r * prevLd + h } ?? zeros
+                    for k in 0..<h {
+                        let dhk = dhr[k] + gr[k]
+                        let dck = dcr[k] + gr[h + k] + dhk * og[k] * (1 - tc[k] * tc[k])
+                        let di = dck * gg[k] + gr[2 * h + k], dg = dck * ig[k] + gr[4 * h + k]
+                        let df = dck * prevC[k] + gr[3 * h + k]
+                        let dout = dhk * tc[k] + gr[5 * h + k]
+                        dp[k] = di * ig[k] * (1 - ig[k])
+                        dp[h + k] = df * fg[k] * (1 - fg[k])
+                        dp[2 * h + k] = dg * (1 - gg[k] * gg[k])
+                        dp[3 * h + k] = dout * og[k] * (1 - og[k])
+                        dcr[k] = dck * fg[k]
+                    }
+                }
+                recurrenceStepParameters(pre: dpre, hidden: dpre, b: b, t: t, ti: ti, gh: gh, h: h, w: w.pointer, prevH: prevH,
+                                         prevLd: prevLd, dgx: dgx, dw: dw, dbias: dbias, dh: dh)
+            case .gru:
+                for r in 0..<b {
+                    let row = y + ti * s + r * rowStride, gr = g + ti * s + r * rowStride
+                    let rg = row + h, zg = row + 2 * h, hn = row + 3 * h, ng = row + 4 * h
+                    let dhr = dh + r * h, dp = dpre + r * gh, dq = dhid + r * gh
+                    let hp = prevH.map { $0 + r * prevLd } ?? zeros
+                    for k in 0..<h {
+                        let dhk = dhr[k] + gr[k]
+                        let hpk = hp[k]
+                        let dn = dhk * (1 - zg[k]) + gr[4 * h + k]
+                        let dz = dhk * (hpk - ng[k]) + gr[2 * h + k]
+                        let dpn = dn * (1 - ng[k] * ng[k])
+                        let dr = dpn * hn[k] + gr[h + k]
+                        let dpr = dr * rg[k] * (1 - rg[k]), dpz = dz * zg[k] * (1 - zg[k])
+                        dp[k] = dpr; dp[h + k] = dpz; dp[2 * h + k] = dpn
+                        dq[k] = dpr; dq[h + k] = dpz; dq[2 * h + k] = dpn * rg[k] + gr[3 * h + k]
+                        dhr[k] = dhk * zg[k]  // the direct path; P·W_hh is added below
+                    }
+                }
+                recurrenceStepParameters(pre: dpre, hidden: dhid, b: b, t: t, ti: ti, gh: gh, h: h, w: w.pointer, prevH: prevH,
+                                         prevLd: prevLd, dgx: dgx, dw: dw, dbias: dbias, dh: dh, accumulate: true)
+            }
+        }
+        if let dinitial {
+            for r in 0..<b {
+                let dst = dinitial + r * sw
+                for k in 0..<h { dst[k] += dh[r * h + k] }
+                if cell == .lstm { for k in 0..<h { dst[h + k] += dc[r * h + k] } }
+            }
+        }
+    }
+
+    /// One step's share of the recurrence gradient: the input-gate rows, `W_hh`, `b_hh` and the
+    /// hidden state carried to the previous step (`dh = P·W_hh`, or `dh += P·W_hh` for a GRU,
+    /// whose direct path `dh·z` is already there; zeros when the previous state is the zero state).
+    private func recurrenceStepParameters(pre: UnsafePointer<Float>, hidden p: UnsafePointer<Float>, b: Int, t: Int, ti: Int,
+                                          gh: Int, h: Int, w: UnsafePointer<Float>, prevH: UnsafePointer<Float>?, prevLd: Int,
+                                          dgx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+                                          dbias: UnsafeMutablePointer<Float>?, dh: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        if let dgx {
+            for r in 0..<b {
+                let dst = dgx + (r * t + ti) * gh, src = pre + r * gh
+                for k in 0..<gh { dst[k] += src[k] }
+            }
+        }
+        if let dbias {
+            for r in 0..<b {
+                let src = p + r * gh
+                for k in 0..<gh { dbias[k] += src[k] }
+            }
+        }
+        guard let prevH else { return }  // the zero state: no W_hh term, nothing to carry
+        if let dw {
+            BLAS.gemm(transA: true, transB: false, m: gh, n: h, k: b, alpha: 1, a: p, lda: gh, b: prevH, ldb: prevLd,
+                      beta: 1, c: dw, ldc: h)
+        }
+        BLAS.gemm(transA: false, transB: false, m: b, n: h, k: gh, alpha: 1, a: p, lda: gh, b: w, ldb: h,
+                  beta: accumulate ? 1 : 0, c: dh, ldc: h)
     }
 }

@@ -66,13 +66,13 @@ struct FeaturesBuild: ParsableCommand {
     @Argument(help: "The bar file, then the predictions file to write (.csv or .csv.gz); with --spec, only the predictions file.") var paths: [String] = []
     @Option(help: "Read the bars through this bar-source spec (YAML) instead of a bar file.") var spec: String?
     @Option(help: "With --spec: resample the bars to this timeframe first (2h, 4h, 1d); the horizons count these bars.") var timeframe: String?
-    @Option(help: "Model: ridge or mlp.") var model: String = "ridge"
+    @Option(help: "Model: ridge, mlp, lstm, bilstm, gru, lstmAttention or tcn.") var model: String = "ridge"
     @Option(help: "Comma-separated forward-return horizons in bars.") var horizons: String = "1,5,20"
     @Option(help: "Ridge penalty.") var ridgePenalty: Double?
 
     func run() throws {
         var config = WalkForwardConfig()
-        guard let m = PredictorModel(rawValue: model) else { throw ValidationError("--model must be ridge or mlp, got '\(model)'") }
+        guard let m = PredictorModel(rawValue: model) else { throw ValidationError("--model must be ridge, mlp, lstm, bilstm, gru, lstmAttention or tcn, got '\(model)'") }
         config.model = m
         let hs = horizons.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !hs.isEmpty, hs.count == horizons.split(separator: ",").count, hs.allSatisfy({ $0 > 0 }) else {

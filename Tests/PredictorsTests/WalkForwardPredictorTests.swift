@@ -35,6 +35,24 @@ struct WalkForwardPredictorTests {
         return try MarketData(assets: (0..<n).map { "S\($0)" }, timestamps: ts, close: close)
     }
 
+    /// Perturbs every close after each cut bar and checks that no prediction stamped at or before
+    /// the cut changes (and that later ones do, so the perturbation is seen).
+    static func expectNoLookAhead(_ config: WalkForwardConfig, base: MarketData, cuts: [Int],
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let predictor = try WalkForwardPredictor(config: config)
+        let reference = try predictor.run(bars: base).table
+        for cut in cuts {
+            var close = base.close
+            for k in ((cut + 1) * base.assetCount)..<close.count { close[k] *= 1.1 }
+            let table = try predictor.run(bars: MarketData(assets: base.assets, timestamps: base.timestamps, close: close)).table
+            let upTo = reference.timestamps.firstIndex { $0 > base.timestamps[cut] } ?? reference.recordCount
+            let k = reference.featureCount
+            #expect(Array(table.values.prefix(upTo * k)) == Array(reference.values.prefix(upTo * k)), "cut \(cut)",
+                    sourceLocation: sourceLocation)
+            #expect(table.values != reference.values, sourceLocation: sourceLocation)
+        }
+    }
+
     @Test("learns a planted reversal out of sample (positive rank IC at h=1)")
     func learns() throws {
         let run = try WalkForwardPredictor(config: smallConfig()).run(bars: bars())
@@ -178,18 +196,8 @@ struct WalkForwardMLPTests {
 
     @Test("property: changing closes after bar t changes no MLP prediction stamped at or before t")
     func noLookAhead() throws {
-        let base = try WalkForwardPredictorTests().bars(t: 220, seed: 4)
-        let predictor = try WalkForwardPredictor(config: config(steps: 20))
-        let reference = try predictor.run(bars: base).table
-        for cut in [70, 130, 190] {
-            var close = base.close
-            for k in ((cut + 1) * base.assetCount)..<close.count { close[k] *= 1.1 }
-            let table = try predictor.run(bars: MarketData(assets: base.assets, timestamps: base.timestamps, close: close)).table
-            let upTo = reference.timestamps.firstIndex { $0 > base.timestamps[cut] } ?? reference.recordCount
-            let k = reference.featureCount
-            #expect(Array(table.values.prefix(upTo * k)) == Array(reference.values.prefix(upTo * k)), "cut \(cut)")
-            #expect(table.values != reference.values)
-        }
+        try WalkForwardPredictorTests.expectNoLookAhead(config(steps: 20), base: WalkForwardPredictorTests().bars(t: 220, seed: 4),
+                                                        cuts: [70, 130, 190])
     }
 
     @Test("invalid MLP settings throw")

@@ -1,0 +1,57 @@
+// SeqPredictBench: wall time and out-of-sample rank IC per year of the walk-forward predictor over
+// the bundled S&P data (31 yearly refits), for each model (issue 17; docs/predictions.md).
+// Prints one JSON object per model, with the machine's load average at start and end.
+//
+//   swift run -c release SeqPredictBench [--models ridge,mlp,lstm,bilstm,gru,lstmAttention,tcn] [--threads 1]
+//       [--bars ../Experiments/data/sp500-20-daily.csv.gz]
+import Foundation
+import MarketGym
+import Predictors
+import TensorCore
+
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "n/a"
+}
+
+var models: [PredictorModel] = [.ridge, .mlp, .lstm, .bilstm, .gru, .lstmAttention, .tcn]
+var barsPath = "../Experiments/data/sp500-20-daily.csv.gz"
+var threads = 1
+var args = CommandLine.arguments.dropFirst().makeIterator()
+while let a = args.next() {
+    switch a {
+    case "--models": models = (args.next() ?? "").split(separator: ",").compactMap { PredictorModel(rawValue: String($0)) }
+    case "--bars": barsPath = args.next() ?? barsPath
+    case "--threads": threads = Int(args.next() ?? "") ?? threads
+    default:
+        FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
+        exit(2)
+    }
+}
+BLAS.maxThreads = threads
+Parallelism.threads = threads
+
+do {
+    let bars = try MarketData.load(contentsOf: URL(fileURLWithPath: barsPath))
+    for model in models {
+        var config = WalkForwardConfig()
+        config.model = model
+        let loadBefore = loadAverage()
+        let start = Date()
+        let run = try WalkForwardPredictor(config: config).run(bars: bars)
+        let seconds = Date().timeIntervalSince(start)
+        var record: [String: Any] = [
+            "model": model.rawValue, "seconds": (seconds * 10).rounded() / 10, "refits": run.refits.count,
+            "skipped_windows": run.skippedWindows, "load_before": loadBefore, "load_after": loadAverage(), "threads": threads,
+        ]
+        for h in run.report.horizons {
+            record["h\(h.horizon)_mean_ic"] = h.meanIC
+            record["h\(h.horizon)_t_nonoverlapping"] = h.tStatNonOverlapping
+            record["h\(h.horizon)_per_year"] = Dictionary(uniqueKeysWithValues: h.perYear.map { ("\($0.year)", $0.meanIC) })
+        }
+        let json = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}
