@@ -10,7 +10,8 @@ docs/benchmarks/last-run.md.
     python Benchmarks/scripts/run_all.py --quick     # the market workload + time to solve on 2 seeds (< 5 min quiet)
     python Benchmarks/scripts/run_all.py             # everything: 10 seeds, 3 rounds, and every older side-by-side
 Run it with the benchmark venv's python (`make bench-venv` makes .venv-bench from Benchmarks/requirements.txt);
-the scripts it calls get the same interpreter (sys.executable). Options: --no-docs, --no-build, --only market,solve,...
+the scripts it calls get the same interpreter (sys.executable). Options: --no-docs, --no-build, --only market,solve,...,
+--seeds N (time to solve on seeds 0..N-1), --rounds N (market workload).
 """
 import argparse
 import datetime
@@ -173,6 +174,8 @@ def main():
     ap.add_argument("--no-docs", action="store_true")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated subset of market,solve,older")
+    ap.add_argument("--seeds", type=int, default=0, help="time-to-solve seeds 0..N-1 (default 2 quick, 10 full)")
+    ap.add_argument("--rounds", type=int, default=0, help="market-workload rounds (default 1 quick, 3 full)")
     a = ap.parse_args()
     mode = "bench-quick" if a.quick else "bench"
     parts = set(a.only.split(",")) if a.only else ({"market", "solve"} if a.quick else {"market", "solve", "older"})
@@ -185,10 +188,10 @@ def main():
     sections = []
     if "market" in parts:
         sections.append(("Market workload: train on the S&P env for a fixed number of env steps",
-                         market(1 if a.quick else 3, 10_000 if a.quick else 20_000, 10_240 if a.quick else 20_480)))
+                         market(a.rounds or (1 if a.quick else 3), 10_000 if a.quick else 20_000, 10_240 if a.quick else 20_480)))
     if "solve" in parts:
         sections.append(("Time to solve CartPole-v1 (mean of 10 deterministic evaluation episodes ≥ 475)",
-                         solve([0, 1] if a.quick else list(range(10)), ["dqn", "ppo"])))
+                         solve(list(range(a.seeds or (2 if a.quick else 10))), ["dqn", "ppo"])))
     if "older" in parts:
         older(sys.executable)
         sections.append(("Earlier side-by-sides", ["Rerun by this command; their outputs are in last-run.md and their pages "
