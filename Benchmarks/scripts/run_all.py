@@ -158,13 +158,13 @@ def write_docs(info, load0, load1, sections, mode, started, seconds):
         text = text[:text.index(BEGIN)] + "\n".join(block) + text[text.index(END) + len(END):]
     else:
         text = text.rstrip() + "\n\n## Latest run\n\n" + "\n".join(block) + "\n"
-    open(DOC, "w").write(text)
+    open(DOC, "w").write(text.replace(ROOT + "/", ""))  # no path of this machine in the docs
     raw = [f"# Last benchmark run (`make {mode}`, generated)", "",
            f"{started:%Y-%m-%d %H:%M} UTC, commit {info['commit']}, {info['cores']} cores, {info['cpu']}, "
            f"OPENBLAS_CORETYPE={info['coretype']}.", ""]
     for cmd, out, sec in log:
         raw += [f"## `{cmd}` ({sec:.1f} s)", "", "```", out, "```", ""]
-    open(RAW, "w").write("\n".join(raw))
+    open(RAW, "w").write("\n".join(raw).replace(ROOT + "/", "").replace(ROOT, "."))
     print(f"wrote {DOC} (generated block) and {RAW}")
 
 
