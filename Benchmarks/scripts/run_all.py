@@ -104,20 +104,22 @@ def solve(seeds, algos):
             out = run([sys.executable, os.path.join(HERE, "sb3_time_to_solve.py"), "--algo", algo, "--seeds", str(seed), "--threads", "1"],
                       env_extra=ONE_THREAD)
             rows.setdefault(("sb3", algo), []).extend(fields(out, "solve"))
-    table = ["| algorithm (RL Zoo settings, 1 core) | seeds | MarketGym: solved, median s (min–max), median steps | "
-             "SB3: solved, median s (min–max), median steps | ratio of medians |", "|---|---|---|---|---|"]
+    table = ["| algorithm (RL Zoo settings, 1 core) | seeds | MarketGym: solved, median wall s (min–max), median CPU s, median steps | "
+             "SB3: solved, median wall s (min–max), median CPU s, median steps | ratio of medians (wall / CPU) |", "|---|---|---|---|---|"]
 
     def summary(rs):
         ok = [r for r in rs if r["solved"] == "1"]
         if not ok:
-            return f"0/{len(rs)}", None
+            return f"0/{len(rs)}", None, None
         t = sorted(float(r["train_s"]) for r in ok)
+        cpu = statistics.median(float(r["train_cpu_s"]) for r in ok)
         st = statistics.median(int(r["steps"]) for r in ok)
-        return f"{len(ok)}/{len(rs)}, {statistics.median(t):.2f} s ({t[0]:.2f}–{t[-1]:.2f}), {st:,.0f} steps", statistics.median(t)
+        return (f"{len(ok)}/{len(rs)}, {statistics.median(t):.2f} s ({t[0]:.2f}–{t[-1]:.2f}), {cpu:.2f} s CPU, {st:,.0f} steps",
+                statistics.median(t), cpu)
 
     for algo in algos:
         mg, sb = summary(rows.get(("marketgym", algo), [])), summary(rows.get(("sb3", algo), []))
-        ratio = f"{sb[1] / mg[1]:.1f}×" if mg[1] and sb[1] else "—"
+        ratio = f"{sb[1] / mg[1]:.1f}× / {sb[2] / mg[2]:.1f}×" if mg[1] and sb[1] else "—"
         table.append(f"| {algo.upper()} | {','.join(map(str, seeds))} | {mg[0]} | {sb[0]} | {ratio} |")
     table.append("")
     table.append("Unsolved seeds count in neither median; time is training only (evaluations paused on both sides).")
