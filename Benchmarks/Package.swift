@@ -26,10 +26,13 @@ let package = Package(
         .target(name: "TensorBenchMallocCounter", path: "TensorBenchMallocCounter"),
         // Walk-forward predictor wall time and IC per year on the S&P data, every model (docs/predictions.md).
         .executableTarget(name: "SeqPredictBench", dependencies: [marketGym], path: "SeqPredictBench"),
+        // Shared by DQNBench and PPOBench: time to solve CartPole, the S&P training workload
+        // (docs/benchmarks/market-training.md, docs/benchmarks/time-to-solve.md).
+        .target(name: "TrainingBenchSupport", dependencies: [marketGym], path: "TrainingBenchSupport"),
         // DQN CartPole wall time vs SB3, replay save/load (docs/benchmarks/dqn.md).
-        .executableTarget(name: "DQNBench", dependencies: [marketGym], path: "DQNBench"),
+        .executableTarget(name: "DQNBench", dependencies: [marketGym, "TrainingBenchSupport"], path: "DQNBench"),
         // PPO CartPole wall time vs SB3 (docs/benchmarks/ppo.md).
-        .executableTarget(name: "PPOBench", dependencies: [marketGym], path: "PPOBench"),
+        .executableTarget(name: "PPOBench", dependencies: [marketGym, "TrainingBenchSupport"], path: "PPOBench"),
         // HDF5 appends and random row reads vs h5py; run both with scripts/hdf5_bench.py
         // (docs/benchmarks/hdf5.md).
         .executableTarget(name: "HDF5Bench", dependencies: [marketGym], path: "HDF5Bench"),

@@ -3,6 +3,8 @@
 //   swift run -c release DQNBench replay-io [--transitions 1000000] [--obs 64] [--uncompressed-only]
 //   swift run -c release DQNBench synthetic [--seeds 0,1,2] [--steps 100000]
 //   swift run -c release DQNBench sp500 [--seed 0] [--steps 200000]
+//   swift run -c release DQNBench market-speed [--seeds 0] [--steps 20000] [--root ..]   (S&P DQN sizing, steps/s)
+//   swift run -c release DQNBench solve [--seeds 0,...] [--eval-every 2048] [--max-steps 50000]   (CartPole time to solve)
 // Results print as one line per run; docs/dqn.md and docs/benchmarks/dqn.md quote them.
 import Foundation
 import Agents
@@ -36,8 +38,10 @@ do {
     case "replay-io": try replayIO()
     case "synthetic": try syntheticMarketCheck()
     case "sp500": try sp500Check()
+    case "market-speed": try marketSpeed()
+    case "solve": try solveCartPole()
     default:
-        print("unknown command \(command); use cartpole, replay-io, synthetic or sp500")
+        print("unknown command \(command); use cartpole, replay-io, synthetic, sp500, market-speed or solve")
         exit(2)
     }
 } catch {

@@ -1,7 +1,7 @@
 // DataBench: loading the bundled S&P data and building its predictions, for docs/benchmarks/data.md.
 // Run: cd Benchmarks && swift run -c release DataBench [path/to/sp500-20-daily.csv.gz] [path/to/bars.h5] [--mlp]
 // The HDF5 file is written from the CSV first (MarketDataConversion), so both sides read the same arrays.
-// Compare with: /work/venv-data/bin/python Benchmarks/scripts/pandas_bench.py (same files).
+// Compare with: .venv-bench/bin/python Benchmarks/scripts/pandas_bench.py (same files).
 import Foundation
 import HDF5
 import MarketGym

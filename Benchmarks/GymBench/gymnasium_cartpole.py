@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Gymnasium's CartPole-v1 stepping speed, the peer of GymBench (same machine, same step counts).
 
-    /work/venv-gym/bin/python Benchmarks/GymBench/gymnasium_cartpole.py
+    .venv-bench/bin/python Benchmarks/GymBench/gymnasium_cartpole.py
 
 Prints env steps/s, median of 3 runs, for: gym.make("CartPole-v1") (TimeLimit, OrderEnforcing,
 PassiveEnvChecker: what users step), the bare CartPoleEnv, and 64 copies through

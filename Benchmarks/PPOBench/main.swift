@@ -15,6 +15,10 @@
 //       Overrides: --window --horizon --envs --n-steps --batch --epochs --gamma --lr [--lr-final] --log-std
 //       --ent --clip --target-kl --vf --max-grad-norm --adv-norm 0|1 --hidden 32,32 --activation relu|tanh
 //       --actor mlp|perAsset --turnover-penalty --exposure-penalty --reward-scale.
+//   cd Benchmarks && swift run -c release PPOBench market-speed [--seeds 0] [--steps 20480] [--root ..]
+//       PPO (weights) on the S&P env, SB3 default settings: wall time and env steps/s (TrainingSpeed.swift).
+//   cd Benchmarks && swift run -c release PPOBench solve [--seeds 0,...] [--eval-every 8192] [--max-steps 100000]
+//       Time to solve CartPole-v1 (evaluation mean >= 475), Zoo settings (TrainingSpeed.swift).
 //   ../Benchmarks/scripts/ppo_side_by_side.sh alternates `PPOBench cartpole` and the SB3 script.
 import Agents
 import Foundation
@@ -34,7 +38,8 @@ var flat = false
 /// Market-check overrides (nil: the documented defaults in `runMarket`).
 var overrides: [String: String] = [:]
 let overrideKeys: Set<String> = ["--window", "--log-std", "--lr", "--lr-final", "--n-steps", "--batch", "--epochs", "--envs",
-                                 "--turnover-penalty", "--hidden", "--ent", "--gamma", "--horizon", "--clip", "--target-kl", "--activation", "--vf", "--max-grad-norm", "--adv-norm", "--actor", "--reward-scale", "--exposure-penalty"]
+                                 "--turnover-penalty", "--hidden", "--ent", "--gamma", "--horizon", "--clip", "--target-kl", "--activation", "--vf", "--max-grad-norm", "--adv-norm", "--actor", "--reward-scale", "--exposure-penalty",
+                                 "--root", "--eval-every", "--max-steps"]
 var diagnostics = false
 var args = CommandLine.arguments.dropFirst(2)
 while let a = args.popFirst() {
@@ -267,7 +272,9 @@ do {
     switch mode {
     case "cartpole": try runCartPole()
     case "market": try runMarket()
-    default: print("usage: PPOBench cartpole|market [--algo ppo|a2c|reinforce] [--seeds 0,1,2] [--steps N]"); exit(2)
+    case "market-speed": try runMarketSpeed()
+    case "solve": try runSolve()
+    default: print("usage: PPOBench cartpole|market|market-speed|solve [--algo ppo|a2c|reinforce] [--seeds 0,1,2] [--steps N]"); exit(2)
     }
 } catch {
     print("error: \(error)")

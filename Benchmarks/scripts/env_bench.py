@@ -10,9 +10,9 @@ Runs, on one core:
 and prints steps/s with the ratios to the NumPy vectorized env at 64 envs. The NumPy 64-env run and
 EnvBench alternate `--rounds` times (medians), so both sides see the same machine load.
 
-Setup: python3 -m venv /work/venv-env && /work/venv-env/bin/pip install gym-trading-env numpy pandas
+Setup: `make bench-venv` (the pinned Benchmarks/requirements.txt in the repository's .venv-bench)
 Run:   cd Benchmarks && swift build -c release --product EnvBench \
-         && /work/venv-env/bin/python scripts/env_bench.py
+         && ../.venv-bench/bin/python scripts/env_bench.py
 """
 import argparse
 import os
@@ -116,9 +116,13 @@ class NumpyMarketEnv:
         o[:, -1] = np.clip(self.last * 100, -10, 10)
         return o
 
+    def target(self, actions):
+        """Raw book before the projection: sizing, a gross level index per env (subclasses override)."""
+        return self.unit[self.t] * self.levels[actions][:, None]
+
     def step(self, actions):
         t = self.t
-        tg = self.unit[t] * self.levels[actions][:, None]
+        tg = self.target(actions)
         tg -= tg.mean(axis=1, keepdims=True)                    # dollar-neutral
         tg = np.clip(tg, -self.max_weight, self.max_weight)      # per-asset cap
         tg -= tg.mean(axis=1, keepdims=True)

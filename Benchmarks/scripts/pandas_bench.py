@@ -2,8 +2,8 @@
 """Reference timings for DataBench: pandas reading the bundled CSV.gz, h5py reading the same arrays.
 
 Run (venv with pandas, numpy, h5py; never committed):
-    python3 -m venv /work/venv-data && /work/venv-data/bin/pip install pandas numpy h5py
-    /work/venv-data/bin/python Benchmarks/scripts/pandas_bench.py Experiments/data/sp500-20-daily.csv.gz [bars.h5]
+    make bench-venv   # .venv-bench from Benchmarks/requirements.txt
+    .venv-bench/bin/python Benchmarks/scripts/pandas_bench.py Experiments/data/sp500-20-daily.csv.gz [bars.h5]
 Prints the median wall time of each operation, like DataBench.
 """
 import statistics

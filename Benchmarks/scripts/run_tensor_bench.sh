@@ -5,12 +5,12 @@
 #
 #   Benchmarks/scripts/run_tensor_bench.sh [ROUNDS=3] [SECONDS=1.0] [THREADS=2]
 # Needs: a release build of TensorBench (cd Benchmarks && swift build -c release) and torch in
-# $PYTHON (default /work/venv-tensor/bin/python). Subsets: CASES="dqn_4x256x256x2_b64 ..." and
+# $PYTHON (default: the repository's .venv-bench, made by `make bench-venv`). Subsets: CASES="dqn_4x256x256x2_b64 ..." and
 # CORETYPES="unset" (default "Haswell unset").
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bench="$here/../.build/release/TensorBench"
-python="${PYTHON:-/work/venv-tensor/bin/python}"
+python="${PYTHON:-$here/../../.venv-bench/bin/python}"
 rounds="${1:-3}" seconds="${2:-1.0}" threads="${3:-2}"
 out="${OUT:-/tmp/tensor_bench_$(date +%s).jsonl}"
 cases="${CASES:-dqn_64x256x256x11_b32 dqn_64x256x256x11_b256 dqn_64x256x256x11_b1024 dqn_4x256x256x2_b64 ppo_64x64x64_b256 infer_64x256x256x11_b1}"

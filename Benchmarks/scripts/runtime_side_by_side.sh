@@ -1,10 +1,10 @@
 #!/bin/bash
 # RuntimeBench and the SB3 peer side by side, alternating (Swift, Python, Swift, Python, ...):
 #   cd Benchmarks && swift build -c release --product RuntimeBench && scripts/runtime_side_by_side.sh [ROUNDS] [OUT_DIR]
-# (docs/benchmarks/runtime.md). PYTHON defaults to the SB3 venv.
+# (docs/benchmarks/runtime.md). PYTHON defaults to the repository's .venv-bench (`make bench-venv`).
 cd "$(dirname "$0")/.."
 out=${2:-/tmp/rb}
-python=${PYTHON:-/work/venv-sb3/bin/python}
+python=${PYTHON:-../.venv-bench/bin/python}
 mkdir -p "$out"
 for k in $(seq 1 ${1:-3}); do
   echo "== swift round $k $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"

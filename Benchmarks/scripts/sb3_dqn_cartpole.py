@@ -2,10 +2,10 @@
 """Stable-Baselines3 DQN on CartPole-v1 with RL Zoo's hyperparameters: the peer of
 `swift run -c release DQNBench cartpole`.
 
-Setup (once): python3 -m venv /work/venv-sb3
+Setup (once): python3 -m venv .venv-bench
               echo 'torch==2.13.0+cpu' > constraints.txt
-              /work/venv-sb3/bin/pip install -c constraints.txt 'torch==2.13.0+cpu' stable-baselines3
-Run:          /work/venv-sb3/bin/python Benchmarks/scripts/sb3_dqn_cartpole.py --seeds 0,1,2 [--threads 1]
+              .venv-bench/bin/pip install -c constraints.txt 'torch==2.13.0+cpu' stable-baselines3
+Run:          .venv-bench/bin/python Benchmarks/scripts/sb3_dqn_cartpole.py --seeds 0,1,2 [--threads 1]
 
 Prints, per seed, the wall time of `model.learn` and the mean of 10 deterministic evaluation
 episodes (fresh CartPole-v1 seeded 1000+e), in the same format as DQNBench.

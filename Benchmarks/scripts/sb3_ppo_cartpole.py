@@ -5,7 +5,7 @@ gamma 0.98, 20 epochs, lr linear from 1e-3, clip linear from 0.2, entropy 0, Mlp
 tanh, orthogonal init). Prints the wall time of `learn` and the mean return of 10 deterministic
 evaluation episodes per seed, in the same format as PPOBench.
 
-    /work/venv-sb3pg/bin/python Benchmarks/scripts/sb3_ppo_cartpole.py --seeds 0,1,2 [--threads N]
+    .venv-bench/bin/python Benchmarks/scripts/sb3_ppo_cartpole.py --seeds 0,1,2 [--threads N]
 """
 import argparse
 import time

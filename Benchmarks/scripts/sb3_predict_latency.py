@@ -2,7 +2,7 @@
 """Side-by-side peer for RuntimeBench: SB3 DQN `model.predict` latency on the same network.
 
     swift run -c release RuntimeBench /tmp/rb          # writes the checkpoint and observations
-    /work/venv-sb3/bin/python Benchmarks/scripts/sb3_predict_latency.py /tmp/rb [--threads N]
+    .venv-bench/bin/python Benchmarks/scripts/sb3_predict_latency.py /tmp/rb [--threads N]
 
 Loads RuntimeBench's parameters (CSV export of the checkpoint; checked against the HDF5 file when h5py is there), builds an SB3 DQN with the same architecture
 (net_arch [256, 256], ReLU), copies the weights into `q_net`, checks that SB3's greedy actions

@@ -2,7 +2,7 @@
 """PyTorch peer of Benchmarks/TensorBench: the same DQN/PPO steps and single-observation inference.
 
 Prints one JSON object per case (microseconds), like TensorBench. Needs torch (CPU):
-    /work/venv-tensor/bin/python Benchmarks/scripts/torch_bench.py [--threads 2] [--seconds 1.5] [--only case,...]
+    .venv-bench/bin/python Benchmarks/scripts/torch_bench.py [--threads 2] [--seconds 1.5] [--only case,...]
 """
 import argparse
 import json

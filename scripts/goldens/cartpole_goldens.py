@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Golden trajectories of Gymnasium's CartPole-v1 and running-statistics normalization, for GymTests.
 
-Run once (needs gymnasium + numpy, e.g. in /work/venv-gym):
-    python3 -m venv /work/venv-gym && /work/venv-gym/bin/pip install gymnasium numpy
-    /work/venv-gym/bin/python scripts/goldens/cartpole_goldens.py Tests/GymTests/Goldens
+Run once (needs gymnasium + numpy, e.g. in .venv-bench):
+    make bench-venv   # .venv-bench from Benchmarks/requirements.txt
+    .venv-bench/bin/python scripts/goldens/cartpole_goldens.py Tests/GymTests/Goldens
 
 Writes:
   cartpole_v1.json      trajectories of gymnasium.make("CartPole-v1") from set start states under

@@ -3,10 +3,10 @@
 
 Run once with torch (CPU) installed; the outputs are committed, so `swift test` needs no torch:
 
-    python3 -m venv /work/venv-tensor
-    /work/venv-tensor/bin/pip install 'torch==2.13.0+cpu' --index-url https://download.pytorch.org/whl/cpu \
+    python3 -m venv .venv-bench
+    .venv-bench/bin/pip install 'torch==2.13.0+cpu' --index-url https://download.pytorch.org/whl/cpu \
         --extra-index-url https://pypi.org/simple
-    /work/venv-tensor/bin/python scripts/goldens/make_goldens.py
+    .venv-bench/bin/python scripts/goldens/make_goldens.py
 
 Every input and weight is drawn here from a seeded torch.Generator and stored next to the results, so
 the Swift tests load them instead of regenerating them. Format of each case `<name>`:
