@@ -50,16 +50,16 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
         .target(name: "Gym", dependencies: ["SeededRandom"]),
         .target(name: "MarketGym", dependencies: ["Gym", "HDF5", "SeededRandom", "CZlib"]),
-        .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet"]),
+        .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet", "TensorCore", "SeededRandom"]),
         // The checkpoint file format, shared by training (Agents) and inference (PolicyRuntime),
         // so the daemon reads policies without linking any training code.
         .target(name: "CheckpointFormat", dependencies: ["HDF5"]),
-        .target(name: "Agents", dependencies: ["NeuralNet", "Gym", "HDF5", "CheckpointFormat"]),
-        .target(name: "PolicyRuntime", dependencies: ["NeuralNet", "HDF5", "MarketGym", "CheckpointFormat"]),
+        .target(name: "Agents", dependencies: ["NeuralNet", "TensorCore", "Gym", "HDF5", "CheckpointFormat", "SeededRandom"]),
+        .target(name: "PolicyRuntime", dependencies: ["TensorCore", "Gym", "MarketGym", "CheckpointFormat"]),
         .target(
             name: "Lab",
             dependencies: [
-                "MarketGym", "Gym", "Agents", "Predictors", "PolicyRuntime", "NeuralNet", "TensorCore", "HDF5",
+                "MarketGym", "Gym", "Agents", "Predictors", "CheckpointFormat", "HDF5", "SeededRandom",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -71,17 +71,17 @@ let package = Package(
         // Shared test helpers: approximate equality, finite differences, toy environments, Python runner.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Gym"], path: "Tests/TestSupport"),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom", "TestSupport"]),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], resources: [.copy("Goldens")]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "SeededRandom", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
-        .testTarget(name: "GymTests", dependencies: ["Gym", "TestSupport"], resources: [.copy("Goldens")]),
-        .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "TestSupport"]),
-        .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "TestSupport"]),
-        .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "TestSupport"]),
-        .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
+        .testTarget(name: "GymTests", dependencies: ["Gym", "SeededRandom", "TestSupport"], resources: [.copy("Goldens")]),
+        .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "Gym", "HDF5", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "MarketGym", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "HDF5", "TestSupport"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "CheckpointFormat", "Gym", "HDF5", "NeuralNet", "SeededRandom", "TensorCore", "TestSupport"]),
         // Agents only to prove the runtime acts exactly like a trained agent; the module itself never links it.
-        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "Agents", "TestSupport"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["marketgym", "TestSupport"]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "Predictors", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["marketgym", "CheckpointFormat", "TestSupport"]),
     ]
 )
