@@ -1,0 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Every error type of Agents is a LocalizedError whose message is its description, so library
+// callers that print `localizedDescription` get the same file, place and fix as the CLI.
+
+extension ReplayBufferError: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+extension AgentError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Every error type of SeededRandom is a LocalizedError whose message is its description, so library
+// callers that print `localizedDescription` get the same file, place and fix as the CLI.
+
+extension SeededRandomError: LocalizedError {
+    public var errorDescription: String? { description }
+}
