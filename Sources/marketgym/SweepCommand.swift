@@ -81,8 +81,7 @@ struct SweepCommand: ParsableCommand {
             print("sweep \(spec.name): \(plans.count) trials (\(spec.method.rawValue)), executor \(executor.rawValue), folder \(folder.directory.path)")
             let runner = SweepRunner(spec: spec, folder: folder, plans: plans, root: loader.root, executor: chosen, retryFailed: retryFailed)
             let outcome = try runner.run()
-            let selection = SweepLeaderboard.selectionLine(folder: folder, split: spec.selectSplit)
-            print(SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: selection).text(outcome), terminator: "")
+            print(SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: outcome.selection).text(outcome), terminator: "")
             print("results: \(folder.directory.appendingPathComponent("results.csv").path)")
             if !outcome.finished { throw ExitCode(130) }
             // A failed trial, or one that died without a result, makes the sweep incomplete.

@@ -135,9 +135,7 @@ public struct MarketSetup: Sendable {
     /// The predictions file: as named, or the builtin one next to the bars (built on first use).
     static func predictionsFile(_ spec: MarketDataSpec, bars: URL, root: URL, log: (String) -> Void) throws(LabError) -> URL {
         guard spec.predictions == "builtin" else { return resolve(spec.predictions, root: root) }
-        var stem = bars.lastPathComponent
-        for suffix in [".csv.gz", ".csv", ".h5"] where stem.hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)); break }
-        let url = bars.deletingLastPathComponent().appendingPathComponent("\(stem).predictions.csv.gz")
+        let url = cachedPredictionsURL(bars: bars)
         if FileManager.default.fileExists(atPath: url.path) {
             // Issue 13: a cache built from other bars must not be reused; its provenance records the input hash.
             guard let stale = PredictionBuilder.staleness(ofCached: url, bars: bars) else { return url }
@@ -147,5 +145,13 @@ public struct MarketSetup: Sendable {
         }
         do { _ = try PredictionBuilder.build(bars: bars, output: url) } catch { throw .io(path: url.path, detail: error.description) }
         return url
+    }
+
+    /// Where the built-in predictions for a plain bars file are cached: `<stem>.predictions.csv.gz`
+    /// beside it (the path only; `predictionsFile` checks and builds it).
+    static func cachedPredictionsURL(bars: URL) -> URL {
+        var stem = bars.lastPathComponent
+        for suffix in [".csv.gz", ".csv", ".h5"] where stem.hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)); break }
+        return bars.deletingLastPathComponent().appendingPathComponent("\(stem).predictions.csv.gz")
     }
 }

@@ -48,11 +48,12 @@ public struct RunInputs: Codable, Sendable, Equatable {
             if !spec.data.benchmark.isEmpty { roles.append(("benchmark", MarketSetup.resolve(spec.data.benchmark, root: root))) }
             if !spec.data.sources.isEmpty {
                 for s in spec.data.sources { roles.append(("predictions.\(s.name)", MarketSetup.resolve(s.predictions, root: root))) }
-            } else if barSource == nil && spec.data.timeframe == nil {
-                let bars = MarketSetup.resolve(spec.data.bars, root: root)
-                roles.append(("predictions", try MarketSetup.predictionsFile(spec.data, bars: bars, root: root, log: { _ in })))
             } else if spec.data.predictions != "builtin" {
                 roles.append(("predictions", MarketSetup.resolve(spec.data.predictions, root: root)))
+            } else if barSource == nil && spec.data.timeframe == nil {
+                // The cache the environment's load just checked (and rebuilt if stale): record it
+                // without checking it again.
+                roles.append(("predictions", MarketSetup.cachedPredictionsURL(bars: MarketSetup.resolve(spec.data.bars, root: root))))
             }
             // Built-in predictions over a bar-source spec or resampled bars are rebuilt in memory
             // from the recorded bars on every load, so the bars' hashes cover them.

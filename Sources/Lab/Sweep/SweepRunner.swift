@@ -32,6 +32,9 @@ public final class SweepRunner: Sendable {
         /// Trials that should have a final result and have none (died, stopped; successive halving:
         /// of the last rung only, as the others stopped early by design).
         public var missing: [Int]
+        /// The winner's selection-aware statistics line (`SweepLeaderboard.selectionLine`), computed
+        /// once when the run ends.
+        public var selection: SweepLeaderboard.SelectionStatisticsLine? = nil
     }
 
     /// Writes or checks the folder, takes its lock and runs every pending trial.
@@ -41,9 +44,9 @@ public final class SweepRunner: Sendable {
         let lock = try FileLock(folder.lockURL, purpose: "marketgym sweep \(spec.name)")
         defer { withExtendedLifetime(lock) {} }
         try folder.prepare(name: spec.name, root: root, threads: spec.threads, plans: plans)
-        let outcome = try spec.asha == nil ? runAll(say: say) : runSuccessiveHalving(say: say)
-        let selection = SweepLeaderboard.selectionLine(folder: folder, split: spec.selectSplit)
-        try SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: selection).write(outcome)
+        var outcome = try spec.asha == nil ? runAll(say: say) : runSuccessiveHalving(say: say)
+        outcome.selection = SweepLeaderboard.selectionLine(folder: folder, split: spec.selectSplit)
+        try SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: outcome.selection).write(outcome)
         return outcome
     }
 
