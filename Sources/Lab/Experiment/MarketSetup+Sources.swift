@@ -18,16 +18,7 @@ extension MarketSetup {
     /// `marketgym data load` prints); then `data.timeframe` (over the spec's own) resamples.
     /// - Throws: `LabError` naming the file and the problem.
     static func loadBars(_ spec: MarketDataSpec, root: URL, log: (String) -> Void) throws(LabError) -> LoadedBars {
-        let sourceSpec: (BarSourceSpec, URL, String)?
-        if let inline = spec.barSource {
-            sourceSpec = (inline, root, "env.data.bars")
-        } else if [".yaml", ".yml"].contains(where: { spec.bars.lowercased().hasSuffix($0) }) {
-            let url = resolve(spec.bars, root: root)
-            sourceSpec = (try readBarSourceSpec(url), url.deletingLastPathComponent(), url.path)
-        } else {
-            sourceSpec = nil
-        }
-        guard let (inSpec, base, label) = sourceSpec else {
+        guard let (inSpec, base, specFile) = try barSourceSpec(spec, root: root) else {
             let url = resolve(spec.bars, root: root)
             var data: MarketData
             do { data = try MarketData.load(contentsOf: url) } catch { throw .io(path: url.path, detail: error.description) }
@@ -42,6 +33,7 @@ extension MarketSetup {
             }
             return LoadedBars(data: data, file: url, label: url.path)
         }
+        let label = specFile?.path ?? "env.data.bars"
         var barSpec = inSpec
         if let timeframe = spec.timeframe { barSpec.timeframe = timeframe }
         let loaded: LoadedBarSource
@@ -53,15 +45,7 @@ extension MarketSetup {
     /// The files a bar-source spec in `env.data.bars` reads (globs expanded) and the spec's own
     /// YAML file (nil when inline); nil when the bars are a plain file. `RunInputs` records them.
     static func barSourceFiles(_ spec: MarketDataSpec, root: URL) throws(LabError) -> (specFile: URL?, files: [URL])? {
-        let inSpec: BarSourceSpec, base: URL, specFile: URL?
-        if let inline = spec.barSource {
-            (inSpec, base, specFile) = (inline, root, nil)
-        } else if [".yaml", ".yml"].contains(where: { spec.bars.lowercased().hasSuffix($0) }) {
-            let url = resolve(spec.bars, root: root)
-            (inSpec, base, specFile) = (try readBarSourceSpec(url), url.deletingLastPathComponent(), url)
-        } else {
-            return nil
-        }
+        guard let (inSpec, base, specFile) = try barSourceSpec(spec, root: root) else { return nil }
         var files: [URL] = []
         for pattern in inSpec.files {
             do { files += try BarSource.expand(pattern, base: base).map { URL(fileURLWithPath: $0) } } catch {
@@ -69,6 +53,16 @@ extension MarketSetup {
             }
         }
         return (specFile, files)
+    }
+
+    /// The bar-source spec `env.data.bars` names, with the folder its relative `files` resolve
+    /// against and its YAML file (nil when inline): inline (against the project root), a
+    /// `.yaml`/`.yml` path (against the spec's folder); nil for a plain bars file.
+    static func barSourceSpec(_ spec: MarketDataSpec, root: URL) throws(LabError) -> (spec: BarSourceSpec, base: URL, file: URL?)? {
+        if let inline = spec.barSource { return (inline, root, nil) }
+        guard [".yaml", ".yml"].contains(where: { spec.bars.lowercased().hasSuffix($0) }) else { return nil }
+        let url = resolve(spec.bars, root: root)
+        return (try readBarSourceSpec(url), url.deletingLastPathComponent(), url)
     }
 
     /// A bar-source spec file: the whole file, or its `bars:` mapping, decoded strictly.
