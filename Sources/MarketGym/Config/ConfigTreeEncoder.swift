@@ -149,15 +149,13 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-private struct Unkeyed: UnkeyedEncodingContainer {
-    let node: TreeNode
-    let codingPath: [any CodingKey]
-    let nils: Bool
-    var count: Int { node.count }
+/// The unkeyed and single-value containers: every primitive goes through `put`.
+private protocol PuttingContainer {
+    mutating func put<T: Encodable>(_ value: T) throws
+}
 
-    mutating func encodeNil() throws { node.append().kind = .scalar(.null) }
+extension PuttingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws { try put(value) }
-    private func put<T: Encodable>(_ value: T) throws { try node.append().store(value, codingPath: codingPath, nils: nils) }
     mutating func encode(_ value: Bool) throws { try put(value) }
     mutating func encode(_ value: String) throws { try put(value) }
     mutating func encode(_ value: Double) throws { try put(value) }
@@ -172,6 +170,16 @@ private struct Unkeyed: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { try put(value) }
     mutating func encode(_ value: UInt32) throws { try put(value) }
     mutating func encode(_ value: UInt64) throws { try put(value) }
+}
+
+private struct Unkeyed: UnkeyedEncodingContainer, PuttingContainer {
+    let node: TreeNode
+    let codingPath: [any CodingKey]
+    let nils: Bool
+    var count: Int { node.count }
+
+    mutating func encodeNil() throws { node.append().kind = .scalar(.null) }
+    func put<T: Encodable>(_ value: T) throws { try node.append().store(value, codingPath: codingPath, nils: nils) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         TreeEncoder(node: node.append(), codingPath: codingPath, nils: nils).container(keyedBy: keyType)
@@ -182,26 +190,11 @@ private struct Unkeyed: UnkeyedEncodingContainer {
     mutating func superEncoder() -> any Encoder { TreeEncoder(node: node.append(), codingPath: codingPath, nils: nils) }
 }
 
-private struct Single: SingleValueEncodingContainer {
+private struct Single: SingleValueEncodingContainer, PuttingContainer {
     let node: TreeNode
     let codingPath: [any CodingKey]
     let nils: Bool
 
     mutating func encodeNil() throws { node.kind = .scalar(.null) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try put(value) }
-    private func put<T: Encodable>(_ value: T) throws { try node.store(value, codingPath: codingPath, nils: nils) }
-    mutating func encode(_ value: Bool) throws { try put(value) }
-    mutating func encode(_ value: String) throws { try put(value) }
-    mutating func encode(_ value: Double) throws { try put(value) }
-    mutating func encode(_ value: Float) throws { try put(value) }
-    mutating func encode(_ value: Int) throws { try put(value) }
-    mutating func encode(_ value: Int8) throws { try put(value) }
-    mutating func encode(_ value: Int16) throws { try put(value) }
-    mutating func encode(_ value: Int32) throws { try put(value) }
-    mutating func encode(_ value: Int64) throws { try put(value) }
-    mutating func encode(_ value: UInt) throws { try put(value) }
-    mutating func encode(_ value: UInt8) throws { try put(value) }
-    mutating func encode(_ value: UInt16) throws { try put(value) }
-    mutating func encode(_ value: UInt32) throws { try put(value) }
-    mutating func encode(_ value: UInt64) throws { try put(value) }
+    func put<T: Encodable>(_ value: T) throws { try node.store(value, codingPath: codingPath, nils: nils) }
 }
