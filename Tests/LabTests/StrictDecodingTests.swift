@@ -20,14 +20,13 @@ import MarketGym
         let decode: (SpecValue) throws -> SpecValue
         let decodeJSON: ((SpecValue) throws -> SpecValue)?
 
-        static func make<T: Codable & Equatable>(_ sample: T, defaults: T, shapedDefaults: T? = nil,
-                                                 elements: [String: any Encodable] = [:], json: Bool = false) throws -> ConfigCase {
+        static func make<T: Codable & Equatable>(_ sample: T, defaults: T, shapedDefaults: T? = nil, json: Bool = false) throws -> ConfigCase {
             ConfigCase(
                 name: "\(T.self)",
                 sample: try SpecDecoder.encode(sample), defaults: try SpecDecoder.encode(shapedDefaults ?? defaults),
                 plainDefaults: try SpecDecoder.encode(defaults),
                 decode: { tree in
-                    try SpecDecoder.encode(SpecDecoder.decode(T.self, from: tree, defaults: defaults, file: "spec.yaml", path: "x", listElementDefaults: elements))
+                    try SpecDecoder.encode(SpecDecoder.decode(T.self, from: tree, defaults: defaults, file: "spec.yaml", path: "x"))
                 },
                 decodeJSON: !json ? nil : { tree in
                     try SpecDecoder.encode(StrictDefaultsDecoding.decodeJSON(T.self, from: JSONEncoder().encode(tree), defaults: defaults))
@@ -72,7 +71,7 @@ import MarketGym
             try .make(SyntheticSpec(), defaults: SyntheticSpec(), json: true),
             try .make(CartPoleSpec(), defaults: CartPoleSpec(), json: true),
             try .make(bars, defaults: BarSourceSpec(), json: true),
-            try .make(data, defaults: MarketDataSpec(), shapedDefaults: dataDefaults, elements: ["sources": PredictionSourceSpec()]),
+            try .make(data, defaults: MarketDataSpec(), shapedDefaults: dataDefaults, json: true),
         ]
     }
 

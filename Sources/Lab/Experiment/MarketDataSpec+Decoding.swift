@@ -12,8 +12,7 @@ extension MarketDataSpec {
             inline = try SpecDecoder.decode(BarSourceSpec.self, from: bars, defaults: BarSourceSpec(), file: file, path: "\(path).bars")
             rest = rest.removing("bars")
         }
-        var spec = try SpecDecoder.decode(MarketDataSpec.self, from: rest, defaults: MarketDataSpec(), file: file, path: path,
-                                          listElementDefaults: ["sources": PredictionSourceSpec()])
+        var spec = try SpecDecoder.decode(MarketDataSpec.self, from: rest, defaults: MarketDataSpec(), file: file, path: path)
         if let inline {
             spec.barSource = inline
             spec.bars = "<inline bar-source spec>"

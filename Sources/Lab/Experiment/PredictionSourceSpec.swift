@@ -12,8 +12,8 @@ import MarketGym
 ///     - {name: h2, predictions: preds-2h.csv.gz, timeframe: 2h, maxAgeDays: 0.25}
 /// ```
 ///
-/// Synthesized `Codable`: `MarketDataSpec.decode` gives each list element these defaults and refuses
-/// an unknown key naming its path (`data.sources[1].stamp`), through `StrictDefaultsDecoding`.
+/// Synthesized `Codable`: decoding a `MarketDataSpec` gives each list element these defaults
+/// (`ConfigListElementDefaults`) and refuses an unknown key naming its path (`data.sources[1].stamp`).
 public struct PredictionSourceSpec: Codable, Sendable, Equatable {
     /// The source's name, the middle part of its observation names. Letters, digits, `_` and `-`;
     /// must differ from every other source's. Required (default empty is refused).
@@ -33,4 +33,9 @@ public struct PredictionSourceSpec: Codable, Sendable, Equatable {
     public var maxAgeDays: Double = 0
 
     public init() {}
+}
+
+extension MarketDataSpec: ConfigListElementDefaults {
+    /// Each of `sources` starts from `PredictionSourceSpec()`.
+    public static var listElementDefaults: [String: any Encodable] { ["sources": PredictionSourceSpec()] }
 }

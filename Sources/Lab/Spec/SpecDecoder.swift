@@ -13,21 +13,17 @@ import Yams
 /// ignored (the usual Codable behaviour, and a classic source of "why did my setting not apply" in
 /// RL experiment configs). Wrong types and enum values name the path, what was found and what is allowed.
 public enum SpecDecoder {
-    /// Decodes `tree` into `T`, starting from `defaults`.
+    /// Decodes `tree` into `T`, starting from `defaults` (list elements from the defaults `T`
+    /// declares as `ConfigListElementDefaults`).
     /// - Parameters:
     ///   - tree: the user's values (may be partial).
     ///   - defaults: the configuration every missing key is taken from.
     ///   - file: the source file, for messages.
     ///   - path: the key path of `tree` inside its file (e.g. `env`), for messages.
-    ///   - listElementDefaults: for a list of mappings, by key path inside `T` (`sources`), the default
-    ///     element each of its elements is merged over (`StrictDefaultsDecoding.decode`).
     /// - Throws: `SpecError.unknownKey`, `.badValue`, `.missingKey`.
-    public static func decode<T: Codable>(_ type: T.Type, from tree: SpecValue, defaults: T, file: String, path: String = "",
-                                          listElementDefaults: [String: any Encodable] = [:]) throws(SpecError) -> T {
-        var elements: [String: SpecValue] = [:]
-        for (key, element) in listElementDefaults { elements[key] = try encode(element, file: file) }
+    public static func decode<T: Codable>(_ type: T.Type, from tree: SpecValue, defaults: T, file: String, path: String = "") throws(SpecError) -> T {
         do {
-            return try StrictDefaultsDecoding.decode(T.self, from: tree, defaults: defaults, listElementDefaults: elements, coder: YAMLConfigCoder())
+            return try StrictDefaultsDecoding.decode(T.self, from: tree, defaults: defaults, coder: YAMLConfigCoder())
         } catch {
             switch error {
             case let .unknownKey(at, key, suggestion, allowed):

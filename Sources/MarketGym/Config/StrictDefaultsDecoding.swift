@@ -7,6 +7,22 @@ public protocol ConfigTreeCoder {
     func decode<T: Decodable>(_ type: T.Type, from tree: ConfigValue) throws -> T
 }
 
+/// A configuration holding lists of mappings whose elements have defaults of their own.
+///
+/// A list in a user's tree replaces the default list whole, so its elements are not merged over
+/// anything; the type names, by key path from itself, the default element each list's elements are
+/// merged over, and `StrictDefaultsDecoding.decode` applies them whoever decodes the type:
+///
+/// ```swift
+/// extension MarketDataSpec: ConfigListElementDefaults {
+///     public static var listElementDefaults: [String: any Encodable] { ["sources": PredictionSourceSpec()] }
+/// }
+/// ```
+public protocol ConfigListElementDefaults {
+    /// The default element of each list of mappings, by key path inside this type (`sources`, `action.signals`).
+    static var listElementDefaults: [String: any Encodable] { get }
+}
+
 /// Why `StrictDefaultsDecoding.decode` refused a tree; callers turn it into their own error
 /// (`SpecError` in Lab, `ConfigError` for JSON).
 public enum StrictDecodingFailure: Error, CustomStringConvertible {
@@ -53,15 +69,21 @@ public enum StrictDefaultsDecoding {
     ///   - defaults: the configuration every missing key is taken from.
     ///   - listElementDefaults: for lists of mappings, by key path inside `T` (`sources`), the encoded
     ///     default element each list element is merged over (a list replaces its default whole, so its
-    ///     elements get their defaults here).
+    ///     elements get their defaults here), besides those `T` declares (`ConfigListElementDefaults`).
     ///   - coder: the format's encoder and decoder.
     /// - Throws: `StrictDecodingFailure`.
     public static func decode<T: Codable, C: ConfigTreeCoder>(_ type: T.Type, from tree: ConfigValue, defaults: T,
                                                                listElementDefaults: [String: ConfigValue] = [:], coder: C) throws(StrictDecodingFailure) -> T {
         let defaultTree: ConfigValue
         do { defaultTree = try coder.encode(defaults) } catch { throw .coder(error) }
+        var elements = listElementDefaults
+        if let declaring = T.self as? any ConfigListElementDefaults.Type {
+            for (path, element) in declaring.listElementDefaults where elements[path] == nil {
+                do { elements[path] = try coder.encode(element) } catch { throw .coder(error) }
+            }
+        }
         var user = tree
-        for (path, element) in listElementDefaults {
+        for (path, element) in elements {
             user = user.updating(path.split(separator: ".").map(String.init)) { node in
                 guard case .array(let items) = node else { return node }
                 return .array(items.map { item in if case .mapping = item { return element.merging(item) }; return item })
