@@ -17,6 +17,26 @@ import MarketGym
         var levels: [Int] = [1, 2]
     }
 
+    private struct DeclaredBook: Codable, Equatable, ConfigListElementDefaults {
+        var legs: [Leg] = []
+        static var listElementDefaults: [String: any Encodable] { ["legs": Leg()] }
+    }
+
+    private struct Portfolio: Codable, Equatable {
+        var name = "p"
+        var book = DeclaredBook()
+    }
+
+    @Test func typesDeclareTheirListElementDefaultsAlsoWhenNested() throws {
+        let direct = try StrictDefaultsDecoding.decodeJSON(DeclaredBook.self, from: Data(#"{"legs": [{"name": "a"}]}"#.utf8), defaults: DeclaredBook())
+        #expect(direct == DeclaredBook(legs: [Leg(name: "a")]))
+        let nested = try StrictDefaultsDecoding.decodeJSON(Portfolio.self, from: Data(#"{"book": {"legs": [{"name": "a", "tag": "t"}]}}"#.utf8), defaults: Portfolio())
+        #expect(nested == Portfolio(name: "p", book: DeclaredBook(legs: [Leg(name: "a", tag: "t")])))
+        #expect(throws: ConfigError.unknownKey(path: "book.legs[0]", key: "nmae", known: ["name", "weight", "tag"])) {
+            try StrictDefaultsDecoding.decodeJSON(Portfolio.self, from: Data(#"{"book": {"legs": [{"nmae": "a"}]}}"#.utf8), defaults: Portfolio())
+        }
+    }
+
     @Test func jsonNumbersKeepTheirKind() throws {
         let tree = try JSONDecoder().decode(ConfigValue.self, from: Data(#"{"a": 1, "b": 0.5, "c": true, "d": null, "e": "x", "f": [1, {"g": 2}]}"#.utf8))
         #expect(tree["a"] == .int(1) && tree["b"] == .double(0.5) && tree["c"] == .bool(true) && tree["d"] == .null && tree["e"] == .string("x"))

@@ -11,7 +11,8 @@ public protocol ConfigTreeCoder {
 ///
 /// A list in a user's tree replaces the default list whole, so its elements are not merged over
 /// anything; the type names, by key path from itself, the default element each list's elements are
-/// merged over, and `StrictDefaultsDecoding.decode` applies them whoever decodes the type:
+/// merged over, and `StrictDefaultsDecoding.decode` applies them whoever decodes the type or a
+/// configuration holding it (nested configs are found by their field names):
 ///
 /// ```swift
 /// extension MarketDataSpec: ConfigListElementDefaults {
@@ -77,10 +78,8 @@ public enum StrictDefaultsDecoding {
         let defaultTree: ConfigValue
         do { defaultTree = try coder.encode(defaults) } catch { throw .coder(error) }
         var elements = listElementDefaults
-        if let declaring = T.self as? any ConfigListElementDefaults.Type {
-            for (path, element) in declaring.listElementDefaults where elements[path] == nil {
-                do { elements[path] = try coder.encode(element) } catch { throw .coder(error) }
-            }
+        for (path, element) in declaredListElementDefaults(of: defaults) where elements[path] == nil {
+            do { elements[path] = try coder.encode(element) } catch { throw .coder(error) }
         }
         var user = tree
         for (path, element) in elements {
@@ -99,6 +98,22 @@ public enum StrictDefaultsDecoding {
         do { back = try ConfigTreeEncoder(listingNilOptionals: true).encode(value) } catch { throw .coder(error) }
         try checkKnownKeys(tree, against: back, path: "")
         return value
+    }
+
+    /// The list element defaults `value`'s type declares (`ConfigListElementDefaults`) and those its
+    /// nested configs declare, under their field names (`action.signals` from `ActionConfig`'s `signals`).
+    static func declaredListElementDefaults(of value: Any, at prefix: String = "") -> [String: any Encodable] {
+        var found: [String: any Encodable] = [:]
+        if let declaring = type(of: value) as? any ConfigListElementDefaults.Type {
+            for (path, element) in declaring.listElementDefaults { found[join(prefix, path)] = element }
+        }
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .struct else { return found }
+        for child in mirror.children {
+            guard let label = child.label, Mirror(reflecting: child.value).displayStyle == .struct else { continue }
+            found.merge(declaredListElementDefaults(of: child.value, at: join(prefix, label))) { outer, _ in outer }
+        }
+        return found
     }
 
     /// Throws for the first key in `user` that `known` (the re-encoded value) does not have, at any
