@@ -69,8 +69,8 @@ let package = Package(
         ),
 
         // Shared test helpers: approximate equality, finite differences, toy environments, Python runner.
-        .target(name: "TestSupport", dependencies: ["TensorCore", "Gym"], path: "Tests/TestSupport"),
-        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Gym", "SeededRandom"], path: "Tests/TestSupport"),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "SeededRandom", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),

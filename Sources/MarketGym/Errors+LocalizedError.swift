@@ -15,6 +15,10 @@ extension ConfigError: LocalizedError {
     public var errorDescription: String? { description }
 }
 
+extension StrictDecodingFailure: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
 extension MarketEnvError: LocalizedError {
     public var errorDescription: String? { description }
 }

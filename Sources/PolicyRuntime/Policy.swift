@@ -122,7 +122,7 @@ public final class Policy: Sendable {
         }
         let config: MarketEnvConfig
         do {
-            config = try JSONDecoder().decode(MarketEnvConfig.self, from: Data(spec.environmentConfig.utf8))
+            config = try StrictDefaultsDecoding.decodeJSON(MarketEnvConfig.self, from: Data(spec.environmentConfig.utf8), defaults: MarketEnvConfig())
         } catch {
             throw .invalidPolicy(file: file, detail: "environmentConfig is not a MarketEnvConfig JSON: \(error)")
         }

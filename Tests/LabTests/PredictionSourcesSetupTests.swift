@@ -72,6 +72,13 @@ import TestSupport
                 "\(error)".contains("environment.data.\(key)")
             }
         }
+        // An unknown key in a list element names the nearest key and every key allowed there,
+        // unset optionals (timeframe, stamps) included.
+        #expect {
+            _ = try Self.preset(dir, sources: "[{name: h1, predictions: p1.csv, stamp: open}]")
+        } throws: { error in
+            "\(error)".contains("Did you mean 'stamps'?") && "\(error)".contains("Allowed here: name, predictions, timeframe, stamps, maxAgeDays.")
+        }
         // A 2h source whose file holds hourly stamps is refused at load, naming the source and file.
         let spec = try Self.preset(dir, sources: "[{name: h2, predictions: p1.csv, timeframe: 2h}]")
         #expect {

@@ -3,14 +3,18 @@ import Testing
 import MarketGym
 
 @Suite struct MarketEnvConfigTests {
+    static func decode(_ json: String) throws -> MarketEnvConfig {
+        try StrictDefaultsDecoding.decodeJSON(MarketEnvConfig.self, from: Data(json.utf8), defaults: MarketEnvConfig())
+    }
+
     @Test func missingKeysTakeDefaults() throws {
         let json = #"{"costs": {"feeBps": 0.5}, "constraints": {"betaNeutral": true}, "episode": {}}"#
-        let c = try JSONDecoder().decode(MarketEnvConfig.self, from: Data(json.utf8))
+        let c = try Self.decode(json)
         var expected = MarketEnvConfig()
         expected.costs.feeBps = 0.5
         expected.constraints.betaNeutral = true
         #expect(c == expected)
-        #expect(try JSONDecoder().decode(MarketEnvConfig.self, from: Data("{}".utf8)) == MarketEnvConfig())
+        #expect(try Self.decode("{}") == MarketEnvConfig())
     }
 
     @Test func roundTripsThroughJSON() throws {
@@ -19,24 +23,27 @@ import MarketGym
         c.costs.execution = .nextOpen
         c.splits.walkForwardTestYear = 2019
         c.reward.differentialSharpeWeight = 0.1
-        let back = try JSONDecoder().decode(MarketEnvConfig.self, from: JSONEncoder().encode(c))
+        let back = try StrictDefaultsDecoding.decodeJSON(MarketEnvConfig.self, from: JSONEncoder().encode(c), defaults: MarketEnvConfig())
         #expect(back == c)
     }
 
     @Test func unknownKeysAreRejectedWithTheirPath() {
         let json = #"{"costs": {"feeBsp": 0.5}}"#
         do {
-            _ = try JSONDecoder().decode(MarketEnvConfig.self, from: Data(json.utf8))
+            _ = try Self.decode(json)
             Issue.record("decoding should fail")
         } catch let e as ConfigError {
             guard case let .unknownKey(path, key, known) = e else { Issue.record("wrong error \(e)"); return }
             #expect(path == "costs" && key == "feeBsp" && known.contains("feeBps"))
-            #expect(e.description.contains("costs.feeBsp"))
+            #expect(e.description.contains("costs.feeBsp") && e.description.contains("Did you mean 'feeBps'?"))
         } catch {
             Issue.record("unexpected error \(error)")
         }
-        #expect(throws: ConfigError.self) { _ = try JSONDecoder().decode(MarketEnvConfig.self, from: Data(#"{"splits": {"train": {"form": "2000-01-01"}}}"#.utf8)) }
-        #expect(throws: ConfigError.self) { _ = try JSONDecoder().decode(MarketEnvConfig.self, from: Data(#"{"rewards": {}}"#.utf8)) }
+        #expect(throws: ConfigError.unknownKey(path: "splits.train", key: "form", known: ["from", "to"])) { _ = try Self.decode(#"{"splits": {"train": {"form": "2000-01-01"}}}"#) }
+        #expect(throws: ConfigError.self) { _ = try Self.decode(#"{"rewards": {}}"#) }
+        // Plain Codable would drop these keys silently; a wrong type names its path.
+        #expect(throws: ConfigError.self) { _ = try Self.decode(#"{"costs": {"feeBps": "cheap"}}"#) }
+        #expect(throws: ConfigError.self) { _ = try Self.decode("not json") }
     }
 
     @Test func badValuesAreTypedErrors() throws {

@@ -11,6 +11,9 @@ import MarketGym
 ///     - {name: h1, predictions: preds-1h.csv.gz, timeframe: 1h, maxAgeDays: 0.125}
 ///     - {name: h2, predictions: preds-2h.csv.gz, timeframe: 2h, maxAgeDays: 0.25}
 /// ```
+///
+/// Synthesized `Codable`: decoding a `MarketDataSpec` gives each list element these defaults
+/// (`ConfigListElementDefaults`) and refuses an unknown key naming its path (`data.sources[1].stamp`).
 public struct PredictionSourceSpec: Codable, Sendable, Equatable {
     /// The source's name, the middle part of its observation names. Letters, digits, `_` and `-`;
     /// must differ from every other source's. Required (default empty is refused).
@@ -30,32 +33,9 @@ public struct PredictionSourceSpec: Codable, Sendable, Equatable {
     public var maxAgeDays: Double = 0
 
     public init() {}
+}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, predictions, timeframe, stamps, maxAgeDays
-    }
-
-    /// Decodes one list element strictly: absent keys take their defaults, an unknown key is a
-    /// `ConfigError.unknownKey` naming its path (`data.sources[1].stamp`).
-    public init(from decoder: any Decoder) throws {
-        struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-        let known = CodingKeys.allCases.map(\.rawValue)
-        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where !known.contains(key.stringValue) {
-            let path = decoder.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-                .reduce("") { acc, part in part.hasPrefix("[") ? acc + part : (acc.isEmpty ? part : acc + "." + part) }
-            throw ConfigError.unknownKey(path: path, key: key.stringValue, known: known)
-        }
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = PredictionSourceSpec()
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? d.name
-        predictions = try c.decodeIfPresent(String.self, forKey: .predictions) ?? d.predictions
-        timeframe = try c.decodeIfPresent(String.self, forKey: .timeframe) ?? d.timeframe
-        stamps = try c.decodeIfPresent(BarStamps.self, forKey: .stamps) ?? d.stamps
-        maxAgeDays = try c.decodeIfPresent(Double.self, forKey: .maxAgeDays) ?? d.maxAgeDays
-    }
+extension MarketDataSpec: ConfigListElementDefaults {
+    /// Each of `sources` starts from `PredictionSourceSpec()`.
+    public static var listElementDefaults: [String: any Encodable] { ["sources": PredictionSourceSpec()] }
 }

@@ -3,15 +3,18 @@ import Agents
 import MarketGym
 import Yams
 
-/// Decodes spec trees into typed configurations, strictly.
+/// Decodes spec trees into typed configurations, strictly: the YAML front of MarketGym's
+/// `StrictDefaultsDecoding`, with messages naming the file.
 ///
-/// Every typed configuration in MarketGym is a `Codable` struct whose fields all have defaults.
+/// Every typed configuration is a `Codable` struct (synthesized) whose fields all have defaults.
 /// Decoding a spec merges the user's tree over the encoded defaults, decodes the result, then
 /// re-encodes the decoded value and checks that every key the user wrote exists in it: a typo is an
-/// error naming the key path and the nearest valid key, never silently ignored (the usual Codable
-/// behaviour, and a classic source of "why did my setting not apply" in RL experiment configs).
+/// error naming the key path, the nearest valid key and the keys allowed there, never silently
+/// ignored (the usual Codable behaviour, and a classic source of "why did my setting not apply" in
+/// RL experiment configs). Wrong types and enum values name the path, what was found and what is allowed.
 public enum SpecDecoder {
-    /// Decodes `tree` into `T`, starting from `defaults`.
+    /// Decodes `tree` into `T`, starting from `defaults` (list elements from the defaults `T`
+    /// declares as `ConfigListElementDefaults`).
     /// - Parameters:
     ///   - tree: the user's values (may be partial).
     ///   - defaults: the configuration every missing key is taken from.
@@ -19,31 +22,26 @@ public enum SpecDecoder {
     ///   - path: the key path of `tree` inside its file (e.g. `env`), for messages.
     /// - Throws: `SpecError.unknownKey`, `.badValue`, `.missingKey`.
     public static func decode<T: Codable>(_ type: T.Type, from tree: SpecValue, defaults: T, file: String, path: String = "") throws(SpecError) -> T {
-        let defaultTree = try encode(defaults, file: file)
-        let merged = defaultTree.merging(tree)
-        let value: T
         do {
-            value = try YAMLDecoder().decode(T.self, from: merged.yamlString())
-        } catch let error as DecodingError {
-            // Yams wraps errors thrown by a config's own init(from:) as "not valid YAML".
-            if case .dataCorrupted(let ctx) = error, let config = ctx.underlyingError as? ConfigError {
-                throw describe(config, file: file, prefix: path)
-            }
-            throw describe(error, in: merged, file: file, prefix: path)
-        } catch let error as ConfigError {
-            throw describe(error, file: file, prefix: path)
+            return try StrictDefaultsDecoding.decode(T.self, from: tree, defaults: defaults, coder: YAMLConfigCoder())
         } catch {
-            throw .badValue(file: file, path: path, found: "\(error)", expected: "a valid \(T.self)")
+            switch error {
+            case let .unknownKey(at, key, suggestion, allowed):
+                throw .unknownKey(file: file, path: StrictDefaultsDecoding.join(StrictDefaultsDecoding.join(path, at), key), suggestion: suggestion, allowed: allowed)
+            case let .decoding(e, merged):
+                throw describe(e, in: merged, file: file, prefix: path)
+            case let .coder(e as SpecError):
+                throw e
+            case let .coder(e):
+                throw .badValue(file: file, path: path, found: "\(e)", expected: "a valid \(T.self)")
+            }
         }
-        let back = try encode(value, file: file)
-        try checkKnownKeys(tree, against: back, file: file, prefix: path)
-        return value
     }
 
     /// Encodes a configuration into a spec tree (field order as declared).
     public static func encode<T: Encodable>(_ value: T, file: String = "<config>") throws(SpecError) -> SpecValue {
         do {
-            return try SpecValue.parse(yaml: YAMLEncoder().encode(value), source: file)
+            return try YAMLConfigCoder().encode(value)
         } catch let e as SpecError {
             throw e
         } catch {
@@ -51,39 +49,20 @@ public enum SpecDecoder {
         }
     }
 
-    /// Throws for the first key in `user` that `known` does not have (null values are skipped:
-    /// an optional set to null encodes as absent).
-    static func checkKnownKeys(_ user: SpecValue, against known: SpecValue, file: String, prefix: String) throws(SpecError) {
-        guard case .mapping(let pairs) = user else { return }
-        for (key, value) in pairs {
-            let full = prefix.isEmpty ? key : "\(prefix).\(key)"
-            guard let sub = known[key] else {
-                if value == .null { continue }
-                let allowed = known.keys
-                throw .unknownKey(file: file, path: full, suggestion: closest(key, in: allowed), allowed: allowed)
-            }
-            if case .mapping = sub { try checkKnownKeys(value, against: sub, file: file, prefix: full) }
-        }
-    }
-
-    /// MarketGym's configs check their own keys and ranges while decoding.
+    /// A range check's `ConfigError` (from a config's `validate()`) as a spec error at `prefix`.
     static func describe(_ error: ConfigError, file: String, prefix: String) -> SpecError {
-        let join = { (p: String) in prefix.isEmpty ? p : (p.isEmpty ? prefix : "\(prefix).\(p)") }
         switch error {
         case let .unknownKey(at, key, known):
             let allowed = known.sorted()
-            return .unknownKey(file: file, path: join(at.isEmpty ? key : "\(at).\(key)"), suggestion: closest(key, in: allowed), allowed: allowed)
+            return .unknownKey(file: file, path: StrictDefaultsDecoding.join(StrictDefaultsDecoding.join(prefix, at), key),
+                               suggestion: StrictDefaultsDecoding.nearestKey(key, in: allowed), allowed: allowed)
         case let .invalidValue(at, found, expected):
-            return .badValue(file: file, path: join(at), found: found, expected: expected)
+            return .badValue(file: file, path: StrictDefaultsDecoding.join(prefix, at), found: found, expected: expected)
         }
     }
 
     static func describe(_ error: DecodingError, in tree: SpecValue, file: String, prefix: String) -> SpecError {
-        func join(_ path: [any CodingKey]) -> String {
-            let parts = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            let p = parts.reduce("") { acc, part in part.hasPrefix("[") ? acc + part : (acc.isEmpty ? part : acc + "." + part) }
-            return prefix.isEmpty ? p : (p.isEmpty ? prefix : "\(prefix).\(p)")
-        }
+        func join(_ path: [any CodingKey]) -> String { StrictDefaultsDecoding.pathText(path, prefix: prefix) }
         func found(_ path: [any CodingKey]) -> String {
             var node: SpecValue? = tree
             for key in path {
@@ -160,26 +139,7 @@ public enum SpecDecoder {
         }
     }
 
-    /// The allowed key nearest to `key` by edit distance, when it is plausibly a typo.
-    static func closest(_ key: String, in allowed: [String]) -> String? {
-        let scored = allowed.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, key.count / 3) else { return nil }
-        return best.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
-    }
+    /// The allowed key nearest to `key` (`StrictDefaultsDecoding.nearestKey`), for the sections
+    /// Lab checks key by key (experiment top level, sweep settings).
+    static func closest(_ key: String, in allowed: [String]) -> String? { StrictDefaultsDecoding.nearestKey(key, in: allowed) }
 }

@@ -1,8 +1,9 @@
 /// Everything that defines a market-neutral environment besides the data itself.
 ///
-/// Plain `Codable`: presets in `Environments/*.yaml` decode into it. Every field has a default, so
-/// a preset names only what it changes; a key that no config defines throws
-/// `ConfigError.unknownKey` naming its path (for example `costs.feeBsp`).
+/// Plain `Codable` (synthesized): presets in `Environments/*.yaml` and the config JSON in
+/// checkpoints decode into it through `StrictDefaultsDecoding`. Every field has a default, so a
+/// preset names only what it changes; a key that no config defines is refused naming its path
+/// (for example `costs.feeBsp`) and the nearest key.
 ///
 /// ```swift
 /// var config = MarketEnvConfig()
@@ -30,26 +31,6 @@ public struct MarketEnvConfig: Codable, Sendable, Equatable {
 
     /// The default configuration (every field at its documented default).
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case universe, splits, episode, costs, constraints, action, observation, reward
-    }
-
-    /// Decodes a config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key no config defines; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        universe = try c.value(.universe, or: d.universe)
-        splits = try c.value(.splits, or: d.splits)
-        episode = try c.value(.episode, or: d.episode)
-        costs = try c.value(.costs, or: d.costs)
-        constraints = try c.value(.constraints, or: d.constraints)
-        action = try c.value(.action, or: d.action)
-        observation = try c.value(.observation, or: d.observation)
-        reward = try c.value(.reward, or: d.reward)
-    }
 }
 
 /// When trades execute relative to the decision bar.
@@ -79,25 +60,6 @@ public struct CostConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case feeBps, slippageBps, slippageScalesWithVolatility, slippageVolatilityReference, borrowAnnualBps, fundingAnnualBps, execution
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        feeBps = try c.value(.feeBps, or: d.feeBps)
-        slippageBps = try c.value(.slippageBps, or: d.slippageBps)
-        slippageScalesWithVolatility = try c.value(.slippageScalesWithVolatility, or: d.slippageScalesWithVolatility)
-        slippageVolatilityReference = try c.value(.slippageVolatilityReference, or: d.slippageVolatilityReference)
-        borrowAnnualBps = try c.value(.borrowAnnualBps, or: d.borrowAnnualBps)
-        fundingAnnualBps = try c.value(.fundingAnnualBps, or: d.fundingAnnualBps)
-        execution = try c.value(.execution, or: d.execution)
-    }
 }
 
 /// Portfolio constraints applied by `NeutralityProjection` to every book.
@@ -119,25 +81,6 @@ public struct ConstraintConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case maxGross, maxWeight, betaNeutral, betaWindow, rebalanceThreshold, thresholdScalesWithConfidence, projectionIterations
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        maxGross = try c.value(.maxGross, or: d.maxGross)
-        maxWeight = try c.value(.maxWeight, or: d.maxWeight)
-        betaNeutral = try c.value(.betaNeutral, or: d.betaNeutral)
-        betaWindow = try c.value(.betaWindow, or: d.betaWindow)
-        rebalanceThreshold = try c.value(.rebalanceThreshold, or: d.rebalanceThreshold)
-        thresholdScalesWithConfidence = try c.value(.thresholdScalesWithConfidence, or: d.thresholdScalesWithConfidence)
-        projectionIterations = try c.value(.projectionIterations, or: d.projectionIterations)
-    }
 }
 
 /// The kind of action the agent takes.
@@ -165,23 +108,6 @@ public struct ActionConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case scheme, grossLevels, perAssetLevels, signalFeature, confidenceFeature
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        scheme = try c.value(.scheme, or: d.scheme)
-        grossLevels = try c.value(.grossLevels, or: d.grossLevels)
-        perAssetLevels = try c.value(.perAssetLevels, or: d.perAssetLevels)
-        signalFeature = try c.value(.signalFeature, or: d.signalFeature)
-        confidenceFeature = try c.value(.confidenceFeature, or: d.confidenceFeature)
-    }
 }
 
 /// What goes into the observation (names: docs/market-env.md).
@@ -197,22 +123,6 @@ public struct ObservationConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case window, volatilityWindow, returnScale, clip
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        window = try c.value(.window, or: d.window)
-        volatilityWindow = try c.value(.volatilityWindow, or: d.volatilityWindow)
-        returnScale = try c.value(.returnScale, or: d.returnScale)
-        clip = try c.value(.clip, or: d.clip)
-    }
 }
 
 /// Episode length, start and end rules.
@@ -230,23 +140,6 @@ public struct EpisodeConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case split, horizon, maxDrawdown, evaluation, initialNAV
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        split = try c.value(.split, or: d.split)
-        horizon = try c.value(.horizon, or: d.horizon)
-        maxDrawdown = try c.value(.maxDrawdown, or: d.maxDrawdown)
-        evaluation = try c.value(.evaluation, or: d.evaluation)
-        initialNAV = try c.value(.initialNAV, or: d.initialNAV)
-    }
 }
 
 /// Reward = `logReturnWeight`·log(1 + net return) minus / plus the weighted shaping terms.
@@ -270,27 +163,6 @@ public struct RewardConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case logReturnWeight, turnoverPenalty, drawdownPenalty, variancePenalty, differentialSharpeWeight, exposurePenalty
-        case differentialSharpeDecay, varianceDecay
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define; `DecodingError` for a wrong type.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        logReturnWeight = try c.value(.logReturnWeight, or: d.logReturnWeight)
-        turnoverPenalty = try c.value(.turnoverPenalty, or: d.turnoverPenalty)
-        drawdownPenalty = try c.value(.drawdownPenalty, or: d.drawdownPenalty)
-        variancePenalty = try c.value(.variancePenalty, or: d.variancePenalty)
-        differentialSharpeWeight = try c.value(.differentialSharpeWeight, or: d.differentialSharpeWeight)
-        exposurePenalty = try c.value(.exposurePenalty, or: d.exposurePenalty)
-        differentialSharpeDecay = try c.value(.differentialSharpeDecay, or: d.differentialSharpeDecay)
-        varianceDecay = try c.value(.varianceDecay, or: d.varianceDecay)
-    }
 }
 
 extension ExecutionTiming {

@@ -10,17 +10,6 @@ public struct DateRange: Codable, Sendable, Equatable {
         self.from = from
         self.to = to
     }
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case from, to }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        from = try c.value(.from, or: "1900-01-01")
-        to = try c.value(.to, or: "2999-12-31")
-    }
 }
 
 /// How the data's timeline is split into train / valid / test.
@@ -43,23 +32,6 @@ public struct SplitConfig: Codable, Sendable, Equatable {
 
     /// Every field at its documented default.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case train, valid, test, walkForwardTestYear, walkForwardValidYears
-    }
-
-    /// Decodes the config; missing keys take their defaults.
-    /// - Throws: `ConfigError.unknownKey` for a key this config does not define.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Self()
-        train = try c.value(.train, or: d.train)
-        valid = try c.value(.valid, or: d.valid)
-        test = try c.value(.test, or: d.test)
-        walkForwardTestYear = try c.value(.walkForwardTestYear, or: d.walkForwardTestYear)
-        walkForwardValidYears = try c.value(.walkForwardValidYears, or: d.walkForwardValidYears)
-    }
 }
 
 extension SplitConfig {
