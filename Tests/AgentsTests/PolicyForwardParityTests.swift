@@ -27,12 +27,12 @@ struct PolicyForwardParityTests {
         var rng = Xoshiro256(seed: 21)
         let net = QNetwork(observationSize: 7, branches: branches, network: NetworkConfig(hidden: [16, 8], activation: .relu),
                            dueling: dueling, rng: &rng)
-        #expect(net.forward.parameterNames == net.namedParameters(prefix: "q").map(\.name))
+        #expect(net.acting.forward.parameterNames == net.namedParameters(prefix: "q").map(\.name))
         for rows in [1, 6] {
             let x = Tensor.normal([rows, 7], rng: &rng)
             let tape = Tape()
             let recorded = net(tape.constant(x)).value
-            let acting = Self.outputs(net.forward, net.forwardParameters, x)
+            let acting = Self.outputs(net.acting.forward, net.acting.parameters, x)
             #expect(acting == recorded.scalars, "rows \(rows)")
             // Greedy = argmax of the recorded values per branch, first index on ties.
             let greedy = net.greedy(x.scalars, rows: rows)
@@ -69,7 +69,7 @@ struct PolicyForwardParityTests {
         var rng = Xoshiro256(seed: 23)
         let model = ActorCritic(observationCount: 6, head: head, network: NetworkConfig(hidden: [8, 8], activation: .tanh),
                                 orthogonalInit: true, logStdInit: -0.5, rng: &rng)
-        #expect(model.forward.parameterNames == model.actor.namedParameters(prefix: "actor").map(\.name))
+        #expect(model.acting.forward.parameterNames == model.actor.namedParameters(prefix: "actor").map(\.name))
         for rows in [1, 4] {
             let x = Tensor.normal([rows, 6], rng: &rng)
             let recorded = model.actor(Tape().constant(x)).value

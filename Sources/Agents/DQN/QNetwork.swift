@@ -26,9 +26,8 @@ public final class QNetwork: Layer {
     public let value: Linear?
     /// Choices per branch.
     public let branches: [Int]
-    /// The acting forward pass (`q.`-prefixed names) and its parameters in `forward.parameterNames` order.
-    let forward: PolicyForward
-    let forwardParameters: [Parameter]
+    /// The acting forward pass (`q.`-prefixed names, as the agent saves them) over these layers.
+    let acting: ActingForward
 
     /// A freshly initialized network (PyTorch `nn.Linear` initialization, as SB3's `QNetwork`).
     public init(observationSize: Int, branches: [Int], network: NetworkConfig, dueling: Bool, rng: inout Xoshiro256) {
@@ -38,8 +37,13 @@ public final class QNetwork: Layer {
         let features = network.hidden.last ?? observationSize
         let heads = branches.map { Linear(inputs: features, outputs: $0, rng: &rng) }
         let value = dueling ? Linear(inputs: features, outputs: 1, rng: &rng) : nil
-        (forward, forwardParameters) = Self.acting(trunk: trunk, heads: heads, value: value, observationSize: observationSize,
-                                                   branches: branches, network: network)
+        acting = ActingForward(Self.names(trunk: trunk, heads: heads, value: value).map { NamedParameter("q.\($0.name)", $0.parameter) },
+                               owner: "QNetwork") { shapes throws(PolicyForwardError) in
+            try PolicyForward(network: branches.count == 1 ? .qValues : .branchingQValues, hidden: network.hidden,
+                              activation: network.activation.rawValue, dueling: dueling, observationSize: observationSize, perAsset: nil,
+                              actionKind: branches.count == 1 ? .discrete : .multiDiscrete, actionShape: branches,
+                              actionLow: [], actionHigh: [], continuousBound: "", shapes: shapes)
+        }
         self.trunk = trunk
         self.heads = heads
         self.value = value
@@ -69,18 +73,11 @@ public final class QNetwork: Layer {
     /// `[rows, observationSize]`), row-major `[rows, branches.count]`; ties go to the lowest index
     /// (as `torch.argmax`). Runs `PolicyForward`, as the daemon does.
     public func greedy(_ observations: [Float], rows: Int) -> [Int] {
-        let width = forward.outputCount
-        var outputs = [Float](repeating: 0, count: rows * width)
+        let q = observations.withUnsafeBufferPointer { acting.outputs($0, rows: rows) }
         var choice = [Int](repeating: 0, count: rows * branches.count)
-        observations.withUnsafeBufferPointer { x in
-            outputs.withUnsafeMutableBufferPointer { out in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: forward.scratchCount(rows: rows)) { scratch in
-                    forward.run(x, rows: rows, weights: { forwardParameters[$0].value }, into: out, scratch: scratch)
-                }
-                let q = UnsafeBufferPointer(out)
-                for r in 0..<rows {
-                    for d in branches.indices { choice[r * branches.count + d] = forward.greedy(q, row: r, branch: d) }
-                }
+        q.withUnsafeBufferPointer { q in
+            for r in 0..<rows {
+                for d in branches.indices { choice[r * branches.count + d] = acting.forward.greedy(q, row: r, branch: d) }
             }
         }
         return choice
@@ -94,23 +91,5 @@ extension QNetwork {
         for (d, h) in heads.enumerated() { p += h.namedParameters(prefix: "head.\(d)") }
         if let value { p += value.namedParameters(prefix: "head.value") }
         return p
-    }
-
-    /// The checkpoint's forward pass for these layers (`q.`-prefixed names, as the agent saves them)
-    /// and their parameters in the forward's order.
-    fileprivate static func acting(trunk: Sequential, heads: [Linear], value: Linear?, observationSize: Int,
-                                   branches: [Int], network: NetworkConfig) -> (PolicyForward, [Parameter]) {
-        var byName: [String: Parameter] = [:]
-        for p in names(trunk: trunk, heads: heads, value: value) { byName["q.\(p.name)"] = p.parameter }
-        do {
-            let forward = try PolicyForward(
-                network: branches.count == 1 ? .qValues : .branchingQValues, hidden: network.hidden,
-                activation: network.activation.rawValue, dueling: value != nil, observationSize: observationSize, perAsset: nil,
-                actionKind: branches.count == 1 ? .discrete : .multiDiscrete, actionShape: branches, actionLow: [], actionHigh: [],
-                continuousBound: "", shapes: byName.mapValues(\.value.shape))
-            return (forward, forward.parameterNames.compactMap { byName[$0] })
-        } catch {
-            preconditionFailure("QNetwork: its own layers do not make a checkpoint policy: \(error)")
-        }
     }
 }

@@ -27,10 +27,9 @@ public final class ActorCritic {
     /// With a per-asset actor (`ActorArchitecture.perAsset`), the inputs each asset's row reads;
     /// the actor then maps `[B·N, inputWidth]` rows to `[B·N, 1]`, read as the `[B, N]` mean.
     public let perAsset: PerAssetLayout?
-    /// The acting forward pass (checkpoint names) and the policy's parameters in `forward.parameterNames`
-    /// order: the deterministic and sampled actions run the code the trading daemon runs.
-    let forward: PolicyForward
-    let forwardParameters: [Parameter]
+    /// The acting forward pass over the actor (checkpoint names): the deterministic and sampled
+    /// actions run the code the trading daemon runs.
+    let acting: ActingForward
 
     /// Builds the networks, drawing initial weights from `rng` (actor first, then critic).
     /// - Precondition: with `perAsset`, the head is Gaussian with one dimension per asset (the agent checks).
@@ -58,31 +57,18 @@ public final class ActorCritic {
         } else {
             logStd = nil
         }
-        (forward, forwardParameters) = Self.acting(actor: actor, logStd: logStd, head: head, network: network,
-                                                   observationCount: observationCount, perAsset: perAsset)
-    }
-
-    /// The checkpoint's forward pass for the actor and its parameters in the forward's order.
-    private static func acting(actor: Sequential, logStd: Parameter?, head: PolicyHead, network: NetworkConfig,
-                               observationCount: Int, perAsset: PerAssetLayout?) -> (PolicyForward, [Parameter]) {
-        var byName: [String: Parameter] = [:]
-        for p in actor.namedParameters(prefix: "actor") { byName[p.name] = p.parameter }
-        if let logStd { byName["log_std"] = logStd }
         let kind: PolicySpec.ActionKind, shape: [Int], low: [Double], high: [Double], bound: String
         switch head {
         case .categorical(let n): (kind, shape, low, high, bound) = (.discrete, [n], [], [], "")
         case .factorizedCategorical(let nvec): (kind, shape, low, high, bound) = (.multiDiscrete, nvec, [], [], "")
         case let .gaussian(d, lo, hi, b): (kind, shape, low, high, bound) = (.box, [d], lo.map(Double.init), hi.map(Double.init), b.rawValue)
         }
-        do {
-            let forward = try PolicyForward(
-                network: perAsset == nil ? head.networkKind : .perAssetGaussian, hidden: network.hidden,
-                activation: network.activation.rawValue, dueling: false, observationSize: observationCount, perAsset: perAsset,
-                actionKind: kind, actionShape: shape, actionLow: low, actionHigh: high, continuousBound: bound,
-                shapes: byName.mapValues(\.value.shape))
-            return (forward, forward.parameterNames.compactMap { byName[$0] })
-        } catch {
-            preconditionFailure("ActorCritic: its own actor does not make a checkpoint policy: \(error)")
+        let named = actor.namedParameters(prefix: "actor") + (logStd.map { [NamedParameter("log_std", $0)] } ?? [])
+        acting = ActingForward(named, owner: "ActorCritic") { shapes throws(PolicyForwardError) in
+            try PolicyForward(network: perAsset == nil ? head.networkKind : .perAssetGaussian, hidden: network.hidden,
+                              activation: network.activation.rawValue, dueling: false, observationSize: observationCount,
+                              perAsset: perAsset, actionKind: kind, actionShape: shape, actionLow: low, actionHigh: high,
+                              continuousBound: bound, shapes: shapes)
         }
     }
 
@@ -159,13 +145,7 @@ public final class ActorCritic {
     /// The actor's outputs, row-major `[rows, actorOutputs]` (logits or Gaussian mean), for `rows`
     /// observations of `observationCount` floats, through `PolicyForward` (as the daemon).
     func actorOutputs(_ observations: UnsafeBufferPointer<Float>, rows: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: rows * forward.outputCount)
-        out.withUnsafeMutableBufferPointer { o in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: forward.scratchCount(rows: rows)) { scratch in
-                forward.run(observations, rows: rows, weights: { forwardParameters[$0].value }, into: o, scratch: scratch)
-            }
-        }
-        return out
+        acting.outputs(observations, rows: rows)
     }
 
     /// V(s) for `[B, observationCount]` observations.
@@ -249,7 +229,7 @@ public final class ActorCritic {
         let out = observation.withUnsafeBufferPointer { actorOutputs($0, rows: 1) }
         switch head {
         case .categorical, .factorizedCategorical:
-            return out.withUnsafeBufferPointer { o in forward.branches.indices.map { Float(forward.greedy(o, row: 0, branch: $0)) } }
+            return out.withUnsafeBufferPointer { o in acting.forward.branches.indices.map { Float(acting.forward.greedy(o, row: 0, branch: $0)) } }
         case .gaussian:
             return out
         }
