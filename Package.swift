@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Predictors", dependencies: ["MarketGym", "NeuralNet", "TensorCore", "SeededRandom"]),
         // The checkpoint file format, shared by training (Agents) and inference (PolicyRuntime),
         // so the daemon reads policies without linking any training code.
-        .target(name: "CheckpointFormat", dependencies: ["HDF5"]),
+        .target(name: "CheckpointFormat", dependencies: ["HDF5", "TensorCore"]),
         .target(name: "Agents", dependencies: ["NeuralNet", "TensorCore", "Gym", "HDF5", "CheckpointFormat", "SeededRandom"]),
         .target(name: "PolicyRuntime", dependencies: ["TensorCore", "Gym", "MarketGym", "CheckpointFormat"]),
         .target(
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "GymTests", dependencies: ["Gym", "SeededRandom", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "MarketGymTests", dependencies: ["MarketGym", "Gym", "HDF5", "SeededRandom", "TestSupport"]),
         .testTarget(name: "PredictorsTests", dependencies: ["Predictors", "MarketGym", "SeededRandom", "TestSupport"]),
-        .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "HDF5", "TestSupport"]),
+        .testTarget(name: "CheckpointFormatTests", dependencies: ["CheckpointFormat", "HDF5", "TensorCore", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "CheckpointFormat", "Gym", "HDF5", "NeuralNet", "SeededRandom", "TensorCore", "TestSupport"]),
         // Agents only to prove the runtime acts exactly like a trained agent; the module itself never links it.
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "SeededRandom", "TestSupport"]),

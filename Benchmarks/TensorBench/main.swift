@@ -3,6 +3,7 @@
 // Benchmarks/scripts/torch_bench.py; driver: Benchmarks/scripts/run_tensor_bench.sh.
 //
 //   swift run -c release TensorBench [--threads 2] [--seconds 1.5] [--only dqn_64x256x256x11_b32,...]
+import CheckpointFormat
 import Foundation
 import NeuralNet
 import TensorBenchMallocCounter
@@ -167,15 +168,27 @@ if wanted("ppo_64x64x64_b256") {
 }
 
 if wanted("infer_64x256x256x11_b1") {
+    // The acting forward pass agents and the daemon share (CheckpointFormat's PolicyForward), over
+    // the network's live parameters: one GEMV per layer into preallocated scratch.
     var rng = Xoshiro256(seed: 3)
     let net = Sequential.mlp([64, 256, 256, 11], rng: &rng)
+    var byName: [String: Parameter] = [:]
+    for p in net.namedParameters(prefix: "actor") { byName[p.name] = p.parameter }
     do {
-        let policy = try MLPInference(net)
+        let forward = try PolicyForward(network: .categorical, hidden: [256, 256], activation: "relu", dueling: false,
+                                        observationSize: 64, perAsset: nil, actionKind: .discrete, actionShape: [11],
+                                        actionLow: [], actionHigh: [], continuousBound: "", shapes: byName.mapValues(\.value.shape))
+        let weights = forward.parameterNames.compactMap { byName[$0]?.value }
         let observation = (0..<64).map { _ in rng.normalFloat() }
+        let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: forward.outputCount)
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: forward.scratchCount(rows: 1))
         var sink: Float = 0
         observation.withUnsafeBufferPointer { obs in
-            measure("infer_64x256x256x11_b1", seconds: options.seconds, warmup: 1000) {
-                sink += policy.predict(obs)[0]
+            weights.withUnsafeBufferPointer { w in
+                measure("infer_64x256x256x11_b1", seconds: options.seconds, warmup: 1000) {
+                    forward.run(obs, rows: 1, weights: { w[$0] }, into: out, scratch: scratch)
+                    sink += out[0]
+                }
             }
         }
         if sink.isNaN { print("#", sink) }

@@ -14,3 +14,7 @@ extension PerAssetLayout.LayoutError: LocalizedError {
 extension CheckpointError: LocalizedError {
     public var errorDescription: String? { description }
 }
+
+extension PolicyForwardError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -83,8 +83,6 @@ public final class AttentionPooling: Layer {
 
     /// The context vectors `[B, D]`.
     public func callAsFunction(_ x: Variable) -> Variable { pool(x).context }
-    /// The context vectors `[B, D]`, eagerly.
-    public func callAsFunction(_ x: Tensor) -> Tensor { pool(x).context }
 
     public var namedParameters: [NamedParameter] {
         if let query { return [NamedParameter("query", query)] }

@@ -10,7 +10,3 @@ import Foundation
 extension OptimizerStateError: LocalizedError {
     public var errorDescription: String? { description }
 }
-
-extension MLPInferenceError: LocalizedError {
-    public var errorDescription: String? { description }
-}

@@ -12,22 +12,33 @@ public struct NamedParameter {
     }
 }
 
-/// A differentiable function with parameters: called on a ``Variable`` it records on the tape
-/// (training); called on a ``Tensor`` it runs eagerly (inference).
+/// A differentiable function with parameters, written once: its forward pass records on the
+/// input's tape. Eager inference (`layer(tensor)`) runs that same forward on a tape with gradients
+/// off, so training and inference cannot drift apart.
 ///
 /// Parameter names are stable and dotted, like PyTorch's `state_dict` keys: a ``Sequential`` names
 /// its layers by position (`layers.0.weight`), and an owner adds its own prefix (`q.layers.0.weight`)
 /// with ``namedParameters(prefix:)``.
+///
+/// A policy's acting forward pass (one observation per env, allocation-free, shared with the
+/// trading daemon) is CheckpointFormat's `PolicyForward`, built from the same parameters.
 public protocol Layer: AnyObject {
     /// Records the forward pass on `x`'s tape.
     func callAsFunction(_ x: Variable) -> Variable
-    /// Runs the forward pass eagerly (no tape).
+    /// The forward pass eagerly: by default the recorded forward on a fresh tape with gradients
+    /// off. A layer overrides it only to reuse buffers between calls (``RecurrentNetwork``).
     func callAsFunction(_ x: Tensor) -> Tensor
     /// The layer's parameters with names relative to the layer, in a fixed order.
     var namedParameters: [NamedParameter] { get }
 }
 
 extension Layer {
+    /// The recorded forward pass on a fresh tape with gradients off; the result is its value.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let tape = Tape()
+        return tape.withoutGradients { self(tape.constant(x)).value }
+    }
+
     /// The layer's parameters with `prefix.` prepended to every name (no dot when `prefix` is empty).
     public func namedParameters(prefix: String) -> [NamedParameter] {
         namedParameters.map { NamedParameter(prefix.isEmpty ? $0.name : "\(prefix).\($0.name)", $0.parameter) }

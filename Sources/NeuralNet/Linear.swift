@@ -42,13 +42,7 @@ public final class Linear: Layer {
         return x.linear(weight: tape.parameter(weight), bias: bias.map { tape.parameter($0) }, activation: activation)
     }
 
-    /// `activation(x · Wᵀ + b)` eagerly.
-    public func callAsFunction(_ x: Tensor, activation: Activation) -> Tensor {
-        x.linear(weight: weight.value, bias: bias?.value, activation: activation)
-    }
-
     public func callAsFunction(_ x: Variable) -> Variable { self(x, activation: .identity) }
-    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, activation: .identity) }
 
     public var namedParameters: [NamedParameter] {
         var result = [NamedParameter("weight", weight)]
@@ -67,15 +61,6 @@ public final class ActivationLayer: Layer {
     public init(_ activation: Activation) { self.activation = activation }
 
     public func callAsFunction(_ x: Variable) -> Variable {
-        switch activation {
-        case .identity: return x
-        case .relu: return x.relu()
-        case .tanh: return x.tanh()
-        case .sigmoid: return x.sigmoid()
-        }
-    }
-
-    public func callAsFunction(_ x: Tensor) -> Tensor {
         switch activation {
         case .identity: return x
         case .relu: return x.relu()

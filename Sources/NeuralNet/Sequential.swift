@@ -11,9 +11,10 @@ public final class Sequential: Layer {
     public init(_ layers: [any Layer]) { self.layers = layers }
 
     /// A multilayer perceptron: `Linear(sizes[0] → sizes[1])`, activation, ..., `Linear(→ sizes.last)`,
-    /// then `outputActivation` if not identity.
+    /// then `outputActivation` if not identity. The one MLP builder: agents' trunks pass
+    /// `outputActivation: activation` (a trunk of hidden layers), actors and critics the default.
     /// - Parameters:
-    ///   - sizes: widths from input to output, at least two.
+    ///   - sizes: widths from input to output; one width alone gives the empty (identity) network.
     ///   - activation: between hidden layers (default ReLU, as CleanRL's DQN).
     ///   - outputActivation: after the last layer (default none).
     ///   - weightInit: for hidden layers' weights (default PyTorch's `nn.Linear` rule).
@@ -23,7 +24,7 @@ public final class Sequential: Layer {
     public static func mlp(_ sizes: [Int], activation: Activation = .relu, outputActivation: Activation = .identity,
                            weightInit: Initializer = .pytorchLinearDefault, outputWeightInit: Initializer? = nil,
                            biasInit: Initializer = .pytorchLinearDefault, rng: inout Xoshiro256) -> Sequential {
-        precondition(sizes.count >= 2, "mlp: needs at least input and output sizes, got \(sizes)")
+        precondition(!sizes.isEmpty && sizes.allSatisfy { $0 > 0 }, "mlp: needs positive widths from input to output, got \(sizes)")
         var layers: [any Layer] = []
         for i in 0..<(sizes.count - 1) {
             let last = i == sizes.count - 2
@@ -36,24 +37,14 @@ public final class Sequential: Layer {
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
-        run(x, fused: { linear, h, activation in linear(h, activation: activation) }, single: { layer, h in layer(h) })
-    }
-
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        run(x, fused: { linear, h, activation in linear(h, activation: activation) }, single: { layer, h in layer(h) })
-    }
-
-    /// The layers in order on the tape or eagerly, each `Linear` followed by an activation fused.
-    @inline(__always)
-    private func run<T>(_ x: T, fused: (Linear, T, Activation) -> T, single: (any Layer, T) -> T) -> T {
         var h = x
         var i = 0
         while i < layers.count {
             if let lin = layers[i] as? Linear, i + 1 < layers.count, let act = layers[i + 1] as? ActivationLayer {
-                h = fused(lin, h, act.activation)
+                h = lin(h, activation: act.activation)
                 i += 2
             } else {
-                h = single(layers[i], h)
+                h = layers[i](h)
                 i += 1
             }
         }

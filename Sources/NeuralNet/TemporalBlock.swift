@@ -60,12 +60,6 @@ public final class TemporalBlock: Layer {
         return (h2 + residual).relu().reshaped([b, t, outputs])
     }
 
-    /// `[B, T, inputs]` → `[B, T, outputs]`, eagerly (on a throwaway tape with gradients off).
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        let tape = Tape()
-        return tape.withoutGradients { self(tape.constant(x)).value }
-    }
-
     public var namedParameters: [NamedParameter] {
         conv1.namedParameters(prefix: "conv1") + conv2.namedParameters(prefix: "conv2")
             + (downsample?.namedParameters(prefix: "downsample") ?? [])

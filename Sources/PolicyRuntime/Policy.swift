@@ -208,7 +208,7 @@ public final class Policy: Sendable {
             let clip = normalizationClip, z = context.input
             normalizationMean.withUnsafeBufferPointer { mean in
                 normalizationStd.withUnsafeBufferPointer { std in
-                    for i in 0..<n { z[i] = Float(min(max((Double(x[i]) - mean[i]) / std[i], -clip), clip)) }
+                    for i in 0..<n { z[i] = ObservationNormalizer.scale(x[i], mean: mean[i], std: std[i], clip: clip) }
                 }
             }
             input = UnsafeBufferPointer(z)

@@ -24,22 +24,10 @@ extension Ops {
     static func linear<A: OutputAllocator>(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activation, _ alloc: A) -> Tensor {
         precondition(x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1],
                      "linear: input \(x.shape) does not match weight \(weight.shape) ([out, in])")
-        let (rows, k, n) = (x.shape[0], x.shape[1], weight.shape[0])
+        let (rows, n) = (x.shape[0], weight.shape[0])
         if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) for weight \(weight.shape)") }
         let out = alloc.output(.matrix(rows, n))
-        let y = out.pointer
-        if let bias {
-            for r in 0..<rows { (y + r * n).update(from: bias.pointer, count: n) }
-        } else {
-            y.update(repeating: 0, count: rows * n)
-        }
-        if rows == 1 {
-            BLAS.gemv(trans: false, rows: n, cols: k, alpha: 1, a: weight.pointer, x: x.pointer, beta: 1, y: y)
-        } else {
-            BLAS.gemm(transA: false, transB: true, m: rows, n: n, k: k, alpha: 1, a: x.pointer, lda: k,
-                      b: weight.pointer, ldb: k, beta: 1, c: y, ldc: n)
-        }
-        applyInPlace(activation, y, rows * n)
+        Kernels.linear(input: x.pointer, rows: rows, weight: weight, bias: bias, activation: activation, output: out.pointer)
         return out
     }
 

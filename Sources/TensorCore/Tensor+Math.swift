@@ -1,25 +1,20 @@
-// Eager (inference) operations on Tensor. Each has a recorded twin on Variable (Variable+Ops.swift)
-// that runs the same kernel.
+// Eager operations on Tensor, for code that computes with tensors outside a network (targets,
+// statistics, optimizers, tests' references). Layers are written once, on Variable (Variable+Ops.swift);
+// an op is here only if some eager caller needs it. Both run the same kernels (Ops).
 
 extension Tensor {
     /// Applies an elementwise function.
-    public func map(_ f: UnaryFunction) -> Tensor { Ops.unary(f, self, FreshAllocator()) }
+    func map(_ f: UnaryFunction) -> Tensor { Ops.unary(f, self, FreshAllocator()) }
     /// `e^x` elementwise.
     public func exp() -> Tensor { map(.exp) }
-    /// Natural logarithm elementwise.
-    public func log() -> Tensor { map(.log) }
     /// Hyperbolic tangent elementwise.
     public func tanh() -> Tensor { map(.tanh) }
     /// Logistic sigmoid `1 / (1 + e^-x)` elementwise (overflow-free).
     public func sigmoid() -> Tensor { map(.sigmoid) }
     /// `max(x, 0)` elementwise.
     public func relu() -> Tensor { map(.relu) }
-    /// `log(1 + e^x)` elementwise (overflow-free).
-    public func softplus() -> Tensor { map(.softplus) }
     /// Square root elementwise.
     public func sqrt() -> Tensor { map(.sqrt) }
-    /// Absolute value elementwise.
-    public func abs() -> Tensor { map(.abs) }
     /// `x * x` elementwise.
     public func squared() -> Tensor { map(.square) }
     /// Clamps each element to `[min, max]`.
@@ -30,7 +25,7 @@ extension Tensor {
     public func affine(scale: Float, shift: Float) -> Tensor { Ops.affine(self, scale: scale, shift: shift, FreshAllocator()) }
 
     /// Applies a broadcasting elementwise function (NumPy broadcasting rules).
-    public func zip(_ other: Tensor, _ f: BinaryFunction) -> Tensor { Ops.binary(f, self, other, FreshAllocator()) }
+    func zip(_ other: Tensor, _ f: BinaryFunction) -> Tensor { Ops.binary(f, self, other, FreshAllocator()) }
 
     /// Elementwise sum (NumPy broadcasting; a `Float` applies to every element).
     public static func + (a: Tensor, b: Tensor) -> Tensor { a.zip(b, .add) }
@@ -61,21 +56,6 @@ extension Tensor {
     public func maximum(_ other: Tensor) -> Tensor { zip(other, .maximum) }
     /// Elementwise minimum (broadcasting).
     public func minimum(_ other: Tensor) -> Tensor { zip(other, .minimum) }
-    /// 1 where `self > other`, else 0 (broadcasting).
-    public func isGreater(than other: Tensor) -> Tensor { zip(other, .greater) }
-    /// 1 where `self >= other`, else 0 (broadcasting).
-    public func isGreaterOrEqual(to other: Tensor) -> Tensor { zip(other, .greaterEqual) }
-    /// 1 where `self < other`, else 0 (broadcasting).
-    public func isLess(than other: Tensor) -> Tensor { zip(other, .less) }
-    /// 1 where `self <= other`, else 0 (broadcasting).
-    public func isLessOrEqual(to other: Tensor) -> Tensor { zip(other, .lessEqual) }
-    /// 1 where `self == other`, else 0 (broadcasting).
-    public func isEqual(to other: Tensor) -> Tensor { zip(other, .equal) }
-
-    /// `mask != 0 ? a : b` elementwise; all three of one shape.
-    public static func select(_ mask: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        Ops.select(mask, a, b, FreshAllocator())
-    }
 }
 
 extension Tensor {
@@ -87,11 +67,9 @@ extension Tensor {
     public func max() -> Tensor { Ops.reduceAll(.max, self, FreshAllocator()) }
     /// Smallest element, as a rank-0 tensor.
     public func min() -> Tensor { Ops.reduceAll(.min, self, FreshAllocator()) }
-    /// `log(sum(exp(x)))` over all elements, computed stably.
-    public func logSumExp() -> Tensor { Ops.reduceAll(.logSumExp, self, FreshAllocator()) }
 
     /// Reduces along `axis` (negative counts from the end); the axis is removed unless `keepDims`.
-    public func reduce(_ r: Reduction, axis: Int, keepDims: Bool = false) -> Tensor {
+    func reduce(_ r: Reduction, axis: Int, keepDims: Bool = false) -> Tensor {
         Ops.reduce(r, self, axis: normalizedAxis(axis, rank: rank), keepDims: keepDims, FreshAllocator())
     }
     /// Sum along `axis`.
@@ -100,10 +78,6 @@ extension Tensor {
     public func mean(axis: Int, keepDims: Bool = false) -> Tensor { reduce(.mean, axis: axis, keepDims: keepDims) }
     /// Maximum along `axis`.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor { reduce(.max, axis: axis, keepDims: keepDims) }
-    /// Minimum along `axis`.
-    public func min(axis: Int, keepDims: Bool = false) -> Tensor { reduce(.min, axis: axis, keepDims: keepDims) }
-    /// `log(sum(exp(x)))` along `axis`, computed stably.
-    public func logSumExp(axis: Int, keepDims: Bool = false) -> Tensor { reduce(.logSumExp, axis: axis, keepDims: keepDims) }
     /// Index of the first maximum along `axis`, one per position of the other axes in row-major order.
     public func argmax(axis: Int) -> [Int] { Ops.argmax(self, axis: normalizedAxis(axis, rank: rank)) }
 }
@@ -131,12 +105,6 @@ extension Tensor {
 
     /// Rows `range` of the first axis (copied).
     public func rows(_ range: Range<Int>) -> Tensor { Ops.rows(self, range, FreshAllocator()) }
-
-    /// Joins tensors along `axis`.
-    public static func concatenate(_ parts: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "concatenate: no tensors")
-        return Ops.concat(parts, axis: normalizedAxis(axis, rank: parts[0].rank), FreshAllocator())
-    }
 
     /// The transpose of a 2-D tensor (materialized; `matmul` takes transposes without copying).
     public func transposed() -> Tensor { Ops.transpose(self, FreshAllocator()) }

@@ -47,20 +47,6 @@ struct LayerTests {
         for (p, v) in zip(net.parameters, vars) { #expect(p.grad == tape2.gradient(of: v)) }
     }
 
-    @Test func duelingHeadCentresAdvantages() {
-        var rng = Xoshiro256(seed: 3)
-        let head = DuelingHead(features: 6, actions: 4, rng: &rng)
-        let x = Tensor.normal([5, 6], rng: &rng)
-        let q = head(x)
-        #expect(q.shape == [5, 4])
-        // mean_a Q(s, a) = V(s) by construction.
-        let v = head.value(x).reshaped([-1])
-        #expect(firstMismatch(q.mean(axis: 1).scalars, v.scalars, relative: 1e-5, absolute: 1e-6) == nil)
-        #expect(head.namedParameters.map(\.name) == ["value.weight", "value.bias", "advantage.weight", "advantage.bias"])
-        let bad = gradientMismatches([x]) { tape, v in head(v[0]) }
-        #expect(bad.isEmpty)
-    }
-
     @Test func copyAndPolyak() {
         var rng = Xoshiro256(seed: 4)
         let online = Sequential.mlp([3, 4, 2], rng: &rng), target = Sequential.mlp([3, 4, 2], rng: &rng)
@@ -98,23 +84,42 @@ struct LayerTests {
     }
 }
 
-@Suite("Single-observation inference")
-struct MLPInferenceTests {
-    @Test func matchesTheBatchedForwardPass() throws {
+@Suite("Eager inference is the recorded forward")
+struct EagerForwardTests {
+    @Test func eagerEqualsRecordedAndReadsWeightsLive() {
         var rng = Xoshiro256(seed: 8)
         let net = Sequential.mlp([6, 10, 10, 3], activation: .tanh, outputActivation: .sigmoid, rng: &rng)
-        let fast = try MLPInference(net)
         let x = Tensor.normal([4, 6], rng: &rng)
-        let batched = net(x)
-        var out: [Float] = []
-        for r in 0..<4 {
-            fast.predict(x.rows(r..<(r + 1)).scalars, into: &out)
-            #expect(firstMismatch(out, batched.rows(r..<(r + 1)).scalars, relative: 1e-5, absolute: 1e-6) == nil)
-        }
-        // Reads weights live: after an update the output changes accordingly.
+        // Bit for bit: both run the one forward, one on a caller's tape, one on a gradient-free tape.
+        let tape = Tape()
+        let recorded = net(tape.constant(x)).value
+        #expect(net(x) == recorded)
+        // A row alone gives that row of the batch (up to the GEMV / GEMM rounding difference).
+        #expect(firstMismatch(net(x.rows(1..<2)).scalars, recorded.rows(1..<2).scalars, relative: 1e-5, absolute: 1e-6) == nil)
+        // The eager pass records nothing on the caller's tape.
+        let before = tape.count
+        _ = net(x)
+        #expect(tape.count == before)
+        // Weights are read live: after an update the output follows.
+        let old = net(x)
         net.parameters[0].value[0, 0] += 1
-        fast.predict(x.rows(0..<1).scalars, into: &out)
-        #expect(firstMismatch(out, net(x.rows(0..<1)).scalars, relative: 1e-5, absolute: 1e-6) == nil)
-        #expect(throws: MLPInferenceError.self) { try MLPInference(Sequential([ActivationLayer(.relu)])) }
+        #expect(net(x) != old)
+        let tape2 = Tape()
+        #expect(net(x) == net(tape2.constant(x)).value)
+    }
+
+    @Test func mlpWithOneWidthIsTheIdentity() {
+        var rng = Xoshiro256(seed: 9)
+        let trunk = Sequential.mlp([5], activation: .relu, outputActivation: .relu, rng: &rng)
+        #expect(trunk.layers.isEmpty && trunk.namedParameters.isEmpty)
+        let x = Tensor.normal([2, 5], rng: &rng)
+        #expect(trunk(x) == x)
+        // A trunk (outputActivation = activation) ends with the activation; the same draws as mlp without it.
+        var r1 = Xoshiro256(seed: 10), r2 = Xoshiro256(seed: 10)
+        let withAct = Sequential.mlp([5, 7, 3], activation: .tanh, outputActivation: .tanh, rng: &r1)
+        let plain = Sequential.mlp([5, 7, 3], activation: .tanh, rng: &r2)
+        #expect(withAct.layers.count == 4 && plain.layers.count == 3)
+        #expect(withAct.parameters.map(\.value) == plain.parameters.map(\.value))
+        #expect(firstMismatch(withAct(x).scalars, plain(x).tanh().scalars, relative: 1e-6, absolute: 1e-7) == nil)
     }
 }

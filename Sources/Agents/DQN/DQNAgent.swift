@@ -216,7 +216,7 @@ public final class DQNAgent<Envs: VectorEnvironment>: TrainableAgent, ReplayChec
             if explore {
                 for (k, n) in layout.branches.enumerated() { actionRows[i * w + k] = Int32(explorationRNG.uniformInt(below: n)) }
             } else {
-                let g = greedy ?? online.greedy(Tensor(shape: [m, observationSize], scalars: previousObservations))
+                let g = greedy ?? online.greedy(previousObservations, rows: m)
                 greedy = g
                 for k in 0..<w { actionRows[i * w + k] = Int32(g[i * w + k]) }
             }
@@ -226,13 +226,13 @@ public final class DQNAgent<Envs: VectorEnvironment>: TrainableAgent, ReplayChec
 
     public func act(_ observation: [Float]) -> Action {
         precondition(observation.count == observationSize, "DQNAgent.act: observation has \(observation.count) elements, expected \(observationSize)")
-        return layout.action(online.greedy(Tensor(shape: [1, observationSize], scalars: observation)))
+        return layout.action(online.greedy(observation, rows: 1))
     }
 
     /// Greedy actions for `rows` observations, row-major `[rows, observationSize]` (for evaluation
     /// and the Python reader's reference).
     public func greedyActions(_ observations: [Float], rows: Int) -> [[Int]] {
-        let g = online.greedy(Tensor(shape: [rows, observationSize], scalars: observations))
+        let g = online.greedy(observations, rows: rows)
         return (0..<rows).map { Array(g[($0 * layout.width)..<(($0 + 1) * layout.width)]) }
     }
 

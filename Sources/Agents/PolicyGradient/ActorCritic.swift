@@ -27,6 +27,9 @@ public final class ActorCritic {
     /// With a per-asset actor (`ActorArchitecture.perAsset`), the inputs each asset's row reads;
     /// the actor then maps `[B·N, inputWidth]` rows to `[B·N, 1]`, read as the `[B, N]` mean.
     public let perAsset: PerAssetLayout?
+    /// The acting forward pass over the actor (checkpoint names): the deterministic and sampled
+    /// actions run the code the trading daemon runs.
+    let acting: ActingForward
 
     /// Builds the networks, drawing initial weights from `rng` (actor first, then critic).
     /// - Precondition: with `perAsset`, the head is Gaussian with one dimension per asset (the agent checks).
@@ -53,6 +56,19 @@ public final class ActorCritic {
             logStd = Parameter(Tensor(repeating: Float(logStdInit), shape: [d]))
         } else {
             logStd = nil
+        }
+        let kind: PolicySpec.ActionKind, shape: [Int], low: [Double], high: [Double], bound: String
+        switch head {
+        case .categorical(let n): (kind, shape, low, high, bound) = (.discrete, [n], [], [], "")
+        case .factorizedCategorical(let nvec): (kind, shape, low, high, bound) = (.multiDiscrete, nvec, [], [], "")
+        case let .gaussian(d, lo, hi, b): (kind, shape, low, high, bound) = (.box, [d], lo.map(Double.init), hi.map(Double.init), b.rawValue)
+        }
+        let named = actor.namedParameters(prefix: "actor") + (logStd.map { [NamedParameter("log_std", $0)] } ?? [])
+        acting = ActingForward(named, owner: "ActorCritic") { shapes throws(PolicyForwardError) in
+            try PolicyForward(network: perAsset == nil ? head.networkKind : .perAssetGaussian, hidden: network.hidden,
+                              activation: network.activation.rawValue, dueling: false, observationSize: observationCount,
+                              perAsset: perAsset, actionKind: kind, actionShape: shape, actionLow: low, actionHigh: high,
+                              continuousBound: bound, shapes: shapes)
         }
     }
 
@@ -126,10 +142,10 @@ public final class ActorCritic {
         return Tensor(shape: [b * layout.assets.count, layout.inputWidth], scalars: rows)
     }
 
-    /// The actor's outputs `[B, actorOutputs]` (logits or Gaussian mean) for `[B, observationCount]` observations.
-    func actorOutputs(_ observations: Tensor) -> Tensor {
-        guard perAsset != nil else { return actor(observations) }
-        return actor(perAssetRows(observations)).reshaped([observations.shape[0], head.actorOutputs])
+    /// The actor's outputs, row-major `[rows, actorOutputs]` (logits or Gaussian mean), for `rows`
+    /// observations of `observationCount` floats, through `PolicyForward` (as the daemon).
+    func actorOutputs(_ observations: UnsafeBufferPointer<Float>, rows: Int) -> [Float] {
+        acting.outputs(observations, rows: rows)
     }
 
     /// V(s) for `[B, observationCount]` observations.
@@ -147,7 +163,7 @@ public final class ActorCritic {
                 actions: UnsafeMutableBufferPointer<Float>, logProbs: UnsafeMutableBufferPointer<Float>,
                 values: UnsafeMutableBufferPointer<Float>) {
         let b = observations.shape[0]
-        let out = actorOutputs(observations)
+        let out = observations.withUnsafeBufferPointer { actorOutputs($0, rows: b) }
         let v = critic(observations)
         v.withUnsafeBufferPointer { vb in for i in 0..<b { values[i] = vb[i] } }
         let width = head.actorOutputs
@@ -210,27 +226,12 @@ public final class ActorCritic {
 
     /// The deterministic action stored form: argmax per categorical, the Gaussian mean.
     func deterministic(_ observation: [Float]) -> [Float] {
-        let out = actorOutputs(Tensor(shape: [1, observationCount], scalars: observation)).scalars
+        let out = observation.withUnsafeBufferPointer { actorOutputs($0, rows: 1) }
         switch head {
-        case .categorical:
-            return [Float(Self.argmax(out[...]))]
-        case .factorizedCategorical(let nvec):
-            var result: [Float] = []
-            var offset = 0
-            for n in nvec {
-                result.append(Float(Self.argmax(out[offset..<(offset + n)]) - offset))
-                offset += n
-            }
-            return result
+        case .categorical, .factorizedCategorical:
+            return out.withUnsafeBufferPointer { o in acting.forward.branches.indices.map { Float(acting.forward.greedy(o, row: 0, branch: $0)) } }
         case .gaussian:
             return out
         }
-    }
-
-    /// Index (in the base array) of the first maximum.
-    static func argmax(_ xs: ArraySlice<Float>) -> Int {
-        var best = xs.startIndex
-        for i in xs.indices where xs[i] > xs[best] { best = i }
-        return best
     }
 }

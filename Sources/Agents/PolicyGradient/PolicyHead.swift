@@ -70,14 +70,7 @@ public enum PolicyHead: Sendable, Equatable {
     /// A Gaussian sample (or mean) mapped into the box: clipped, or `low + (tanh(u) + 1)/2 · (high − low)`.
     static func bounded(_ u: some Collection<Float>, low: [Float], high: [Float], bound: ContinuousActionBound) -> [Float] {
         var out = [Float](repeating: 0, count: low.count)
-        for (d, x) in u.enumerated() {
-            switch bound {
-            case .clip: out[d] = min(max(x, low[d]), high[d])
-            case .squash:
-                let s = low[d] + (tanh(x) + 1) * 0.5 * (high[d] - low[d])
-                out[d] = min(max(s, low[d]), high[d])
-            }
-        }
+        for (d, x) in u.enumerated() { out[d] = PolicyForward.bounded(x, low: low[d], high: high[d], squash: bound == .squash) }
         return out
     }
 }

@@ -64,12 +64,19 @@ public struct ObservationNormalizer: Sendable, Equatable {
             statistics.variance.withUnsafeBufferPointer { v in
                 for r in 0..<rows {
                     for i in 0..<d {
-                        let z = (Double(observations[r * d + i]) - m[i]) / (v[i] + eps).squareRoot()
-                        observations[r * d + i] = Float(min(max(z, -clip), clip))
+                        observations[r * d + i] = Self.scale(observations[r * d + i], mean: m[i], std: (v[i] + eps).squareRoot(), clip: clip)
                     }
                 }
             }
         }
+    }
+
+    /// One element scaled: `clip((x − mean) / std, −clip, clip)` in `Double`, with
+    /// `std = sqrt(variance + epsilon)`. The one formula: training and the trading daemon
+    /// (`PolicyRuntime`, from the checkpoint's statistics) both call it, so they agree bit for bit.
+    @inline(__always)
+    public static func scale(_ x: Float, mean: Double, std: Double, clip: Double) -> Float {
+        Float(min(max((Double(x) - mean) / std, -clip), clip))
     }
 
     /// The statistics in the checkpoint format.
