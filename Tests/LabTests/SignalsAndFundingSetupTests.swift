@@ -7,21 +7,13 @@ import TestSupport
 /// `env.action.signals` over named sources and `env.costs.fundingSeries` through the preset decoder,
 /// `MarketSetup.load` (the funding path resolved like the data paths) and the lab's baselines.
 @Suite struct SignalsAndFundingSetupTests {
+    static let sources = "[{name: h1, predictions: p1.csv, timeframe: 1h}, {name: h2, predictions: p2.csv, timeframe: 2h}]"
+
     static func preset(_ dir: URL, extra: String) throws -> EnvironmentSpec {
-        let yaml = """
-        kind: market
-        data:
-          bars: \(dir.appendingPathComponent("bars.csv").path)
-          benchmark: ''
-          sources: [{name: h1, predictions: p1.csv, timeframe: 1h}, {name: h2, predictions: p2.csv, timeframe: 2h}]
-        episode: {split: all}
-        observation: {window: 2, volatilityWindow: 3}
-        \(extra)
-        """
-        return try EnvironmentSpec.decode(try SpecValue.parse(yaml: yaml, source: "env.yaml"), file: "env.yaml")
+        try PredictionSourcesSetupTests.preset(dir, sources: sources, extra: extra)
     }
 
-    @Test func aFundingSeriesIsLoadedRelativeToTheRootAndCharged() throws {
+    @Test func aFundingSeriesIsLoadedRelativeToTheRootAndAlignedToTheBars() throws {
         let dir = try PredictionSourcesSetupTests.files()
         // BTC pays 10 bp at 08:00 on the first day; ETH receives 10 bp (a negative rate).
         try "timestamp,asset,rate\n2021-01-01T08:00:00Z,BTC,0.001\n2021-01-01T08:00:00Z,ETH,-0.001\n"
