@@ -333,6 +333,30 @@ import TestSupport
         #expect(refusal { $0.action.signals = [SignalWeight(feature: "pred"), SignalWeight(feature: "snr", weight: -0.5)] } == "accepted")
     }
 
+    @Test func theCombinedBaselinesRunThroughTheEnv() throws {
+        let m = Fixtures.synthetic(assets: 6, bars: 300, seed: 2)
+        let feats = Fixtures.withSecondSource(m.features)
+        var c = Fixtures.config()
+        let panel = try MarketPanel(data: m.data, features: feats, benchmark: nil, volatilityWindow: c.observation.volatilityWindow,
+                                    betaWindow: c.constraints.betaWindow)
+        // One listed source: the combined baseline is the fixed-gross book, bit for bit.
+        c.action.signals = [SignalWeight(feature: "pred")]
+        let fixed = try Baseline.fixedGross(1).backtest(panel: panel, config: c, split: "train")
+        let combined = try Baseline.combined(.weighted, gross: 1).backtest(panel: panel, config: c, split: "train")
+        #expect(fixed.count > 250 && fixed == combined)
+        // No list: every feature but the confidence feature, at weight 1.
+        var d = Fixtures.config()
+        d.action.confidenceFeature = "snr"
+        let confident = try MarketPanel(data: m.data, features: feats, benchmark: nil, volatilityWindow: d.observation.volatilityWindow,
+                                        betaWindow: d.constraints.betaWindow, confidenceFeature: "snr")
+        #expect(Baseline.signalSources(config: d, panel: confident) == [SignalWeight(feature: "pred"), SignalWeight(feature: "pred2")])
+        let weighted = try Baseline.combined(.weighted, gross: 1).backtest(panel: confident, config: d, split: "train")
+        let agreement = try Baseline.combined(.agreement, gross: 1).backtest(panel: confident, config: d, split: "train")
+        #expect(weighted.count == fixed.count && agreement.count == fixed.count)
+        #expect(weighted.grossReturns != fixed.grossReturns && agreement.grossReturns != weighted.grossReturns)
+        #expect(Baseline.combined(.agreement, gross: 1).description == "agreement gross 1.0")
+    }
+
     @Test func signalsDecodeFromJSONWithStrictKeys() throws {
         let json = #"{"signals": [{"feature": "h1.pred", "weight": 2}, {"feature": "h2.pred"}], "combine": "agreement"}"#
         let a = try JSONDecoder().decode(ActionConfig.self, from: Data(json.utf8))

@@ -50,7 +50,8 @@ public struct MarketPanel: Sendable {
     /// Funding rates to charge per step (T x N): row t sums each asset's rates stamped in
     /// (t−1, t] (`FundingRates.perBar`), read by the step decided at t−1; nil without a funding series.
     public let fundingRates: [Double]?
-    /// Index of the sizing book's signal feature, and of the confidence feature (or nil).
+    /// Index of `signalFeature` (0 when empty), and of the confidence feature (or nil). The sizing
+    /// book resolves its sources itself (`ActionScheme.signals`, `SignalCombination`).
     public let signalIndex: Int
     public let confidenceIndex: Int?
     /// The settings the panel was prepared with (an env checks its config agrees).
