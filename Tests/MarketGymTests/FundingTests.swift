@@ -135,8 +135,8 @@ import TestSupport
         #expect(rates.assets.sorted() == ["BTC", "ETH"])
         #expect(rates.timestamps.count == 12)
         // Exactly the decimals written: 0.0001 is the Double 0.0001.
-        let first = rates.rates[rates.timestamps.indices.first { rates.assets[Int(rates.assetIndex[$0])] == "BTC" }!]
-        #expect(first == 0.0001)
+        let first = try #require(rates.timestamps.indices.first { rates.assets[Int(rates.assetIndex[$0])] == "BTC" })
+        #expect(rates.rates[first] == 0.0001)
         // Per hourly bar: the 08:00 rates land on the 08:00 bar's row.
         let bars = (0..<24).map { Self.start + Int64($0) * Self.hour }
         let perBar = try rates.perBar(timestamps: bars, assets: ["BTC", "ETH"])

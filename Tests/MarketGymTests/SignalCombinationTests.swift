@@ -61,7 +61,7 @@ import TestSupport
         let ca: [Double?] = (0..<4).map { i in
             let u = [za[i], zb[i]]
             guard u.allSatisfy({ $0 > 0 }) || u.allSatisfy({ $0 < 0 }) else { return nil }
-            return (u[0] + u[1]) * (u.map(abs).min()! / u.map(abs).max()!)
+            return (u[0] + u[1]) * (min(abs(u[0]), abs(u[1])) / max(abs(u[0]), abs(u[1])))
         }
         #expect(ca.allSatisfy { $0 != nil })
         let expectedAgreement = Self.normalized(ca)
