@@ -129,7 +129,7 @@ public final class Policy: Sendable {
         let features = try Self.featureNames(spec: spec, window: config.observation.window, file: file)
         let c = config.constraints
         let scheme: ActionScheme
-        do { scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: spec.assets.count) } catch {
+        do { scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: spec.assets.count, featureNames: features) } catch {
             throw .invalidPolicy(file: file, detail: "action scheme: \(error)")
         }
         do { try config.checkConstraints() } catch { throw .invalidPolicy(file: file, detail: "\(error)") }

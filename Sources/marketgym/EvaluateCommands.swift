@@ -43,7 +43,9 @@ struct BacktestCommand: ParsableCommand {
         abstract: "Backtest a non-RL baseline through the environment of a spec: metrics and a per-year table.",
         discussion: """
         Baselines: flat, fixedGross (the prediction book at a constant gross), confidence (gross proportional
-        to the signal's confidence). Costs, neutrality and caps are the environment's own.
+        to the signal's confidence), combined (the weighted combined-signal book of env.action.signals, or of
+        every prediction feature), agreement (positions only where the sources agree). Costs, neutrality and
+        caps are the environment's own.
 
         Examples:
           marketgym backtest quickstart --baseline fixedGross --split test
@@ -52,7 +54,7 @@ struct BacktestCommand: ParsableCommand {
     )
 
     @Argument(help: "An experiment or environment preset (name or path).") var spec: String
-    @Option(help: "flat, fixedGross or confidence.") var baseline: String = "fixedGross"
+    @Option(help: "flat, fixedGross, confidence, combined or agreement.") var baseline: String = "fixedGross"
     @Option(help: "Split(s), comma-separated.") var split: String = "train,valid,test"
     @Option(help: "Gross exposure of the baseline (default 1).") var gross: Double = 1
     @OptionGroup var specOptions: SpecOptions

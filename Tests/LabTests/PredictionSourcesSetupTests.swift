@@ -23,7 +23,8 @@ import TestSupport
         return dir
     }
 
-    static func preset(_ dir: URL, sources: String) throws -> EnvironmentSpec {
+    /// The spec over `files()`, with `extra` YAML lines appended (other top-level keys).
+    static func preset(_ dir: URL, sources: String, extra: String = "") throws -> EnvironmentSpec {
         let yaml = """
         kind: market
         data:
@@ -32,6 +33,7 @@ import TestSupport
           sources: \(sources)
         episode: {split: all}
         observation: {window: 2, volatilityWindow: 3}
+        \(extra)
         """
         return try EnvironmentSpec.decode(try SpecValue.parse(yaml: yaml, source: "env.yaml"), file: "env.yaml")
     }

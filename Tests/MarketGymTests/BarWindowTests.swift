@@ -33,10 +33,10 @@ import TestSupport
         let window = try BarWindow(assets: n, featureNames: features.names, rows: rows, volatilityWindow: c.observation.volatilityWindow,
                                    betaWindow: c.constraints.betaWindow, benchmark: betaNeutral, signalFeature: c.action.signalFeature)
         let writer = try BarObservation(config: c.observation, assets: n, features: k)
-        let sizing = try ActionScheme(c.action, maxWeight: c.constraints.maxWeight, assetCount: n)
+        let sizing = try ActionScheme(c.action, maxWeight: c.constraints.maxWeight, assetCount: n, featureNames: features.names)
         var perAssetConfig = c.action
         perAssetConfig.scheme = .perAsset
-        let perAsset = try ActionScheme(perAssetConfig, maxWeight: c.constraints.maxWeight, assetCount: n)
+        let perAsset = try ActionScheme(perAssetConfig, maxWeight: c.constraints.maxWeight, assetCount: n, featureNames: features.names)
         var checked = 0
         for t in stride(from: rows - 1, to: data.barCount, by: 3) {
             let panel = try Self.panel(data, features, benchmark: betaNeutral ? bench : nil, endingAt: t, rows: rows, config: c)

@@ -52,3 +52,20 @@ enum Fixtures {
 
     enum FixtureError: Error { case misaligned }
 }
+
+extension Fixtures {
+    /// A synthetic market's features with a second prediction source `pred2` = `pred` + `noise`·N(0, 1)
+    /// (a noisier view of the same signal), appended as a third feature: [pred, snr, pred2].
+    static func withSecondSource(_ features: FeatureMatrix, noise: Double = 1, seed: UInt64 = 77) -> FeatureMatrix {
+        var rng = Xoshiro256(seed: seed)
+        let k = features.featureCount
+        var values: [Float] = []
+        values.reserveCapacity(features.values.count / k * (k + 1))
+        for r in 0..<(features.values.count / k) {
+            let row = features.values[(r * k)..<((r + 1) * k)]
+            values.append(contentsOf: row)
+            values.append(row[row.startIndex] + Float(noise * rng.normal()))
+        }
+        return FeatureMatrix(names: features.names + ["pred2"], assets: features.assets, barCount: features.barCount, values: values)
+    }
+}

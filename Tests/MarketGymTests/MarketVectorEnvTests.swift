@@ -27,6 +27,18 @@ import TestSupport
         t.action.confidenceFeature = "snr"
         t.constraints.thresholdScalesWithConfidence = true
         out.append(("sizing threshold", t, false))
+        // Combined signals (over the features plus `pred2`, `Fixtures.withSecondSource`) with the
+        // strength- and confidence-adaptive threshold.
+        for combine in SignalCombineMode.allCases {
+            var s = Fixtures.config()
+            s.action.signals = [SignalWeight(feature: "pred", weight: 1), SignalWeight(feature: "pred2", weight: 0.7)]
+            s.action.combine = combine
+            s.action.confidenceFeature = "snr"
+            s.constraints.rebalanceThreshold = 0.3
+            s.constraints.thresholdStrengthCoefficient = 0.5
+            s.constraints.thresholdConfidenceCoefficient = 2
+            out.append(("signals \(combine.rawValue)", s, false))
+        }
         for scheme in ActionSchemeKind.allCases {
             var o = Fixtures.config()
             o.action.scheme = scheme
@@ -56,7 +68,8 @@ import TestSupport
         var endedSeen = 0, terminatedSeen = 0, heldSeen = 0
         for (name, config, opens) in Self.variants() {
             let market = Fixtures.synthetic(assets: 6, bars: 260, seed: 5, withOpens: opens)
-            let (data, feats) = try Fixtures.withHoles(market, rng: &rng, fraction: 0.04)
+            let (data, holed) = try Fixtures.withHoles(market, rng: &rng, fraction: 0.04)
+            let feats = name.hasPrefix("signals") ? Fixtures.withSecondSource(holed) : holed
             let template = try MarketEnv(data: data, features: feats, benchmark: market.benchmark, config: config)
             var reference = SyncVectorEnvironment((0..<m).map { template.reseeded(UInt64($0)) })
             // The sizing scheme also without its precomputed books (the projecting path), once.

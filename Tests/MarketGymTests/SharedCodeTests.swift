@@ -18,7 +18,7 @@ import TestSupport
             let panel = env.panel
             let builder = try ObservationBuilder(panel: panel, config: c.observation)
             let projection = NeutralityProjection(c.constraints)
-            let actionScheme = try ActionScheme(c.action, maxWeight: c.constraints.maxWeight, assetCount: 7)
+            let actionScheme = try ActionScheme(c.action, maxWeight: c.constraints.maxWeight, assetCount: 7, featureNames: panel.featureNames)
             _ = try env.reset(seed: 4, options: .none)
             for _ in 0..<60 {
                 let t = env.bar

@@ -12,7 +12,21 @@ import TestSupport
     @Test(arguments: [(ActionSchemeKind.sizing, false), (ActionSchemeKind.perAsset, true), (ActionSchemeKind.sizing, true), (ActionSchemeKind.perAsset, false),
                        (ActionSchemeKind.weights, true)])
     func replayedEpisodeMatchesTheEnvBarByBar(scheme: ActionSchemeKind, betaNeutral: Bool) throws {
-        let config = PolicyFixtures.marketConfig(scheme: scheme, betaNeutral: betaNeutral)
+        try Self.replay(PolicyFixtures.marketConfig(scheme: scheme, betaNeutral: betaNeutral), label: "\(scheme.rawValue) betaNeutral=\(betaNeutral)")
+    }
+
+    /// The combined-signal books: the bundled data's three prediction horizons weighted, and in
+    /// agreement (with the strength-adaptive threshold in the env, which the runtime does not apply).
+    @Test(arguments: [(SignalCombineMode.weighted, false), (.agreement, false), (.weighted, true), (.agreement, true)])
+    func combinedSignalBooksMatchTheEnvBarByBar(combine: SignalCombineMode, betaNeutral: Bool) throws {
+        var config = PolicyFixtures.marketConfig(scheme: .sizing, betaNeutral: betaNeutral)
+        config.action.signals = [SignalWeight(feature: "pred_h1", weight: 0.5), SignalWeight(feature: "pred_h5", weight: 1), SignalWeight(feature: "pred_h20", weight: 0.25)]
+        config.action.combine = combine
+        try Self.replay(config, label: "\(combine.rawValue) betaNeutral=\(betaNeutral)")
+    }
+
+    static func replay(_ config: MarketEnvConfig, label: String) throws {
+        let scheme = config.action.scheme
         var env = try PolicyFixtures.env(config)
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -69,6 +83,6 @@ import TestSupport
         }
         // Every book is bit-identical, beta-neutral ones included.
         #expect(exactBooks == steps)
-        print("EnvParity \(scheme.rawValue) betaNeutral=\(betaNeutral): max |Δvol obs| \(maxVolDiff), max |Δw| \(maxWeightDiff), bit-identical books \(exactBooks)/\(steps)")
+        print("EnvParity \(label): max |Δvol obs| \(maxVolDiff), max |Δw| \(maxWeightDiff), bit-identical books \(exactBooks)/\(steps)")
     }
 }

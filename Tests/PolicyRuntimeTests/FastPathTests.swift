@@ -33,7 +33,7 @@ import TestSupport
             }
         }
         guard let action else { return (obs, []) }
-        let scheme = try ActionScheme(config.action, maxWeight: config.constraints.maxWeight, assetCount: n)
+        let scheme = try ActionScheme(config.action, maxWeight: config.constraints.maxWeight, assetCount: n, featureNames: policy.featureNames)
         var w = [Double](repeating: 0, count: n)
         try w.withUnsafeMutableBufferPointer { (p) throws(EnvironmentError) in try scheme.rawBook(action, panel: panel, bar: rows - 1, into: p) }
         let t = rows - 1

@@ -72,14 +72,25 @@ public enum MarketEvaluator {
                           ("variance", terms.variance), ("differentialSharpe", terms.differentialSharpe), ("exposure", terms.exposure)])
     }
 
-    /// Backtests a named baseline (`flat`, `fixedGross`, `confidence`) on `split`.
-    public static func baseline(_ name: String, gross: Double, setup: MarketSetup, split: String) throws(LabError) -> MarketEvaluation {
-        let b: Baseline
+    /// The baselines a spec may name (`evaluation.baselines`), in display order.
+    public static let baselineNames = ["flat", "fixedGross", "confidence", "combined", "agreement"]
+
+    /// The baseline a spec names (`flat`, `fixedGross`, `confidence`, `combined`, `agreement`), or nil.
+    public static func baseline(named name: String, gross: Double) -> Baseline? {
         switch name {
-        case "flat": b = .flat
-        case "fixedGross": b = .fixedGross(gross)
-        case "confidence": b = .confidenceProportional(baseGross: gross)
-        default: throw .badRun(path: "evaluation.baselines", detail: "unknown baseline '\(name)'; use flat, fixedGross or confidence")
+        case "flat": return .flat
+        case "fixedGross": return .fixedGross(gross)
+        case "confidence": return .confidenceProportional(baseGross: gross)
+        case "combined": return .combined(.weighted, gross: gross)
+        case "agreement": return .combined(.agreement, gross: gross)
+        default: return nil
+        }
+    }
+
+    /// Backtests a named baseline (`baselineNames`) on `split`.
+    public static func baseline(_ name: String, gross: Double, setup: MarketSetup, split: String) throws(LabError) -> MarketEvaluation {
+        guard let b = baseline(named: name, gross: gross) else {
+            throw .badRun(path: "evaluation.baselines", detail: "unknown baseline '\(name)'; use one of \(baselineNames.joined(separator: ", "))")
         }
         do {
             let record = try b.backtest(panel: setup.panel, config: setup.config, split: split)

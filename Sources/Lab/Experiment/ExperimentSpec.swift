@@ -20,7 +20,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 public struct EvaluationConfig: Codable, Sendable, Equatable {
     /// Splits to evaluate on (market envs): any of train, valid, test. Default [valid, test].
     public var splits: [String] = ["valid", "test"]
-    /// Non-RL baselines run through the same env (market envs): flat, fixedGross, confidence. Default all three.
+    /// Non-RL baselines run through the same env (market envs): flat, fixedGross, confidence,
+    /// combined (the weighted combined-signal book), agreement (the agreement book). Default the first three.
     public var baselines: [String] = ["flat", "fixedGross", "confidence"]
     /// Gross exposure of the fixed-gross and (base of the) confidence baselines. Default 1.
     public var baselineGross: Double = 1
@@ -111,8 +112,8 @@ public struct ExperimentSpec: Sendable, Equatable {
         for s in evaluation.splits where !["train", "valid", "test"].contains(s) {
             throw .badValue(file: file, path: "evaluation.splits", found: s, expected: "train, valid or test")
         }
-        for b in evaluation.baselines where !["flat", "fixedGross", "confidence"].contains(b) {
-            throw .badValue(file: file, path: "evaluation.baselines", found: b, expected: "flat, fixedGross or confidence")
+        for b in evaluation.baselines where !MarketEvaluator.baselineNames.contains(b) {
+            throw .badValue(file: file, path: "evaluation.baselines", found: b, expected: MarketEvaluator.baselineNames.joined(separator: ", "))
         }
         let g = evaluation.baselineGross, cap = env.market.constraints.maxGross
         guard g.isFinite, g >= 0, g <= cap else {

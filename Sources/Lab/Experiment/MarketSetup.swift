@@ -56,11 +56,18 @@ public struct MarketSetup: Sendable {
             features = try loadFeatures(spec.data, bars: bars, root: root, provenance: &provenance, log: log)
         }
         let c = spec.market
+        // A funding-rate file (`env.costs.fundingSeries`), resolved like the data paths.
+        var funding: FundingRates?
+        if !c.costs.fundingSeries.isEmpty {
+            let url = resolve(c.costs.fundingSeries, root: root)
+            do { funding = try FundingRates.load(contentsOf: url) } catch { throw .io(path: url.path, detail: error.description) }
+            provenance["funding"] = c.costs.fundingSeries
+        }
         let panel: MarketPanel
         do {
             panel = try MarketPanel(data: data, features: features, benchmark: benchmark, universe: c.universe,
                                     volatilityWindow: c.observation.volatilityWindow, betaWindow: c.constraints.betaWindow,
-                                    signalFeature: c.action.signalFeature, confidenceFeature: c.action.confidenceFeature)
+                                    signalFeature: c.action.signalFeature, confidenceFeature: c.action.confidenceFeature, funding: funding)
         } catch {
             throw .badRun(path: "environment", detail: error.description)
         }

@@ -24,7 +24,7 @@ public struct RunInputs: Codable, Sendable, Equatable {
     public var format = "marketgym-run-inputs"
     /// The project root the run's relative data paths resolved against (absolute).
     public var root: String
-    /// By role: `bars`, `benchmark`, `predictions` (empty for CartPole and synthetic data).
+    /// By role: `bars`, `benchmark`, `predictions`, `funding` (empty for CartPole and synthetic data).
     public var files: [String: File]
 
     /// `<run>/inputs.json`.
@@ -46,6 +46,7 @@ public struct RunInputs: Codable, Sendable, Equatable {
                 roles.append(("bars", MarketSetup.resolve(spec.data.bars, root: root)))
             }
             if !spec.data.benchmark.isEmpty { roles.append(("benchmark", MarketSetup.resolve(spec.data.benchmark, root: root))) }
+            if !spec.market.costs.fundingSeries.isEmpty { roles.append(("funding", MarketSetup.resolve(spec.market.costs.fundingSeries, root: root))) }
             if !spec.data.sources.isEmpty {
                 for s in spec.data.sources { roles.append(("predictions.\(s.name)", MarketSetup.resolve(s.predictions, root: root))) }
             } else if spec.data.predictions != "builtin" {

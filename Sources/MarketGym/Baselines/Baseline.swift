@@ -9,10 +9,16 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     /// The prediction book at a constant gross.
     case fixedGross(Double)
     /// The prediction book at gross = `baseGross × c_t / c̄`, c_t the bar's mean confidence
-    /// (the confidence feature, or without one the cross-sectional mean |demeaned signal|) and c̄
-    /// its mean over the training split; capped at `maxGross`. On the synthetic market, where the
-    /// confidence is the true signal-to-noise ratio, this is the analytic mean-variance optimum.
+    /// (the confidence feature, or without one the combined signal's strength S_t, the
+    /// cross-sectional mean |demeaned signal|) and c̄ its mean over the training split; capped at
+    /// `maxGross`. On the synthetic market, where the confidence is the true signal-to-noise
+    /// ratio, this is the analytic mean-variance optimum.
     case confidenceProportional(baseGross: Double)
+    /// The prediction book at a constant gross with `combine` replacing `action.combine`: the
+    /// combined-signal book (`weighted`) or the agreement book (`agreement`) over the config's
+    /// `action.signals`, or, when that list is empty, over every prediction feature but the
+    /// confidence feature at weight 1 (`signalSources(config:panel:)`).
+    case combined(SignalCombineMode, gross: Double)
 
     /// Spacing of the gross grid baselines choose from.
     public static let gridStep = 0.01
@@ -23,6 +29,7 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
         case .flat: return "flat"
         case .fixedGross(let g): return "fixed gross \(g)"
         case .confidenceProportional(let g): return "confidence-proportional (base \(g))"
+        case .combined(let mode, let g): return "\(mode == .weighted ? "combined signals" : "agreement") gross \(g)"
         }
     }
 
@@ -50,17 +57,20 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Confidence at bar t as the confidence baseline reads it.
-    public static func confidence(panel: MarketPanel, bar t: Int) -> Double {
+    /// Confidence at bar t as the confidence baseline reads it: the mean confidence feature, or
+    /// without one the combined signal's strength S_t (`SignalCombination`; with one source, the
+    /// cross-sectional mean |demeaned signal|).
+    /// - Parameter scratch: N doubles the book is written into (its content is discarded).
+    public static func confidence(panel: MarketPanel, scheme: ActionScheme, bar t: Int, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
         if panel.confidenceIndex != nil { return panel.meanConfidence(bar: t) }
-        let n = panel.assetCount, k = panel.featureCount, s = panel.signalIndex
-        var sum = 0.0, m = 0
-        for i in 0..<n where panel.tradable[t * n + i] && panel.featuresPresent[t * n + i] { sum += Double(panel.features[(t * n + i) * k + s]); m += 1 }
-        guard m > 0 else { return 0 }
-        let mean = sum / Double(m)
-        var dev = 0.0
-        for i in 0..<n where panel.tradable[t * n + i] && panel.featuresPresent[t * n + i] { dev += abs(Double(panel.features[(t * n + i) * k + s]) - mean) }
-        return dev / Double(m)
+        return scheme.predictionBook(panel: panel, bar: t, gross: 1, into: scratch)
+    }
+
+    /// The sources the `combined` baselines use: `action.signals` when given, else every
+    /// prediction feature except the confidence feature, each at weight 1.
+    public static func signalSources(config: MarketEnvConfig, panel: MarketPanel) -> [SignalWeight] {
+        if !config.action.signals.isEmpty { return config.action.signals }
+        return panel.featureNames.filter { $0 != config.action.confidenceFeature }.map { SignalWeight(feature: $0, weight: 1) }
     }
 
     /// Backtests this baseline on `split`.
@@ -71,22 +81,31 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: `MarketEnvError` for a bad config or split.
     public func backtest(panel: MarketPanel, config: MarketEnvConfig, split: String) throws(MarketEnvError) -> BacktestRecord {
         try Self.checkGross(config.constraints.maxGross, path: "constraints.maxGross")
+        var cfg = Self.evaluationConfig(config)
         switch self {
         case .flat: break
         case .fixedGross(let g), .confidenceProportional(let g): try Self.checkGross(g, path: "baseline gross (evaluation.baselineGross, or backtest --gross)")
+        case .combined(let mode, let g):
+            try Self.checkGross(g, path: "baseline gross (evaluation.baselineGross, or backtest --gross)")
+            cfg.action.signals = Self.signalSources(config: config, panel: panel)
+            cfg.action.signalFeature = ""
+            cfg.action.combine = mode
         }
-        let cfg = Self.evaluationConfig(config)
         var env = try MarketEnv(panel: panel, config: cfg)
         let levels = cfg.action.grossLevels.count
         func level(_ g: Double) -> Action {
             .discrete(min(levels - 1, max(0, Int((g / Self.gridStep).rounded()))))
         }
         var reference = 1.0
+        let scheme = env.engine.scheme
+        var scratch = [Double](repeating: 0, count: panel.assetCount)
         if case .confidenceProportional = self {
             let train: DataSplit
             do { train = try DataSplit.named("train", config: cfg.splits, timestamps: panel.timestamps) } catch { throw .split(error) }
             var s = 0.0
-            for t in train.bars { s += Self.confidence(panel: panel, bar: t) }
+            scratch.withUnsafeMutableBufferPointer { w in
+                for t in train.bars { s += Self.confidence(panel: panel, scheme: scheme, bar: t, scratch: w) }
+            }
             reference = s / Double(max(train.bars.count, 1))
             if !(reference > 0) { reference = 1 }
         }
@@ -96,9 +115,10 @@ public enum Baseline: Sendable, Equatable, CustomStringConvertible {
             return try Backtest.run(env: &env, split: split) { env, _ in
                 switch self {
                 case .flat: return level(0)
-                case .fixedGross(let g): return level(g)
+                case .fixedGross(let g), .combined(_, let g): return level(g)
                 case .confidenceProportional(let g):
-                    return level(min(maxGross, g * max(0, Self.confidence(panel: env.panel, bar: env.bar)) / ref))
+                    let c = scratch.withUnsafeMutableBufferPointer { Self.confidence(panel: env.panel, scheme: scheme, bar: env.bar, scratch: $0) }
+                    return level(min(maxGross, g * max(0, c) / ref))
                 }
             }
         } catch {

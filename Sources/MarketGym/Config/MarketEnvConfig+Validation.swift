@@ -20,6 +20,9 @@ extension MarketEnvConfig {
     /// Largest number of entries in `action.grossLevels` or `action.perAssetLevels` (the action space size).
     public static let maxActionLevels = 10_001
 
+    /// Largest number of `action.signals` sources (each costs O(N) per bar when the books are prepared).
+    public static let maxSignals = 64
+
     /// Largest `constraints.projectionIterations`. Default 20 converges in our tests; 10,000 bounds a step's cost.
     public static let maxProjectionIterations = 10_000
 
@@ -124,7 +127,19 @@ extension ConstraintConfig {
                                "a finite L1 distance >= 0 (fraction of NAV; default 0)")
         try ConfigCheck.integer(projectionIterations, "constraints.projectionIterations", in: 1...MarketEnvConfig.maxProjectionIterations,
                                 "rounds in 1...\(MarketEnvConfig.maxProjectionIterations) (default 20)")
+        try ConfigCheck.finite(thresholdStrengthCoefficient, "constraints.thresholdStrengthCoefficient", in: 0...1e6,
+                               "a finite coefficient in [0, 1e6] (default 0: the threshold ignores signal strength)")
+        try ConfigCheck.finite(thresholdConfidenceCoefficient, "constraints.thresholdConfidenceCoefficient", in: 0...1e6,
+                               "a finite coefficient in [0, 1e6] (default 0)")
+        if thresholdScalesWithConfidence && thresholdConfidenceCoefficient != 0 {
+            throw .invalidValue(path: "constraints.thresholdConfidenceCoefficient", found: ConfigCheck.format(thresholdConfidenceCoefficient),
+                                expected: "0 when thresholdScalesWithConfidence is true (that flag is the coefficient 1). Fix: set one of them")
+        }
     }
+
+    /// b of the adaptive threshold θ / (1 + a·S_t + b·max(0, C_t)): 1 under
+    /// `thresholdScalesWithConfidence`, else `thresholdConfidenceCoefficient`.
+    public var confidenceCoefficient: Double { thresholdScalesWithConfidence ? 1 : thresholdConfidenceCoefficient }
 }
 
 extension ActionConfig {
@@ -137,6 +152,19 @@ extension ActionConfig {
                 try ConfigCheck.finite(v, "\(key)[\(i)]", in: -MarketEnvConfig.maxGrossLimit...MarketEnvConfig.maxGrossLimit,
                                        "a finite level within ±\(Int(MarketEnvConfig.maxGrossLimit))")
             }
+        }
+        guard signals.count <= MarketEnvConfig.maxSignals else {
+            throw .invalidValue(path: "action.signals", found: "\(signals.count) sources", expected: "at most \(MarketEnvConfig.maxSignals) sources")
+        }
+        for (i, s) in signals.enumerated() {
+            if s.feature.isEmpty {
+                throw .invalidValue(path: "action.signals[\(i)].feature", found: "an empty name", expected: "a prediction feature name (for example h1.pred)")
+            }
+            try ConfigCheck.finite(s.weight, "action.signals[\(i)].weight", in: -1e6...1e6, "a finite weight within ±1e6 (default 1)")
+        }
+        if !signals.isEmpty && !signalFeature.isEmpty {
+            throw .invalidValue(path: "action.signalFeature", found: "'\(signalFeature)' together with action.signals",
+                                expected: "one of them: signalFeature is the one-source case of signals. Fix: move it into signals or remove it")
         }
         if scheme == .sizing, let i = grossLevels.firstIndex(where: { $0 < 0 }) {
             throw .invalidValue(path: "action.grossLevels[\(i)]", found: ConfigCheck.format(grossLevels[i]),

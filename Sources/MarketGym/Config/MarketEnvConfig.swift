@@ -57,6 +57,10 @@ public struct CostConfig: Codable, Sendable, Equatable {
     public var fundingAnnualBps: Double = 0
     /// Execution timing. Default `close` (DESIGN.md, timeline step 3).
     public var execution: ExecutionTiming = .close
+    /// A funding-rate file (`FundingRates`: timestamp, asset, rate per event), resolved like
+    /// `env.data` paths; its rates are charged on the book held at each stamp (longs pay positive
+    /// rates, shorts receive them; docs/market-env.md). Empty: none. Default empty.
+    public var fundingSeries: String = ""
 
     /// Every field at its documented default.
     public init() {}
@@ -74,8 +78,16 @@ public struct ConstraintConfig: Codable, Sendable, Equatable {
     public var betaWindow: Int = 60
     /// Rebalance threshold: keep the drifted book when the L1 distance to the target is below it (fraction of NAV). Default 0 (always rebalance).
     public var rebalanceThreshold: Double = 0
-    /// Divide the threshold by (1 + mean confidence) so confident signals rebalance sooner. Needs `action.confidenceFeature`. Default false.
+    /// Divide the threshold by (1 + mean confidence) so confident signals rebalance sooner: the
+    /// adaptive threshold with `thresholdConfidenceCoefficient` b = 1. Needs `action.confidenceFeature`. Default false.
     public var thresholdScalesWithConfidence = false
+    /// a in threshold / (1 + a·S_t + b·max(0, C_t)), S_t the combined signal's strength at bar t
+    /// (mean |demeaned combined signal| over the book's assets; docs/market-env.md). Per unit of
+    /// the combined signal: z-score units with several sources, the source's units with one. Default 0 (no strength scaling).
+    public var thresholdStrengthCoefficient: Double = 0
+    /// b in the adaptive threshold, C_t the mean confidence at bar t. Needs `action.confidenceFeature`
+    /// when non-zero; `thresholdScalesWithConfidence: true` is b = 1 (set one or the other). Default 0.
+    public var thresholdConfidenceCoefficient: Double = 0
     /// Alternating projection/capping rounds before the exact final scaling. Default 20 (enough for the residual to fall below 1e-6 in our tests).
     public var projectionIterations: Int = 20
 
@@ -105,6 +117,12 @@ public struct ActionConfig: Codable, Sendable, Equatable {
     public var signalFeature: String = ""
     /// Prediction feature read as signal confidence (threshold scaling, confidence baseline); empty = none.
     public var confidenceFeature: String = ""
+    /// Prediction features combined into the `sizing` book's signal, each with a weight; empty = the
+    /// one source `signalFeature` at weight 1 (the same code: a list of one). Default empty.
+    public var signals: [SignalWeight] = []
+    /// How `signals` combine (`SignalCombination`): `weighted` or `agreement`. Default `weighted`
+    /// (with one source: the source itself, today's book bit for bit).
+    public var combine: SignalCombineMode = .weighted
 
     /// Every field at its documented default.
     public init() {}

@@ -16,6 +16,7 @@
 ///   the years between t and t+1 and the benchmark return over (t, t+1].
 /// - `tradable`, `beta`, `volatility`, `gap`: T x N copies of the panel's (gap: row t holds the
 ///   return over (close t−1, open t]), read by the general path.
+/// - `funding`: T x N copy of the panel's funding rates (row t: events in (t−1, t]), or nil.
 ///
 /// Immutable after init (hence `@unchecked Sendable`).
 final class MarketBatchTables: @unchecked Sendable {
@@ -36,6 +37,7 @@ final class MarketBatchTables: @unchecked Sendable {
     let beta: UnsafeMutablePointer<Double>
     let volatility: UnsafeMutablePointer<Double>
     let gap: UnsafeMutablePointer<Double>?
+    let funding: UnsafeMutablePointer<Double>?
     let timestamps: UnsafeMutablePointer<Int64>
 
     /// The largest `sizing` level table built (doubles); above it the batch env projects every step.
@@ -71,6 +73,13 @@ final class MarketBatchTables: @unchecked Sendable {
             gap = gp
         } else {
             gap = nil
+        }
+        if let f = p.fundingRates {
+            let fp = UnsafeMutablePointer<Double>.allocate(capacity: max(T * n, 1))
+            for j in 0..<(T * n) { fp[j] = f[j] }
+            funding = fp
+        } else {
+            funding = nil
         }
         timestamps = .allocate(capacity: max(T, 1))
         for t in 0..<T { timestamps[t] = p.timestamps[t] }
@@ -109,6 +118,7 @@ final class MarketBatchTables: @unchecked Sendable {
         beta.deallocate()
         volatility.deallocate()
         gap?.deallocate()
+        funding?.deallocate()
         timestamps.deallocate()
     }
 }

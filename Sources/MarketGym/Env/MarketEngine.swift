@@ -12,8 +12,10 @@ final class MarketEngine: Sendable {
     let warmup: Int
     let useOpens: Bool
     let hasBenchmark: Bool
-    /// Mean confidence per bar (for the confidence-scaled threshold), precomputed.
+    /// Mean confidence C_t per bar (for the adaptive threshold; empty when its b = 0), precomputed.
     let confidence: [Double]
+    /// The combined signal's strength S_t per bar (for the adaptive threshold; empty when its a = 0).
+    let strength: [Double]
     /// `sizing` scheme: the unit prediction book per bar (T x N), `ActionScheme.predictionBook` at
     /// gross 1, cached because it does not depend on the action.
     let unitBooks: [Double]
@@ -28,7 +30,6 @@ final class MarketEngine: Sendable {
         for (path, panelValue, configValue) in [
             ("observation.volatilityWindow", "\(panel.volatilityWindow)", "\(config.observation.volatilityWindow)"),
             ("constraints.betaWindow", "\(panel.betaWindow)", "\(c.betaWindow)"),
-            ("action.signalFeature", panel.signalFeature, config.action.signalFeature),
             ("action.confidenceFeature", panel.confidenceFeature, config.action.confidenceFeature),
         ] where panelValue != configValue {
             throw .invalidConfig(path: path, found: "'\(configValue)' in the config", expected: "'\(panelValue)', the value the panel was prepared with (prepare the panel from the same config)")
@@ -46,31 +47,43 @@ final class MarketEngine: Sendable {
         if c.thresholdScalesWithConfidence && panel.confidenceIndex == nil {
             throw .invalidConfig(path: "constraints.thresholdScalesWithConfidence", found: "true", expected: "false, or action.confidenceFeature set")
         }
+        if c.thresholdConfidenceCoefficient != 0 && panel.confidenceIndex == nil {
+            throw .invalidConfig(path: "constraints.thresholdConfidenceCoefficient", found: "\(c.thresholdConfidenceCoefficient)", expected: "0, or action.confidenceFeature set")
+        }
         let costs = config.costs
         for (path, v) in [("costs.feeBps", costs.feeBps), ("costs.slippageBps", costs.slippageBps), ("costs.borrowAnnualBps", costs.borrowAnnualBps), ("costs.fundingAnnualBps", costs.fundingAnnualBps)] where !(v.isFinite && v >= 0) {
             throw .invalidConfig(path: path, found: "\(v)", expected: "a finite number of basis points ≥ 0")
+        }
+        if !costs.fundingSeries.isEmpty && panel.fundingRates == nil {
+            throw .invalidConfig(path: "costs.fundingSeries", found: "'\(costs.fundingSeries)' but a panel without funding rates",
+                                 expected: "the file's rates loaded into the panel (MarketPanel(funding:); the lab loads the file this names)")
         }
         guard costs.slippageVolatilityReference > 0 else { throw .invalidConfig(path: "costs.slippageVolatilityReference", found: "\(costs.slippageVolatilityReference)", expected: "> 0") }
         self.config = config
         self.panel = panel
         projection = NeutralityProjection(c)
-        scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: panel.assetCount)
+        scheme = try ActionScheme(config.action, maxWeight: c.maxWeight, assetCount: panel.assetCount, featureNames: panel.featureNames)
         builder = try ObservationBuilder(panel: panel, config: config.observation)
         warmup = config.warmup
         hasBenchmark = panel.benchmarkReturns != nil
         useOpens = costs.execution == .nextOpen && panel.gapReturns != nil
-        var books: [Double] = []
-        if config.action.scheme == .sizing {
-            let n = panel.assetCount
-            books = [Double](repeating: 0, count: panel.barCount * n)
+        // The unit books (sizing) and the strengths (the adaptive threshold) come from the same
+        // `SignalCombination.book` pass; the strength is the book's own L1 before normalization.
+        let n = panel.assetCount, sizing = config.action.scheme == .sizing, strengthScales = c.thresholdStrengthCoefficient != 0
+        var books = [Double](repeating: 0, count: sizing || strengthScales ? panel.barCount * n : 0)
+        var strengths = [Double](repeating: 0, count: strengthScales ? panel.barCount : 0)
+        if !books.isEmpty {
+            let scheme = scheme
             books.withUnsafeMutableBufferPointer { b in
                 for t in 0..<panel.barCount {
-                    ActionScheme.predictionBook(panel: panel, bar: t, gross: 1, into: UnsafeMutableBufferPointer(rebasing: b[t * n ..< (t + 1) * n]))
+                    let s = scheme.predictionBook(panel: panel, bar: t, gross: 1, into: UnsafeMutableBufferPointer(rebasing: b[t * n ..< (t + 1) * n]))
+                    if strengthScales { strengths[t] = s }
                 }
             }
         }
-        unitBooks = books
-        confidence = c.thresholdScalesWithConfidence ? (0..<panel.barCount).map { panel.meanConfidence(bar: $0) } : []
+        unitBooks = sizing ? books : []
+        strength = strengths
+        confidence = c.confidenceCoefficient != 0 ? (0..<panel.barCount).map { panel.meanConfidence(bar: $0) } : []
     }
 
     /// The raw book for `action` at bar t: `scheme.rawBook`, with the sizing book read from the cache
@@ -134,16 +147,24 @@ final class MarketEngine: Sendable {
     // The pieces of a step (`MarketBatchKernel.stepCopy`, the one stepper) and of the batch tables'
     // precomputed sums (same functions, same order, so the two give identical bits).
 
-    /// The rebalance threshold's decision at t: true when the target is within the (confidence-
-    /// scaled) threshold of the held book as of t's close (no look-ahead).
+    /// The rebalance threshold's decision at t: true when the target is within the adaptive
+    /// threshold θ / (1 + a·S_t + b·max(0, C_t)) of the held book as of t's close (no look-ahead:
+    /// S_t and C_t read bar t's predictions only). a = `thresholdStrengthCoefficient`, b =
+    /// `confidenceCoefficient`; each term is left out when its coefficient is 0, so the defaults
+    /// (and `thresholdScalesWithConfidence`, b = 1) divide exactly as before.
     @inline(__always)
     func holds(target tg: UnsafeBufferPointer<Double>, held w: UnsafeBufferPointer<Double>, bar t: Int) -> Bool {
-        let threshold = config.constraints.rebalanceThreshold
+        let c = config.constraints
+        let threshold = c.rebalanceThreshold
         guard threshold > 0 else { return false }
         let l1 = Self.distance(tg, w)
         var eff = threshold
-        if config.constraints.thresholdScalesWithConfidence {
-            eff /= 1 + max(0, confidence[t])
+        let a = c.thresholdStrengthCoefficient, b = c.confidenceCoefficient
+        if a != 0 || b != 0 {
+            var divisor = 1.0
+            if a != 0 { divisor += a * strength[t] }
+            if b != 0 { divisor += b * max(0, confidence[t]) }
+            eff /= divisor
         }
         return l1 < eff
     }
@@ -196,10 +217,11 @@ final class MarketEngine: Sendable {
 
     /// Books the step from the traded book's sums: fills `info`'s turnover, costs, gross, net, beta
     /// exposure, gross and net return and NAV; returns the divisor that drifts the book
-    /// (w_i ← w_i (1 + r_i) / d, or 0 when d ≤ 0).
+    /// (w_i ← w_i (1 + r_i) / d, or 0 when d ≤ 0). `fundingCharge` is Σ_i w_i·f_i of the traded
+    /// book and the funding rates stamped in (t, t+1], or nil without a funding series.
     @inline(__always)
     func settle(_ info: inout MarketStepInfo, turnover: Double, slip: Double, long: Double, short: Double, betaExposure: Double,
-                bookReturn g: Double, navTrade: Double, nav: Double, years: Double) -> Double {
+                bookReturn g: Double, navTrade: Double, nav: Double, years: Double, fundingCharge: Double?) -> Double {
         let c = config.costs
         let feeRate = c.feeBps * 1e-4, slipRate = c.slippageBps * 1e-4
         let costFactor = navTrade / nav
@@ -208,6 +230,7 @@ final class MarketEngine: Sendable {
         info.slippage = slipRate * slip * costFactor
         info.borrow = c.borrowAnnualBps * 1e-4 * short * years * costFactor
         info.funding = c.fundingAnnualBps * 1e-4 * long * years * costFactor
+        if let fundingCharge { info.funding += fundingCharge * costFactor }
         info.gross = long + short
         info.net = long - short
         info.betaExposure = betaExposure

@@ -19,5 +19,8 @@ extension MarketEnvConfig {
         guard c.maxGross.isFinite, c.maxGross >= 0 else { throw .invalidConfig(path: "constraints.maxGross", found: "\(c.maxGross)", expected: "a finite number ≥ 0") }
         guard c.maxWeight.isFinite, c.maxWeight >= 0 else { throw .invalidConfig(path: "constraints.maxWeight", found: "\(c.maxWeight)", expected: "a finite number ≥ 0") }
         guard c.rebalanceThreshold >= 0 else { throw .invalidConfig(path: "constraints.rebalanceThreshold", found: "\(c.rebalanceThreshold)", expected: "≥ 0") }
+        for (path, v) in [("constraints.thresholdStrengthCoefficient", c.thresholdStrengthCoefficient), ("constraints.thresholdConfidenceCoefficient", c.thresholdConfidenceCoefficient)] where !(v.isFinite && v >= 0) {
+            throw .invalidConfig(path: path, found: "\(v)", expected: "a finite coefficient ≥ 0")
+        }
     }
 }

@@ -14,6 +14,8 @@ public enum MarketEnvError: Error, Equatable, Sendable, CustomStringConvertible 
     case split(SplitError)
     /// The environment refused a reset or an action while running a backtest.
     case environment(EnvironmentError)
+    /// A funding-rate file the panel cannot use.
+    case funding(FundingRatesError)
 
     /// The problem, where, and the fix.
     public var description: String {
@@ -31,6 +33,8 @@ public enum MarketEnvError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .split(e):
             return e.description
         case let .environment(e):
+            return e.description
+        case let .funding(e):
             return e.description
         }
     }

@@ -47,7 +47,11 @@ public struct MarketPanel: Sendable {
     public let features: [Float]
     /// True where all K features of the asset are present at the bar.
     public let featuresPresent: [Bool]
-    /// Index of the sizing book's signal feature, and of the confidence feature (or nil).
+    /// Funding rates to charge per step (T x N): row t sums each asset's rates stamped in
+    /// (t−1, t] (`FundingRates.perBar`), read by the step decided at t−1; nil without a funding series.
+    public let fundingRates: [Double]?
+    /// Index of `signalFeature` (0 when empty), and of the confidence feature (or nil). The sizing
+    /// book resolves its sources itself (`ActionScheme.signals`, `SignalCombination`).
     public let signalIndex: Int
     public let confidenceIndex: Int?
     /// The settings the panel was prepared with (an env checks its config agrees).
@@ -67,10 +71,13 @@ public struct MarketPanel: Sendable {
     ///   - universe: asset names to keep, empty = all.
     ///   - volatilityWindow, betaWindow: trailing windows in bars.
     ///   - signalFeature, confidenceFeature: feature names (empty: first feature / none).
-    /// - Throws: `MarketEnvError` on mismatched shapes and unknown names.
+    ///   - funding: funding rates charged on the held book at their stamps (`costs.fundingSeries`), or nil.
+    /// - Throws: `MarketEnvError` on mismatched shapes and unknown names; `.funding` when a traded
+    ///   asset has no funding rates.
     public init(
         data: MarketData, features: FeatureMatrix, benchmark: [Double]?, universe: [String] = [],
-        volatilityWindow: Int = 20, betaWindow: Int = 60, signalFeature: String = "", confidenceFeature: String = ""
+        volatilityWindow: Int = 20, betaWindow: Int = 60, signalFeature: String = "", confidenceFeature: String = "",
+        funding: FundingRates? = nil
     ) throws(MarketEnvError) {
         guard features.barCount == data.barCount else {
             throw .featuresMismatch("\(features.barCount) feature bars for \(data.barCount) price bars")
@@ -189,6 +196,11 @@ public struct MarketPanel: Sendable {
             }
         }
 
+        if let funding {
+            do { fundingRates = try funding.perBar(timestamps: data.timestamps, assets: names) } catch { throw .funding(error) }
+        } else {
+            fundingRates = nil
+        }
         self.close = close
         self.tradable = tradable
         self.returns = rets

@@ -331,8 +331,10 @@ struct MarketBatchKernel {
         }
         let betaExp = E.hasBenchmark ? (sums?[2] ?? MarketEngine.dot(target, beta)) : 0
         let g = sums?[3] ?? MarketEngine.dot(target, UnsafeBufferPointer(start: rest, count: n))
+        // Funding events stamped in (t, t+1], charged on the book held over that interval.
+        let funding = tb.funding.map { MarketEngine.dot(target, UnsafeBufferPointer(start: $0 + t1 * n, count: n)) }
         let dd = E.settle(&info, turnover: turnover, slip: slip, long: long, short: short, betaExposure: betaExp,
-                          bookReturn: g, navTrade: navTrade, nav: nav, years: years)
+                          bookReturn: g, navTrade: navTrade, nav: nav, years: years, fundingCharge: funding)
         let newNAV = info.nav
         // The drifted book (a loop without a running sum, so the divisions vectorize; elementwise
         // IEEE operations give the same bits either way), then the observation's gross and net of it.

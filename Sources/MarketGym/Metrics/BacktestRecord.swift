@@ -11,6 +11,8 @@ public struct BacktestRecord: Sendable, Equatable {
     public var turnover: [Double] = []
     public var gross: [Double] = []
     public var net: [Double] = []
+    /// Per step: the funding part of `costs` (fraction of NAV; negative when the book received funding).
+    public var funding: [Double] = []
     /// Per step: benchmark return over the same bar, or empty without a benchmark.
     public var benchmarkReturns: [Double] = []
 
@@ -23,6 +25,7 @@ public struct BacktestRecord: Sendable, Equatable {
         netReturns.append(info.netReturn)
         grossReturns.append(info.grossReturn)
         costs.append(info.cost)
+        funding.append(info.funding)
         turnover.append(info.turnover)
         gross.append(info.gross)
         net.append(info.net)

@@ -38,7 +38,8 @@ public final class BarWindow {
     public let volatilityWindow: Int
     public let betaWindow: Int
     public let usesBenchmark: Bool
-    /// Index of the sizing book's signal feature, and of the confidence feature (or nil), as in `MarketPanel`.
+    /// Index of `signalFeature` (0 when empty), and of the confidence feature (or nil), as in
+    /// `MarketPanel`. The sizing book resolves its sources itself (`ActionScheme.signals`).
     public let signalIndex: Int
     public let confidenceIndex: Int?
 

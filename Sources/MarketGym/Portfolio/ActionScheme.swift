@@ -1,9 +1,9 @@
 /// Turns an agent's action into a raw book (weights per asset before `NeutralityProjection`).
 ///
 /// - `sizing`: `Discrete(grossLevels.count)`. The book's direction comes from the prediction
-///   features: the signal feature's cross-sectionally demeaned score over assets with a valid
-///   prediction, normalized to Σ|s| = 1, then scaled to the chosen gross level. The agent decides
-///   only how big to bet.
+///   features: the combined signal (`SignalCombination`: one feature, or several weighted or in
+///   agreement), cross-sectionally demeaned over assets with a valid prediction, normalized to
+///   Σ|s| = 1, then scaled to the chosen gross level. The agent decides only how big to bet.
 /// - `perAsset`: `MultiDiscrete([levels.count] * N)`; w_i = level · maxWeight.
 /// - `weights`: `Box([-1, 1]^N)`; w_i = score · maxWeight (scores outside [-1, 1] are invalid).
 ///
@@ -15,9 +15,15 @@ public struct ActionScheme: Sendable, Equatable {
     public let perAssetLevels: [Double]
     public let maxWeight: Double
     public let assetCount: Int
+    /// The `sizing` book's signal sources and how they combine.
+    public let signals: SignalCombination
 
-    /// - Throws: `MarketEnvError.invalidConfig` for empty or non-finite levels.
-    public init(_ config: ActionConfig, maxWeight: Double, assetCount: Int) throws(MarketEnvError) {
+    /// - Parameters:
+    ///   - featureNames: the prediction feature names, in order (the panel's or the daemon's), that
+    ///     `config.signals` / `config.signalFeature` name.
+    /// - Throws: `MarketEnvError.invalidConfig` for empty or non-finite levels; the errors of
+    ///   `SignalCombination.init` for the signal sources.
+    public init(_ config: ActionConfig, maxWeight: Double, assetCount: Int, featureNames: [String]) throws(MarketEnvError) {
         guard !config.grossLevels.isEmpty, config.grossLevels.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw .invalidConfig(path: "action.grossLevels", found: "\(config.grossLevels)", expected: "a non-empty list of finite gross levels ≥ 0")
         }
@@ -29,6 +35,7 @@ public struct ActionScheme: Sendable, Equatable {
         perAssetLevels = config.perAssetLevels
         self.maxWeight = maxWeight
         self.assetCount = assetCount
+        signals = try SignalCombination(config, featureNames: featureNames)
     }
 
     /// The action space of this scheme.
@@ -70,21 +77,24 @@ public struct ActionScheme: Sendable, Equatable {
         try validate(action)
         switch action {
         case .discrete(let a):
-            Self.predictionBook(panel: panel, bar: t, gross: grossLevels[a], into: w)
+            predictionBook(panel: panel, bar: t, gross: grossLevels[a], into: w)
         case .multiDiscrete, .continuous:
             directBook(action, into: w)
         }
     }
 
-    /// The prediction-driven long-short book at `gross`: demeaned signal over assets with a valid
-    /// prediction, normalized to Σ|s| = gross; zero everywhere when the signal has no dispersion.
-    public static func predictionBook(panel: MarketPanel, bar t: Int, gross: Double, into w: UnsafeMutableBufferPointer<Double>) {
-        let n = panel.assetCount, k = panel.featureCount, s = panel.signalIndex
-        panel.features.withUnsafeBufferPointer { f in
+    /// The prediction-driven long-short book at `gross` (`SignalCombination`): the demeaned
+    /// combined signal over assets with a valid prediction, normalized to Σ|s| = gross; zero
+    /// everywhere when the signal has no dispersion.
+    /// - Returns: the combined signal's strength S_t (mean absolute deviation over the book's assets).
+    @discardableResult
+    public func predictionBook(panel: MarketPanel, bar t: Int, gross: Double, into w: UnsafeMutableBufferPointer<Double>) -> Double {
+        let n = panel.assetCount, k = panel.featureCount
+        return panel.features.withUnsafeBufferPointer { f in
             panel.featuresPresent.withUnsafeBufferPointer { ok in
                 panel.tradable.withUnsafeBufferPointer { tr in
-                    guard let fb = f.baseAddress, let ob = ok.baseAddress, let tb = tr.baseAddress else { return }
-                    predictionBook(count: n, signal: fb + t * n * k + s, stride: k, tradable: tb + t * n, present: ob + t * n, gross: gross, into: w)
+                    guard let fb = f.baseAddress, let ob = ok.baseAddress, let tb = tr.baseAddress else { return 0 }
+                    return signals.book(count: n, row: fb + t * n * k, stride: k, tradable: tb + t * n, present: ob + t * n, gross: gross, into: w)
                 }
             }
         }
