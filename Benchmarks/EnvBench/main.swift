@@ -4,7 +4,11 @@
 // Run: cd Benchmarks && swift run -c release EnvBench [--bars 5000] [--steps 2000000] [--scheme sizing|perAsset|weights]
 //      [--mode both | a comma-separated list of single,vector,gym,batch]
 //      [--write-csv DIR]  (writes the synthetic market as CSV for Benchmarks/scripts/env_bench.py)
+//      [--preset crypto-neutral]  (instead of the synthetic market: the env an environment preset builds,
+//      loaded exactly as `marketgym train` loads it; crypto-neutral = the bundled hourly Binance bars,
+//      4 assets, 3 prediction sources at 1h/2h/4h, stepping its train split)
 import Foundation
+import Lab
 import MarketGym
 import SeededRandom
 
@@ -12,6 +16,7 @@ var bars = 5000, totalSteps = 2_000_000, vectorSize = 64, repeats = 3
 var scheme = ActionSchemeKind.sizing
 var csvDir: String?
 var mode = "both"
+var preset: String?
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -22,6 +27,7 @@ while let a = args.popFirst() {
     case "--scheme": scheme = ActionSchemeKind(rawValue: args.popFirst() ?? "") ?? scheme
     case "--write-csv": csvDir = args.popFirst()
     case "--mode": mode = args.popFirst() ?? mode
+    case "--preset": preset = args.popFirst()
     default: print("unknown argument \(a)"); exit(2)
     }
 }
@@ -61,9 +67,29 @@ config.splits.train = DateRange(from: "1900-01-01", to: "2999-12-31")
 config.observation.window = 10
 config.action.scheme = scheme
 config.episode.horizon = 252
+/// The env of an environment preset (`Environments/<name>.yaml`), built by the Lab as `train` builds it.
+func presetEnvironment(_ name: String) throws -> (env: MarketEnv, setup: MarketSetup) {
+    let loader = SpecLoader.locate()
+    let url = try loader.file(for: name, folder: "Environments")
+    let spec = try EnvironmentSpec.decode(try loader.tree(at: url), file: url.path)
+    let setup = try MarketSetup.load(spec, root: loader.root)
+    return (try setup.makeEnvironment(seed: 1), setup)
+}
+
 let template: MarketEnv
+var header = "MarketEnv: \(n) assets, window 10, 3 features"
 do {
-    template = try MarketEnv(data: market.data, features: features, benchmark: market.benchmark, config: config, seed: 1)
+    if let preset {
+        let (env, setup) = try presetEnvironment(preset)
+        template = env
+        let c = setup.config, p = setup.panel
+        header = "MarketEnv preset \(preset): \(p.assetCount) assets (\(setup.data.assets.joined(separator: ", "))), \(p.barCount) bars, window \(c.observation.window), "
+            + "features \(p.featureNames.joined(separator: " ")), threshold \(c.constraints.rebalanceThreshold)"
+        scheme = c.action.scheme
+        bars = p.barCount
+    } else {
+        template = try MarketEnv(data: market.data, features: features, benchmark: market.benchmark, config: config, seed: 1)
+    }
 } catch {
     print("error: \(error)"); exit(1)
 }
@@ -163,7 +189,7 @@ func runVectorEnv<V: VectorEnvironment>(_ env: V, actions: [Action], totalSteps:
                 cpu: Double(rounds * vectorSize) / (cpu1 - cpu0))
 }
 
-print("MarketEnv: \(n) assets, window 10, 3 features, observation \(obsCount) floats, scheme \(scheme.rawValue), \(bars) bars, \(totalSteps) steps, median of \(repeats)")
+print("\(header), observation \(obsCount) floats, scheme \(scheme.rawValue), \(bars) bars, \(totalSteps) steps, median of \(repeats)")
 do {
     var single: [Rate] = [], vector: [Rate] = [], gym: [Rate] = [], batch: [Rate] = []
     // `both` (the default) runs everything; else a comma-separated list of single, vector, gym, batch.

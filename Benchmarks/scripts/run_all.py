@@ -131,6 +131,8 @@ def older(python):
     tmp = tempfile.mkdtemp(prefix="marketgym-bench-")
     try:
         run([python, os.path.join(HERE, "env_bench.py")], cwd=BENCH)
+        # The hourly crypto env as `train crypto-quickstart` builds it (4 assets, 3 sources); goal >= 1M steps/s.
+        run([os.path.join(BIN, "EnvBench"), "--preset", "crypto-neutral", "--mode", "single,batch"])
         run([os.path.join(BIN, "GymBench")])
         run([python, os.path.join(BENCH, "GymBench", "gymnasium_cartpole.py")])
         csv, h5 = os.path.join(ROOT, "Experiments", "data", "sp500-20-daily.csv.gz"), os.path.join(tmp, "bars.h5")

@@ -5,7 +5,12 @@ public enum EvaluationFiles {
     /// `evaluation/<split>.csv` (long format: policy, date, nav, return, exposure, turnover, cost,
     /// benchmark nav), `evaluation/<split>-weights.csv` (the agent's weights per step) and
     /// `evaluation/<split>-reward-terms.csv`.
+    ///
+    /// The `date` column is `YYYY-MM-DD` when every bar is stamped at UTC midnight (daily bars), else
+    /// the full stamp `YYYY-MM-DDTHH:MM:SSZ` (hourly crypto bars: 24 rows a day stay distinct).
     public static func write(_ evals: [MarketEvaluation], assets: [String], split: String, directory: URL) throws(LabError) {
+        let daily = evals.allSatisfy { $0.record.timestamps.allSatisfy { $0 % 86_400 == 0 } }
+        let stamp = { (t: Int64) in Timestamp.iso(t, dateOnly: daily) }
         var series = "policy,date,nav,netReturn,gross,net,turnover,cost,benchmarkNav\n"
         for e in evals {
             var nav = 1.0, bench = 1.0
@@ -13,7 +18,7 @@ public enum EvaluationFiles {
             for k in 0..<r.count {
                 nav *= 1 + r.netReturns[k]
                 if !r.benchmarkReturns.isEmpty { bench *= 1 + r.benchmarkReturns[k] }
-                let date = CivilDate(epochSeconds: r.timestamps[k]).description
+                let date = stamp(r.timestamps[k])
                 series += "\(e.policy),\(date),\(nav),\(r.netReturns[k]),\(r.gross[k]),\(r.net[k]),\(r.turnover[k]),\(r.costs[k]),\(r.benchmarkReturns.isEmpty ? "" : String(bench))\n"
             }
         }
@@ -21,7 +26,7 @@ public enum EvaluationFiles {
         if let agent = evals.first(where: { !$0.weights.isEmpty }) {
             var w = "date," + assets.joined(separator: ",") + "\n"
             for (k, row) in agent.weights.enumerated() {
-                w += CivilDate(epochSeconds: agent.record.timestamps[k]).description + "," + row.map { String($0) }.joined(separator: ",") + "\n"
+                w += stamp(agent.record.timestamps[k]) + "," + row.map { String($0) }.joined(separator: ",") + "\n"
             }
             files["\(split)-weights.csv"] = w
             files["\(split)-reward-terms.csv"] = "term,total\n" + agent.rewardTerms.map { "\($0.name),\($0.total)" }.joined(separator: "\n") + "\n"

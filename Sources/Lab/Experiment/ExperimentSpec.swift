@@ -120,5 +120,24 @@ public struct ExperimentSpec: Sendable, Equatable {
             throw .badValue(file: file, path: "evaluation.baselineGross", found: SpecValue.formatDouble(g),
                             expected: "a finite gross exposure in [0, \(SpecValue.formatDouble(cap))] (0 to env.constraints.maxGross; default 1)")
         }
+        try validateValidationSplit(file: file)
+    }
+
+    /// A walk-forward fold with `walkForwardValidYears: 0` (the crypto data's 2018 fold, which has no
+    /// full year before it) has no validation bars: nothing can pick `best.h5` on them or report
+    /// them. Refused at load, before any data is read or a run folder exists, naming the fix (the
+    /// trainer would otherwise fail at its first checkpoint, after training had started).
+    func validateValidationSplit(file: String) throws(SpecError) {
+        let splits = env.market.splits
+        guard env.kind != .cartpole, splits.walkForwardTestYear != 0, splits.walkForwardValidYears == 0 else { return }
+        let fix = "Fix: --set training.evaluateAtCheckpoints=false --set \"evaluation.splits=[train, test]\" (the last checkpoint is kept; baselines are chosen on train), or walkForwardValidYears >= 1"
+        if training.evaluateAtCheckpoints {
+            throw .badValue(file: file, path: "training.evaluateAtCheckpoints", found: "true with env.splits.walkForwardValidYears 0 (no validation bars in the \(splits.walkForwardTestYear) fold)",
+                            expected: "false: checkpoints are chosen on validation bars. \(fix)")
+        }
+        if evaluation.splits.contains("valid") {
+            throw .badValue(file: file, path: "evaluation.splits", found: "[\(evaluation.splits.joined(separator: ", "))] with env.splits.walkForwardValidYears 0 (no validation bars in the \(splits.walkForwardTestYear) fold)",
+                            expected: "splits without valid. \(fix)")
+        }
     }
 }

@@ -40,7 +40,7 @@ public enum RunReport {
             if !terms.rows.isEmpty {
                 body += SVG.barChart(title: "Reward terms summed over the \(split) walk", labels: terms.rows.map { $0[0] }, values: terms.rows.map { Double($0[1]) ?? .nan }) + "\n"
             }
-            if let perYear = perYearTable(series) { body += "<h3>Per year (\(SVG.escape(split)), agent)</h3>\n" + perYear }
+            if let perYear = perYearTable(series, periodsPerYear: periodsPerYear(numbers(evaluation[split]))) { body += "<h3>Per year (\(SVG.escape(split)), agent)</h3>\n" + perYear }
         }
         body += learningCurves(readCSV(dir.appendingPathComponent("metrics.csv")))
         let config = (try? String(contentsOf: run.configURL, encoding: .utf8)) ?? ""
@@ -107,10 +107,13 @@ public enum RunReport {
         return s + "</table>\n"
     }
 
+    /// The year of a `YYYY-MM-DD` date or `YYYY-MM-DDTHH:MM:SSZ` stamp as a decimal: the year plus
+    /// the fraction of it elapsed (so the 24 hourly bars of a day get 24 distinct x positions).
     static func decimalYear(_ date: String) -> Double {
-        let p = date.split(separator: "-").compactMap { Double($0) }
-        guard p.count == 3 else { return .nan }
-        return p[0] + (p[1] - 1) / 12 + (p[2] - 1) / 365.25
+        guard date.count >= 10, let t = Timestamp.parse(date) else { return .nan }
+        let y = Timestamp.year(of: t)
+        let start = CivilDate(year: y, month: 1, day: 1).epochSeconds, end = CivilDate(year: y + 1, month: 1, day: 1).epochSeconds
+        return Double(y) + Double(t - start) / Double(end - start)
     }
 
     static func charts(_ csv: CSV, split: String) -> String {
@@ -168,7 +171,16 @@ public enum RunReport {
         return SVG.heatmap(title: "Agent weights (\(split)): long red, short blue", rowLabels: assets, columnLabels: columns, values: values) + "\n"
     }
 
-    static func perYearTable(_ csv: CSV) -> String? {
+    /// Bars per year of a split's walk (`steps / years` of its metrics: 8,766 for hourly 24/7 bars,
+    /// about 252 for daily exchange bars); nil when the metrics do not say.
+    static func periodsPerYear(_ metrics: [String: Double]) -> Double? {
+        guard let steps = metrics["steps"], let years = metrics["years"], years > 0, steps > 0 else { return nil }
+        return steps / years
+    }
+
+    /// The agent's return, volatility and Sharpe per calendar year, annualized with the split's bars
+    /// per year (a partial year, such as the bundled crypto data's 2021, is annualized, not summed).
+    static func perYearTable(_ csv: CSV, periodsPerYear: Double?) -> String? {
         guard let pi = csv.header.firstIndex(of: "policy"), let di = csv.header.firstIndex(of: "date"), let ri = csv.header.firstIndex(of: "netReturn") else { return nil }
         var years: [Int: [Double]] = [:]
         for r in csv.rows where r.count == csv.header.count && r[pi] == "agent" {
@@ -180,8 +192,9 @@ public enum RunReport {
             let total = rs.reduce(1) { $0 * (1 + $1) } - 1
             let m = rs.reduce(0, +) / Double(rs.count)
             let sd = (rs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(rs.count - 1, 1))).squareRoot()
-            let sharpe = sd > 0 ? m / sd * Double(rs.count).squareRoot() : 0
-            s += "<tr><td>\(y)</td><td>\(format(total, percent: true))</td><td>\(format(sd * Double(rs.count).squareRoot(), percent: true))</td><td>\(format(sharpe, percent: false))</td></tr>\n"
+            let scale = (periodsPerYear ?? Double(rs.count)).squareRoot()
+            let sharpe = sd > 0 ? m / sd * scale : 0
+            s += "<tr><td>\(y)</td><td>\(format(total, percent: true))</td><td>\(format(sd * scale, percent: true))</td><td>\(format(sharpe, percent: false))</td></tr>\n"
         }
         return s + "</table>\n"
     }

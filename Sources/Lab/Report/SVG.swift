@@ -57,6 +57,27 @@ public enum SVG {
     }
 
     /// "Nice" tick values covering [lo, hi] (1-2-5 steps).
+    /// Ticks of a decimal-year axis (`RunReport.decimalYear`): whole years labelled `2019`, or, when
+    /// the axis spans under two years (a one-year walk-forward fold), month starts labelled `2020-04`,
+    /// every 1, 2, 3 or 6 months so that at most 8 are drawn. Never a fractional year as a label
+    /// (half-year ticks would repeat a year's label).
+    static func yearTicks(_ x0: Double, _ x1: Double) -> [(Double, String)] {
+        guard x0.isFinite, x1.isFinite, x1 >= x0 else { return [] }
+        if x1 - x0 >= 2 {
+            return Swift.stride(from: ceil(x0), through: floor(x1), by: max(1, ((x1 - x0) / 8).rounded(.up))).map { ($0, String(Int($0))) }
+        }
+        let step = [1, 2, 3, 6].first { Double($0) >= (x1 - x0) * 12 / 8 } ?? 12
+        var out: [(Double, String)] = []
+        for year in Int(floor(x0))...Int(floor(x1)) {
+            let start = Double(CivilDate(year: year, month: 1, day: 1).epochSeconds), end = Double(CivilDate(year: year + 1, month: 1, day: 1).epochSeconds)
+            for month in Swift.stride(from: 1, through: 12, by: step) {
+                let x = Double(year) + (Double(CivilDate(year: year, month: month, day: 1).epochSeconds) - start) / (end - start)
+                if x >= x0 && x <= x1 { out.append((x, String(format: "%04d-%02d", year, month))) }
+            }
+        }
+        return out
+    }
+
     static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
         guard hi > lo, lo.isFinite, hi.isFinite else { return [lo] }
         let raw = (hi - lo) / Double(count)
@@ -94,10 +115,8 @@ public enum SVG {
             out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left + w))\" y1=\"\(fmt(py(t)))\" y2=\"\(fmt(py(t)))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(py(t) + 4))\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"10\">\(escape(label))</text>"
         }
-        // Years are labelled on whole years only (half-year ticks would repeat a year's label).
-        let xTicks = xIsYear ? Array(Swift.stride(from: ceil(x0), through: floor(x1), by: max(1, ((x1 - x0) / 8).rounded(.up)))) : ticks(x0, x1, count: 8)
-        for t in xTicks {
-            let label = xIsYear ? String(Int(t)) : tickLabel(t, percent: false)
+        let xTicks = xIsYear ? yearTicks(x0, x1) : ticks(x0, x1, count: 8).map { ($0, tickLabel($0, percent: false)) }
+        for (t, label) in xTicks {
             out += "<text x=\"\(fmt(px(t)))\" y=\"\(fmt(top + h + 16))\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"10\">\(escape(label))</text>"
         }
         for (k, s) in series.enumerated() {

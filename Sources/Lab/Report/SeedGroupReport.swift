@@ -6,9 +6,12 @@ import Foundation
 /// per-year table with intervals (the tear-sheet views of pyfolio/quantstats). Self-contained like
 /// `RunReport`: inline SVG and CSS, no scripts, no network.
 public enum SeedGroupReport {
-    /// Rolling-Sharpe window in bars. Default 63: a quarter of daily bars (quantstats uses 6 months = 126; a
-    /// quarter keeps a one-year split readable).
-    public static let rollingWindow = 63
+    /// Rolling-Sharpe window in bars: a quarter of a year of the split's bars, 63 for daily exchange
+    /// bars (252 a year), 2,192 for hourly 24/7 bars (quantstats uses 6 months = 126 daily bars; a
+    /// quarter keeps a one-year split readable). At least 2.
+    public static func rollingWindow(periodsPerYear: Double) -> Int {
+        max(2, Int((periodsPerYear / 4).rounded()))
+    }
 
     /// Writes `report.html` into the group folder and returns its URL.
     public static func write(_ group: SeedGroup) throws(LabError) -> URL {
@@ -125,13 +128,14 @@ public enum SeedGroupReport {
 
     /// Annualized Sharpe over a trailing window of `rollingWindow` bars (nan before the first full window).
     static func rolling(_ r: [Double], periodsPerYear: Double) -> [Double] {
-        let n = rollingWindow
+        let n = rollingWindow(periodsPerYear: periodsPerYear)
         return r.indices.map { t in t + 1 < n ? .nan : periodSharpe(Array(r[(t + 1 - n)...t])) * periodsPerYear.squareRoot() }
     }
 
     static func rollingSharpe(data: SeedGroupData, split: String, best: String?, periodsPerYear: Double) -> String {
         let walks = data.agentWalks.compactMap { $0[split] }
-        guard let first = walks.first, first.returns.count > rollingWindow else { return "" }
+        let window = rollingWindow(periodsPerYear: periodsPerYear)
+        guard let first = walks.first, first.returns.count > window else { return "" }
         let x = first.dates.map(RunReport.decimalYear)
         let per = walks.filter { $0.dates == first.dates }.map { rolling($0.returns, periodsPerYear: periodsPerYear) }
         let median = first.dates.indices.map { t -> Double in
@@ -142,7 +146,7 @@ public enum SeedGroupReport {
         if let best, let b = data.baselineWalks[split]?[best], b.dates == first.dates {
             series.append(SVG.Series(name: best, x: x, y: rolling(b.returns, periodsPerYear: periodsPerYear), color: SVG.palette[1]))
         }
-        return SVG.lineChart(title: "Rolling Sharpe (\(split), \(rollingWindow) bars, annualized)", series: series, height: 220, xIsYear: true) + "\n"
+        return SVG.lineChart(title: "Rolling Sharpe (\(split), \(window) bars, a quarter, annualized)", series: series, height: 220, xIsYear: true) + "\n"
     }
 
     static func monthlyHeatmap(data: SeedGroupData, split: String) -> String {
