@@ -92,6 +92,24 @@ import TestSupport
         #expect(s.rungs == [Array(0..<8), [0, 1], [1]])
     }
 
+    /// Synchronous successive halving (Algorithm 1, the baseline): nothing is promoted before the
+    /// rung is complete; then its best max(1, ⌊n/η⌋) go up at once, best first. Same values as the
+    /// end-rule test: rung 1 gets c0 and c1 (⌊8/3⌋ = 2), rung 2 the better of them at rung 1 (c1).
+    @Test func synchronousHalvingWaitsForTheWholeRung() {
+        var s = AshaScheduler(configurations: 8, seeds: 1, rungCount: 3, reductionFactor: 3, maximize: true, synchronous: true)
+        var order: [String] = []
+        // Two workers, both take a task before either ends: the second waits once the bottom rung is handed out.
+        var pending: [Task] = []
+        while true {
+            while pending.count < 2, case let .run(t, _) = s.next() { pending.append(t); order.append("\(t.configuration)@\(t.rung)") }
+            guard !pending.isEmpty else { break }
+            let t = pending.removeFirst()
+            s.ended(t, value: t.rung == 1 ? [0.0, 2.0][t.configuration] : -Double(t.configuration))
+        }
+        #expect(s.next() == .finished)
+        #expect(order == ["0@0", "1@0", "2@0", "3@0", "4@0", "5@0", "6@0", "7@0", "0@1", "1@1", "1@2"])
+    }
+
     /// Many completion orders: the scheduler's decisions equal a literal transcription of Algorithm 2
     /// (one seed; workers 1-4; random durations and values from a seeded generator).
     @Test func equalsALiteralTranscriptionOfAlgorithm2UnderRandomCompletionOrders() {

@@ -29,6 +29,10 @@ import Foundation
 /// least one", some configuration always reaches the full budget (with 8 configurations and η = 3,
 /// rung 1 holds 2 and ⌊2/3⌋ = 0 would promote none).
 ///
+/// `synchronous: true` is synchronous successive halving instead (Li et al. 2020, Algorithm 1; the
+/// baseline ASHA is measured against): rung k promotes only once it is complete (every configuration
+/// that will reach it has ended there), then its best max(1, ⌊n/η⌋) at once; workers wait meanwhile.
+///
 /// - Complexity: `next()` is O(K · C log C) for C configurations and K rungs.
 public struct AshaScheduler: Sendable, Equatable {
     /// A configuration at a rung.
@@ -62,6 +66,8 @@ public struct AshaScheduler: Sendable, Equatable {
     public let reductionFactor: Int
     /// True when a higher validation metric is better.
     public let maximize: Bool
+    /// Synchronous successive halving (promotions wait for the whole rung).
+    public let synchronous: Bool
 
     /// Jobs in the order they were decided.
     public private(set) var decided: [Job] = []
@@ -71,11 +77,11 @@ public struct AshaScheduler: Sendable, Equatable {
     public private(set) var running: Set<Task> = []
     private var nextBottom = 0
 
-    public init(configurations: Int, seeds: Int, rungCount: Int, reductionFactor: Int, maximize: Bool) {
+    public init(configurations: Int, seeds: Int, rungCount: Int, reductionFactor: Int, maximize: Bool, synchronous: Bool = false) {
         precondition(configurations >= 1 && seeds >= 1 && rungCount >= 1 && reductionFactor >= 2,
                      "AshaScheduler: configurations \(configurations), seeds \(seeds), rungs \(rungCount), eta \(reductionFactor)")
         self.configurations = configurations; self.seeds = seeds; self.rungCount = rungCount
-        self.reductionFactor = reductionFactor; self.maximize = maximize
+        self.reductionFactor = reductionFactor; self.maximize = maximize; self.synchronous = synchronous
         started = Array(repeating: [], count: rungCount)
         values = Array(repeating: [:], count: rungCount)
     }
@@ -99,12 +105,27 @@ public struct AshaScheduler: Sendable, Equatable {
 
     /// Algorithm 2's `get_job`: the promotion from the highest rung, else a new configuration.
     public func job() -> Job? {
+        if synchronous { return synchronousJob() }
         for k in stride(from: rungCount - 2, through: 0, by: -1) {
             let done = ranked(rung: k)
             let candidates = done.prefix(done.count / reductionFactor)
             if let c = candidates.first(where: { !started[k + 1].contains($0.configuration) }) { return Job(configuration: c.configuration, rung: k + 1) }
         }
         return nextBottom < configurations ? Job(configuration: nextBottom, rung: 0) : nil
+    }
+
+    /// Synchronous successive halving: the next promotion of the highest complete rung, else a new
+    /// configuration, else nothing until a rung completes.
+    func synchronousJob() -> Job? {
+        if nextBottom < configurations { return Job(configuration: nextBottom, rung: 0) }
+        for k in 0..<(rungCount - 1) {
+            // Rung k is complete when nothing of it waits or runs; then its promotions are decided.
+            guard !queue.contains(where: { $0.rung == k }), !running.contains(where: { $0.rung == k }) else { return nil }
+            let done = ranked(rung: k)
+            let keep = done.prefix(max(1, done.count / reductionFactor))
+            if let c = keep.first(where: { !started[k + 1].contains($0.configuration) }) { return Job(configuration: c.configuration, rung: k + 1) }
+        }
+        return nil
     }
 
     /// The end rule: the best ranked configuration of the highest rung, promoted, when no one was
@@ -134,7 +155,7 @@ public struct AshaScheduler: Sendable, Equatable {
     public mutating func next() -> Next {
         var fresh: Job?
         if queue.isEmpty {
-            if let j = job() ?? (running.isEmpty ? endPromotion() : nil) {
+            if let j = job() ?? (running.isEmpty && !synchronous ? endPromotion() : nil) {
                 decide(j)
                 fresh = j
             } else {

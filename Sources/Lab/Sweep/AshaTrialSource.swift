@@ -31,7 +31,7 @@ public final class AshaTrialSource: TrialSource {
         let configurations = Set(plans.map(\.configuration)).count
         let rungs = asha.rungs
         var scheduler = AshaScheduler(configurations: configurations, seeds: seeds, rungCount: rungs.count,
-                                      reductionFactor: asha.reductionFactor, maximize: spec.maximize)
+                                      reductionFactor: asha.reductionFactor, maximize: spec.maximize, synchronous: asha.synchronous)
         var jobs = try folder.ashaDecisions(configurations: configurations, rungs: rungs.count)
         for k in rungs.indices {
             for p in plans.sorted(by: { $0.index < $1.index }) where FileManager.default.fileExists(atPath: folder.resultURL(p.index, budget: Self.budget(k, rungs)).path) {
