@@ -87,7 +87,7 @@ public final class SweepRunner: Sendable {
         let source = try AshaTrialSource(spec: spec, asha: asha, folder: folder, plans: plans, retryFailed: retryFailed, say: say)
         let before = source.scheduler
         say("\(asha.synchronous ? "synchronous" : "asynchronous") successive halving: rungs \(rungs.map(String.init).joined(separator: ", ")) steps, reduction factor \(asha.reductionFactor); "
-            + "\(before.decided.count) job(s) decided earlier, \(before.decided.count * spec.seeds.count - before.running.count) trial(s) queued or finished")
+            + "\(before.decided.count) job(s) decided earlier (asha.jsonl and the rung results)")
         let finished = try executor.run(source, say: say)
         if let error = source.error { throw error }
         let scheduler = source.scheduler
