@@ -14,14 +14,7 @@ import TestSupport
     /// 9 values of x x 2 seeds, rungs 100 / 300 / 900 steps, η = 3.
     private let yaml = "experiment: q\nsearch: asha\nasha: {minBudget: 100, maxBudget: 900, reductionFactor: 3}\nseeds: [0, 1]\nparameters:\n  x: [1, 2, 3, 4, 5, 6, 7, 8, 9]\n"
 
-    private func plans(_ s: SweepSpec) -> [SweepTrialPlan] {
-        s.configurations().enumerated().flatMap { (c, a) in
-            s.seeds.enumerated().map { (k, seed) in
-                SweepTrialPlan(index: c * s.seeds.count + k, configuration: c, seed: seed, assignments: a,
-                               configYAML: "x: \(SpecValue.scalarText(a[0].value))\nseed: \(seed)\n")
-            }
-        }
-    }
+    private func plans(_ s: SweepSpec) -> [SweepTrialPlan] { s.fakePlans() }
 
     /// The fake trial: valid = 3 - (x - 5.2)^2 / 4 + seed / 10 + steps * (x mod 3) / 1000, so the
     /// ranking changes between rungs; `result-<budget>.json` for a rung, `result.json` at the end.
