@@ -234,6 +234,17 @@ final class LocalSlurm {
         let dry = try Self.sweep([file.path, "--out", dir.appendingPathComponent("dry").path, "--executor", "slurm", "--dry-run"], environment: ["PATH": "/nonexistent"])
         #expect(dry.status == 0 && dry.stdout.hasPrefix("#!/bin/bash") && dry.stdout.contains("#SBATCH --partition=nosuchpartition"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("dry").path))  // a dry run writes nothing
+
+        // The same through asynchronous successive halving (its own submission loop).
+        let asha = try Self.sweepFile(dir, name: "nopart-asha", steps: 300, every: 100, seeds: "[0]",
+                                      extra: "search: asha\nasha: {minBudget: 100, maxBudget: 300}\nslurm: {partition: nosuchpartition}",
+                                      parameters: "  env.reward.turnoverPenalty: [0.0, 0.001, 0.004]\n")
+        let a = try Self.sweep([asha.path, "--out", out.path, "--executor", "slurm"], environment: slurm.environment)
+        #expect(a.status == 1 && a.stderr.lowercased().contains("invalid partition") && a.stderr.contains("slurm.partition"), "\(a.stderr)")
+        let aNoPath = try Self.sweep([asha.path, "--out", out.path, "--executor", "slurm"], environment: ["PATH": "/nonexistent"])
+        #expect(aNoPath.status == 1 && aNoPath.stderr.contains("`sbatch` not found on PATH"), "\(aNoPath.stderr)")
+        // The decision made before the refused submission is kept: the next run submits it first.
+        #expect(try String(contentsOf: out.appendingPathComponent("sweep-nopart-asha/asha.jsonl"), encoding: .utf8) == "{\"configuration\": 0, \"rung\": 0}\n")
     }
 
     /// Issue 13/16: a second sweep on a folder in use is refused, naming the holder.
