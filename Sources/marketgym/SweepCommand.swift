@@ -13,7 +13,9 @@ struct SweepCommand: ParsableCommand {
         --executor slurm submits them as one job array. Rerunning the same command runs only the trials
         without a result (died or never started); failed trials are kept unless --retry-failed. Results:
         results.csv and a leaderboard ranked on the validation metric (mean over seeds; test shown beside,
-        never used to select).
+        never used to select). search: asha promotes asynchronously (Li et al. 2020): whenever a worker frees,
+        the best not-yet-promoted configuration of the highest rung (top 1/eta) resumes from its checkpoint,
+        else a new configuration starts; decisions are kept in asha.jsonl and rebuilt on resume.
 
         Examples:
           marketgym sweep Experiments/sweeps/reward-shaping.yaml --workers 2
@@ -27,7 +29,7 @@ struct SweepCommand: ParsableCommand {
 
     @Argument(help: "The sweep file.") var sweep: String
     @Option(help: "Where trials run: local (child processes) or slurm (a job array).") var executor: Executor = .local
-    @Option(help: "Trials run in parallel (local executor).") var workers: Int = 1
+    @Option(help: "Trials run in parallel (local executor); with --executor slurm and search: asha, the trials submitted at once when slurm.throttle is not set.") var workers: Int = 1
     @Option(help: "Folder that receives the sweep folder (default: runs/ under the project root). On a cluster: shared storage.") var out: String?
     @Flag(help: "Run failed trials again.") var retryFailed = false
     @Flag(help: "Print the sbatch script (slurm) or the trials (local) and submit nothing.") var dryRun = false
@@ -65,7 +67,7 @@ struct SweepCommand: ParsableCommand {
                     (exe, ["sweep-trial", folder.directory.path, String(index)] + (budget.map { ["--budget", String($0)] } ?? []))
                 }
             case .slurm:
-                chosen = SlurmExecutor(folder: folder, name: spec.name, settings: spec.slurm, threads: spec.threads, executable: exe, pollInterval: pollInterval)
+                chosen = SlurmExecutor(folder: folder, name: spec.name, settings: spec.slurm, threads: spec.threads, executable: exe, pollInterval: pollInterval, slots: workers)
             }
             if dryRun {
                 let budget = spec.asha.map { $0.rungs.count > 1 ? $0.rungs[0] : nil } ?? nil
@@ -85,7 +87,7 @@ struct SweepCommand: ParsableCommand {
             print("results: \(folder.directory.appendingPathComponent("results.csv").path)")
             if !outcome.finished { throw ExitCode(130) }
             // A failed trial, or one that died without a result, makes the sweep incomplete.
-            if outcome.results.values.contains(where: { $0.status == .failed }) || !outcome.missing.isEmpty { throw ExitCode(1) }
+            if outcome.results.values.contains(where: { $0.status == .failed }) || !outcome.missing.isEmpty || !outcome.failedAtRung.isEmpty { throw ExitCode(1) }
         } catch let e as ExitCode {
             throw e
         } catch {

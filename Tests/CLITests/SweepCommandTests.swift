@@ -234,6 +234,17 @@ final class LocalSlurm {
         let dry = try Self.sweep([file.path, "--out", dir.appendingPathComponent("dry").path, "--executor", "slurm", "--dry-run"], environment: ["PATH": "/nonexistent"])
         #expect(dry.status == 0 && dry.stdout.hasPrefix("#!/bin/bash") && dry.stdout.contains("#SBATCH --partition=nosuchpartition"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("dry").path))  // a dry run writes nothing
+
+        // The same through asynchronous successive halving (its own submission loop).
+        let asha = try Self.sweepFile(dir, name: "nopart-asha", steps: 300, every: 100, seeds: "[0]",
+                                      extra: "search: asha\nasha: {minBudget: 100, maxBudget: 300}\nslurm: {partition: nosuchpartition}",
+                                      parameters: "  env.reward.turnoverPenalty: [0.0, 0.001, 0.004]\n")
+        let a = try Self.sweep([asha.path, "--out", out.path, "--executor", "slurm"], environment: slurm.environment)
+        #expect(a.status == 1 && a.stderr.lowercased().contains("invalid partition") && a.stderr.contains("slurm.partition"), "\(a.stderr)")
+        let aNoPath = try Self.sweep([asha.path, "--out", out.path, "--executor", "slurm"], environment: ["PATH": "/nonexistent"])
+        #expect(aNoPath.status == 1 && aNoPath.stderr.contains("`sbatch` not found on PATH"), "\(aNoPath.stderr)")
+        // The decision made before the refused submission is kept: the next run submits it first.
+        #expect(try String(contentsOf: out.appendingPathComponent("sweep-nopart-asha/asha.jsonl"), encoding: .utf8) == "{\"configuration\": 0, \"rung\": 0}\n")
     }
 
     /// Issue 13/16: a second sweep on a folder in use is refused, naming the holder.
@@ -312,6 +323,42 @@ final class LocalSlurm {
         let csvA = try Data(contentsOf: folder.appendingPathComponent("trials/\(winner)/run/metrics.csv"))
         let csvB = try Data(contentsOf: dir.appendingPathComponent("sweep-straight/trials/0/run/metrics.csv"))
         #expect(csvA == csvB)
+    }
+
+    /// Issue 16: asynchronous successive halving on a real Slurm. One slot (throttle 1): after the
+    /// first three first-rung results, Algorithm 2 promotes the best of them before the fourth
+    /// configuration starts (synchronous halving would run all four first); each decision is its own
+    /// submission; the decisions and the promoted trials' results equal the local executor's, bit for bit.
+    @Test func slurmRunsAshaAsynchronouslyWithTheLocalResults() throws {
+        let slurm = try LocalSlurm()
+        let dir = try makeTemporaryDirectory()
+        let file = try Self.sweepFile(dir, name: "async", steps: 300, every: 100, seeds: "[0]",
+                                      extra: "search: asha\nasha: {minBudget: 100, maxBudget: 300, reductionFactor: 3}\nslurm: {throttle: 1}",
+                                      parameters: "  env.reward.turnoverPenalty: [0.0, 0.001, 0.004, 0.01]\n")
+        let r = try Self.sweep([file.path, "--out", dir.appendingPathComponent("slurm").path, "--executor", "slurm", "--poll-interval", "0.3"], environment: slurm.environment)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let folder = dir.appendingPathComponent("slurm/sweep-async")
+        let journal = try String(contentsOf: folder.appendingPathComponent("asha.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let rung = try (0..<3).map { try Self.metrics(Self.result(folder, $0, name: "result-100.json"))["valid"]?["sharpe"] ?? -.infinity }
+        let best = try #require(rung.indices.max { rung[$0] != rung[$1] ? rung[$0] < rung[$1] : $0 > $1 })
+        #expect(Array(journal.prefix(4)) == ["{\"configuration\": 0, \"rung\": 0}", "{\"configuration\": 1, \"rung\": 0}", "{\"configuration\": 2, \"rung\": 0}",
+                                              "{\"configuration\": \(best), \"rung\": 1}"], "\(journal)")
+        #expect(journal.count >= 5 && journal[4] == "{\"configuration\": 3, \"rung\": 0}", "\(journal)")
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("slurm").path).filter { $0.hasSuffix(".sh") }
+        #expect(scripts.count == journal.count)
+        #expect(r.stdout.contains("asha: promote c00\(best) to rung 1 (300 steps)"), "\(r.stdout)")
+
+        let local = try Self.sweep([file.path, "--out", dir.appendingPathComponent("local").path, "--workers", "1"])
+        #expect(local.status == 0, "\(local.stdout)\(local.stderr)")
+        let localFolder = dir.appendingPathComponent("local/sweep-async")
+        #expect(try String(contentsOf: localFolder.appendingPathComponent("asha.jsonl"), encoding: .utf8) == journal.joined(separator: "\n") + "\n")
+        for i in 0..<4 {
+            let top = folder.appendingPathComponent("trials/\(i)/result.json")
+            #expect(FileManager.default.fileExists(atPath: top.path) == FileManager.default.fileExists(atPath: localFolder.appendingPathComponent("trials/\(i)/result.json").path))
+            guard FileManager.default.fileExists(atPath: top.path) else { continue }
+            let a = try Self.result(folder, i), b = try Self.result(localFolder, i)
+            #expect(!Self.metrics(a).isEmpty && Self.metrics(a) == Self.metrics(b) && a["steps"] as? Int == 300, "trial \(i)")
+        }
     }
 
     /// Issue 13: an edited grid rerun on the same folder is refused instead of reusing old results; a

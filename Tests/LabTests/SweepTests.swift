@@ -148,14 +148,7 @@ import TestSupport
 
     // MARK: - The trial contract with a fake trial (a shell script writing result.json)
 
-    private func plans(_ s: SweepSpec, tag: String = "") -> [SweepTrialPlan] {
-        s.configurations().enumerated().flatMap { (c, a) in
-            s.seeds.enumerated().map { (k, seed) in
-                SweepTrialPlan(index: c * s.seeds.count + k, configuration: c, seed: seed, assignments: a,
-                               configYAML: "x: \(SpecValue.scalarText(a[0].value))\nseed: \(seed)\n\(tag)")
-            }
-        }
-    }
+    private func plans(_ s: SweepSpec, tag: String = "") -> [SweepTrialPlan] { s.fakePlans(tag: tag) }
 
     /// The fake trial: x=2 fails (writes a failed result) unless `allow-failed` exists; x=4 dies
     /// without a result unless `allow-died` exists; others complete with valid = 3 - (x-2.2)^2 + seed/10.

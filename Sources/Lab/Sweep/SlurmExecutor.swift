@@ -18,11 +18,15 @@ public struct SlurmExecutor: SweepExecutor {
     /// The environment that scheduler commands run in (PATH finds them; SLURM_CONF selects the cluster).
     public let environment: [String: String]
     public let shouldStop: @Sendable () -> Bool
+    /// Successive halving: the most trials submitted and unfinished at once (the workers of ASHA):
+    /// `settings.throttle`, else the `slots` given (the CLI's `--workers`), else 1.
+    public let slots: Int
 
-    public init(folder: SweepFolder, name: String, settings: SlurmSettings, threads: Int, executable: URL, pollInterval: Double = 1,
+    public init(folder: SweepFolder, name: String, settings: SlurmSettings, threads: Int, executable: URL, pollInterval: Double = 1, slots: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, shouldStop: @escaping @Sendable () -> Bool = { StopSignal.isRequested }) {
         self.folder = folder; self.name = name; self.settings = settings; self.threads = threads; self.executable = executable
         self.pollInterval = pollInterval; self.environment = environment; self.shouldStop = shouldStop
+        self.slots = max(1, settings.throttle ?? slots ?? 1)
     }
 
     /// `0-3,7,9-10`: the array ranges of sorted indices.

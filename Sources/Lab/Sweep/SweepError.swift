@@ -17,6 +17,8 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible, Loc
     case schedulerFailed(command: String, status: Int32, output: String, fix: String)
     /// A sweep setting the executor cannot honour.
     case badSetting(file: String, path: String, found: String, expected: String)
+    /// A line of the successive-halving journal (`asha.jsonl`) that is not a decision of this sweep.
+    case damagedJournal(file: String, line: Int, found: String, expected: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible, Loc
             return "`\(command)` failed (exit status \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines)). \(fix)"
         case let .badSetting(file, path, found, expected):
             return "\(file): bad value at '\(path)': found \(found); expected \(expected)."
+        case let .damagedJournal(file, line, found, expected):
+            return "\(file):\(line): not a successive-halving decision: found `\(found)`; expected \(expected). Nothing was changed: the folder was edited or belongs to another sweep; run the sweep into a new folder (--out), or delete asha.jsonl to rebuild the decisions from the rung results alone."
         }
     }
 

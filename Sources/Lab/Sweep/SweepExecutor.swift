@@ -11,6 +11,42 @@ public protocol SweepExecutor: Sendable {
     /// returns when they have ended. Results are read from the sweep folder afterwards.
     /// - Returns: false when a stop signal interrupted the run (finished results stay in place).
     func run(_ indices: [Int], budget: Int?, say: @escaping @Sendable (String) -> Void) throws -> Bool
+    /// Runs trials as `source` hands them out, asking it whenever a worker (a local process slot, a
+    /// Slurm task slot) frees, until it says `finished` (asynchronous successive halving).
+    /// - Returns: false when a stop signal interrupted the run (finished results stay in place).
+    func run(_ source: any TrialSource, say: @escaping @Sendable (String) -> Void) throws -> Bool
+}
+
+/// What a free worker runs next.
+public enum NextTrial: Sendable, Equatable {
+    /// Trial `index`, to `budget` steps (a rung) or to the end (nil).
+    case run(index: Int, budget: Int?)
+    /// Nothing to start until a running trial ends.
+    case wait
+    /// Nothing runs and nothing is left.
+    case finished
+}
+
+/// Hands trials to an executor as its workers free. Called from several threads at once.
+public protocol TrialSource: Sendable {
+    func next() -> NextTrial
+    /// The trial's process ended (its result, if any, is in the sweep folder now).
+    func ended(index: Int, budget: Int?)
+}
+
+/// A fixed list of trials, in order, all to one budget.
+final class FixedTrials: TrialSource {
+    private let queue: Mutex<(pending: [Int], running: Int)>
+    private let budget: Int?
+    init(_ indices: [Int], budget: Int?) { queue = Mutex((indices, 0)); self.budget = budget }
+    func next() -> NextTrial {
+        queue.withLock { q in
+            guard !q.pending.isEmpty else { return q.running == 0 ? .finished : .wait }
+            q.running += 1
+            return .run(index: q.pending.removeFirst(), budget: budget)
+        }
+    }
+    func ended(index: Int, budget: Int?) { queue.withLock { $0.running -= 1 } }
 }
 
 /// Runs trials as child processes of this one, `workers` at a time.
@@ -45,9 +81,18 @@ public struct LocalExecutor: SweepExecutor {
     }
 
     public func run(_ indices: [Int], budget: Int?, say: @escaping @Sendable (String) -> Void) throws -> Bool {
-        let queue = Mutex<[Int]>(indices)
+        try run(FixedTrials(indices, budget: budget), workers: min(workers, max(indices.count, 1)), say: say)
+    }
+
+    public func run(_ source: any TrialSource, say: @escaping @Sendable (String) -> Void) throws -> Bool {
+        try run(source, workers: workers, say: say)
+    }
+
+    /// `workers` threads, each running one child process at a time; a thread whose source says
+    /// `wait` polls again every 20 ms (a promotion needs another trial's result first).
+    private func run(_ source: any TrialSource, workers: Int, say: @escaping @Sendable (String) -> Void) throws -> Bool {
         let group = DispatchGroup()
-        for _ in 0..<min(workers, max(indices.count, 1)) {
+        for _ in 0..<workers {
             group.enter()
             Thread.detachNewThread {
                 // Children inherit this thread's signal mask: clear it, so SIGTERM reaches them
@@ -55,8 +100,14 @@ public struct LocalExecutor: SweepExecutor {
                 var none = sigset_t()
                 sigemptyset(&none)
                 pthread_sigmask(SIG_SETMASK, &none, nil)
-                while !shouldStop(), let i = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
-                    runOne(i, budget: budget, say: say)
+                loop: while !shouldStop() {
+                    switch source.next() {
+                    case let .run(index, budget):
+                        runOne(index, budget: budget, say: say)
+                        source.ended(index: index, budget: budget)
+                    case .wait: usleep(20_000)
+                    case .finished: break loop
+                    }
                 }
                 group.leave()
             }

@@ -69,7 +69,7 @@ public struct SweepLeaderboard: Sendable {
         let stoppedEarly = plans.count - results.count - outcome.missing.count
         var out = "Sweep \(spec.name): \(plans.count) trials, \(results.count - failed.count) completed, \(failed.count) failed, \(outcome.missing.count) without result\(stoppedEarly > 0 ? ", \(stoppedEarly) stopped at a lower rung" : ""). Ranked on the mean \(spec.selectSplit) \(spec.selectMetric) over seeds (\(spec.maximize ? "higher" : "lower") is better); test shown for reference only, never used to select.\n"
         if let asha = spec.asha, !outcome.rungs.isEmpty {
-            out += "Successive halving (reduction factor \(asha.reductionFactor)): " + outcome.rungs.map { "\($0.configurations.count) configuration(s) to \($0.budget) steps" }.joined(separator: ", ")
+            out += "Successive halving (\(asha.synchronous ? "synchronous" : "asynchronous, Li et al. 2020 Algorithm 2"), reduction factor \(asha.reductionFactor)): " + outcome.rungs.map { "\($0.configurations.count) configuration(s) to \($0.budget) steps" }.joined(separator: ", ")
             out += String(format: "; %d environment steps, %.1f%% of the full grid's %d.\n", outcome.stepsUsed, 100 * Double(outcome.stepsUsed) / Double(max(outcome.stepsFullGrid, 1)), outcome.stepsFullGrid)
         }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Drives a sweep over its folder: plans once, then runs what is pending on an executor, rung by
-/// rung for successive halving, and writes `results.csv` and `leaderboard.txt`.
+/// Drives a sweep over its folder: plans once, then runs what is pending on an executor (for
+/// successive halving, asynchronously as results land), and writes `results.csv` and `leaderboard.txt`.
 ///
 /// Resumable: a rerun scans the results; trials that died (no result) run again, `failed` ones are
 /// kept unless `retryFailed`. One sweep at a time per folder (`sweep.lock` names the holder).
@@ -35,6 +35,9 @@ public final class SweepRunner: Sendable {
         /// The winner's selection-aware statistics line (`SweepLeaderboard.selectionLine`), computed
         /// once when the run ends.
         public var selection: SweepLeaderboard.SelectionStatisticsLine? = nil
+        /// Successive halving: trials whose result at a lower rung is `failed` (reported; they make
+        /// the sweep incomplete like a failed final result).
+        public var failedAtRung: [Int] = []
     }
 
     /// Writes or checks the folder, takes its lock and runs every pending trial.
@@ -44,7 +47,7 @@ public final class SweepRunner: Sendable {
         let lock = try FileLock(folder.lockURL, purpose: "marketgym sweep \(spec.name)")
         defer { withExtendedLifetime(lock) {} }
         try folder.prepare(name: spec.name, root: root, threads: spec.threads, plans: plans)
-        var outcome = try spec.asha == nil ? runAll(say: say) : runSuccessiveHalving(say: say)
+        var outcome = try spec.asha.map { try runSuccessiveHalving($0, say: say) } ?? runAll(say: say)
         outcome.selection = SweepLeaderboard.selectionLine(folder: folder, split: spec.selectSplit)
         try SweepLeaderboard(spec: spec, folder: folder, plans: plans, selectionStatistics: outcome.selection).write(outcome)
         return outcome
@@ -74,41 +77,47 @@ public final class SweepRunner: Sendable {
         for i in failed { say("trial \(i) FAILED: \(results[i]?.error ?? "")") }
     }
 
-    /// Successive halving (Li et al. 2020), rung by rung: every configuration trains to the first
-    /// budget; the best 1/η of those with every seed finished (mean validation metric) resume from
-    /// their checkpoint to the next budget; the last rung is the full budget.
-    private func runSuccessiveHalving(say: @escaping @Sendable (String) -> Void) throws -> Outcome {
-        guard let asha = spec.asha else { return try runAll(say: say) }
+    /// Asynchronous successive halving (Li et al. 2020, Algorithm 2; `AshaScheduler`): whenever a
+    /// worker frees, it promotes the best not-yet-promoted configuration of the highest rung (top 1/η
+    /// of that rung's completed configurations, mean over seeds) and resumes it from its rung
+    /// checkpoint, or else starts the next configuration at the first rung. Decisions go to
+    /// `asha.jsonl`; a rerun rebuilds them from the folder (`AshaTrialSource`).
+    private func runSuccessiveHalving(_ asha: AshaSettings, say: @escaping @Sendable (String) -> Void) throws -> Outcome {
         let rungs = asha.rungs
-        var candidates = Array(Set(plans.map(\.configuration))).sorted()
-        var rungLog: [(budget: Int, configurations: [Int])] = []
-        var reached: [Int: Int] = [:]  // trial index -> steps trained
-        var finished = true
-        for (r, budget) in rungs.enumerated() {
-            let isLast = r == rungs.count - 1
-            let b: Int? = isLast ? nil : budget
-            let trials = plans.filter { candidates.contains($0.configuration) }
-            let pending = folder.pending(trials, budget: b, retryFailed: retryFailed)
-            say("rung \(r) (\(budget) steps): \(candidates.count) configuration(s), \(trials.count - pending.count) trial(s) finished earlier, \(pending.count) to run")
-            rungLog.append((budget, candidates))
-            finished = try executor.run(pending, budget: b, say: say)
-            let results = collect(budget: b)
-            reportMissing(pending, results: results, say: say)
-            for t in trials where results[t.index] != nil { reached[t.index] = budget }
-            if !finished || isLast { break }
-            // Rank configurations whose seeds all finished at this rung; promote the top 1/η.
-            let board = SweepLeaderboard(spec: spec, folder: folder, plans: plans)
-            let ranked = board.ranking(trials.compactMap { results[$0.index] }).filter { $0.seeds == spec.seeds.count }
-            let keep = max(1, ranked.count / asha.reductionFactor)
-            candidates = ranked.prefix(keep).map(\.configuration).sorted()
-            if candidates.isEmpty { say("rung \(r): no configuration finished every seed; stopping"); break }
+        let source = try AshaTrialSource(spec: spec, asha: asha, folder: folder, plans: plans, retryFailed: retryFailed, say: say)
+        let before = source.scheduler
+        say("\(asha.synchronous ? "synchronous" : "asynchronous") successive halving: rungs \(rungs.map(String.init).joined(separator: ", ")) steps, reduction factor \(asha.reductionFactor); "
+            + "\(before.decided.count) job(s) decided earlier (asha.jsonl and the rung results)")
+        let finished = try executor.run(source, say: say)
+        if let error = source.error { throw error }
+        let scheduler = source.scheduler
+        let decided = scheduler.rungs
+        var stepsUsed = 0
+        var missing: Set<Int> = []
+        var failed: [String] = [], failedAtRung: [Int] = []
+        for (k, configurations) in decided.enumerated() {
+            for c in configurations {
+                for s in 0..<spec.seeds.count {
+                    let index = c * spec.seeds.count + s
+                    guard let p = plans.first(where: { $0.index == index }) else { continue }
+                    if let r = folder.result(index, budget: AshaTrialSource.budget(k, rungs), configHash: p.configHash) {
+                        // A promoted trial trains only from the rung below to this one.
+                        if r.status == .completed { stepsUsed += r.steps - (k == 0 ? 0 : rungs[k - 1]) }
+                        else {
+                            let lower = k < rungs.count - 1
+                            failed.append("trial \(index) FAILED\(lower ? " at rung \(k) (\(rungs[k]) steps)" : ""): \(r.error ?? "")")
+                            if lower { failedAtRung.append(index) }
+                        }
+                    } else { missing.insert(index) }
+                }
+            }
         }
-        let configurations = Set(plans.map(\.configuration)).count
+        if !missing.isEmpty { say("no result from trial(s) \(missing.sorted().map(String.init).joined(separator: ", ")) (stopped or died); rerun the sweep to run them again") }
+        failed.forEach(say)
         let final = collect(budget: nil)
-        let lastRung = rungLog.count == rungs.count ? Set(rungLog[rungLog.count - 1].configurations) : []
-        let missing = rungLog.count == rungs.count ? plans.filter { lastRung.contains($0.configuration) && final[$0.index] == nil }.map(\.index)
-                                                   : plans.map(\.index).filter { final[$0] == nil }
-        return Outcome(results: final, finished: finished, rungs: rungLog, stepsUsed: reached.values.reduce(0, +),
-                       stepsFullGrid: configurations * spec.seeds.count * asha.maxBudget, missing: missing)
+        let configurations = Set(plans.map(\.configuration)).count
+        return Outcome(results: final, finished: finished, rungs: zip(rungs, decided).map { (budget: $0, configurations: $1) },
+                       stepsUsed: stepsUsed, stepsFullGrid: configurations * spec.seeds.count * asha.maxBudget, missing: missing.sorted(),
+                       failedAtRung: failedAtRung)
     }
 }

@@ -7,6 +7,7 @@ import Foundation
 /// name: reward-shaping
 /// experiment: quickstart            # an experiment name (Experiments/<name>.yaml) or a path
 /// method: grid                      # grid (every combination), random (`trials` draws) or asha
+///                                   # (asha with `trials`: successive halving over `trials` random draws)
 /// asha: {minBudget: 5000, maxBudget: 45000, reductionFactor: 3}   # successive halving (method: asha)
 /// slurm: {partition: cpu, cpusPerTask: 1, memory: 2G, time: "01:00:00", throttle: 8, extra: ["--qos=normal"]}
 /// threads: 1                        # TensorCore threads per trial (MARKETGYM_THREADS); default 1
@@ -53,8 +54,13 @@ public struct SweepSpec: Sendable, Equatable {
     /// The experiment spec every trial starts from.
     public var experiment: String
     public var method: Method = .grid
-    /// Number of random configurations (random search).
+    /// Number of random configurations (random search, or successive halving over random draws).
     public var trials: Int = 8
+    /// Successive halving over `trials` random draws (`method: asha` with a `trials` key) instead of
+    /// over the grid of value lists.
+    public var ashaDrawsRandomly = false
+    /// True when the configurations are random draws (random search, or asha with `trials`).
+    public var drawsRandomly: Bool { method == .random || (method == .asha && ashaDrawsRandomly) }
     /// Seed of the random-search sampler (the trials themselves use `seeds`).
     public var samplerSeed: UInt64 = 0
     /// Training seeds run for every configuration.
@@ -110,6 +116,7 @@ public struct SweepSpec: Sendable, Equatable {
                 throw .badValue(file: file, path: "trials", found: SpecValue.scalarText(t), expected: "a positive integer of at most \(maxTrials) (the sweep size limit, SweepSpec.maxTrials; split a larger search into several sweeps)")
             }
             spec.trials = n
+            spec.ashaDrawsRandomly = spec.method == .asha
         }
         if let s = tree["samplerSeed"] {
             guard case .int(let n) = s, n >= 0 else { throw .badValue(file: file, path: "samplerSeed", found: SpecValue.scalarText(s), expected: "a non-negative integer") }
@@ -156,7 +163,7 @@ public struct SweepSpec: Sendable, Equatable {
             throw .missingKey(file: file, path: "parameters", expected: "a mapping of key paths to lists of values or {min, max} ranges")
         }
         for (path, value) in params {
-            spec.parameters.append(Parameter(path: path, domain: try parseDomain(value, path: "parameters.\(path)", file: file, method: spec.method)))
+            spec.parameters.append(Parameter(path: path, domain: try parseDomain(value, path: "parameters.\(path)", file: file, random: spec.drawsRandomly)))
         }
         if let t = tree["threads"] {
             guard case .int(let n) = t, (1...256).contains(n) else { throw .badValue(file: file, path: "threads", found: SpecValue.scalarText(t), expected: "an integer from 1 to 256") }
@@ -180,14 +187,14 @@ public struct SweepSpec: Sendable, Equatable {
         return spec
     }
 
-    private static func parseDomain(_ v: SpecValue, path: String, file: String, method: Method) throws(SpecError) -> Parameter.Domain {
+    private static func parseDomain(_ v: SpecValue, path: String, file: String, random: Bool) throws(SpecError) -> Parameter.Domain {
         switch v {
         case .array(let items) where !items.isEmpty:
             return .values(items)
         case .mapping:
             if case .array(let items)? = v["choices"], !items.isEmpty { return .values(items) }
-            guard method == .random else {
-                throw .badValue(file: file, path: path, found: "a range", expected: "a list of values for a grid sweep (ranges need method: random)")
+            guard random else {
+                throw .badValue(file: file, path: path, found: "a range", expected: "a list of values for a grid sweep (ranges need method: random, or method: asha with `trials: N` random draws)")
             }
             func number(_ key: String) throws(SpecError) -> Double {
                 switch v[key] {
@@ -210,6 +217,7 @@ public struct SweepSpec: Sendable, Equatable {
 
     /// Number of configurations, counted without building them; nil when it overflows an Int.
     public var configurationCount: Int? {
+        if drawsRandomly { return trials }
         switch method {
         case .random: return trials
         case .grid, .asha:
@@ -232,9 +240,9 @@ public struct SweepSpec: Sendable, Equatable {
     }
 
     /// The configurations to run, in a deterministic order (grid: row-major over parameters in file
-    /// order; random: `trials` draws from a generator seeded with `samplerSeed`).
+    /// order; random, and asha with `trials`: `trials` draws from a generator seeded with `samplerSeed`).
     public func configurations() -> [[(path: String, value: SpecValue)]] {
-        switch method {
+        switch drawsRandomly ? .random : method {
         case .grid, .asha:
             var combos: [[(path: String, value: SpecValue)]] = [[]]
             for p in parameters {
