@@ -35,6 +35,26 @@ public enum BarSource {
         var rows = BarRows()
         var summaries: [FileReadSummary] = []
         for path in paths { summaries.append(try reader.read(file: path, into: &rows)) }
+        return try assemble(spec, rows: rows, summaries: summaries)
+    }
+
+    /// Loads files held in memory through the spec, exactly as `load(_:files:base:)` loads them from
+    /// disk (same reader, duplicate policy, panel and resampling); `spec.files` is not read.
+    /// - Parameters:
+    ///   - spec: how to read the files.
+    ///   - contents: each file's name (for messages and the asset stem) and bytes (plain or gzip).
+    /// - Throws: `BarSourceError` naming the file, line, column and the spec key that fixes it.
+    public static func load(_ spec: BarSourceSpec, contents: [(name: String, bytes: [UInt8])]) throws(BarSourceError) -> LoadedBarSource {
+        guard !contents.isEmpty else { throw .badSpec(key: "files", found: "empty", expected: "at least one file or glob") }
+        let reader = VendorCSVReader(spec: spec)
+        var rows = BarRows()
+        var summaries: [FileReadSummary] = []
+        for file in contents { summaries.append(try reader.read(bytes: file.bytes, file: file.name, into: &rows)) }
+        return try assemble(spec, rows: rows, summaries: summaries)
+    }
+
+    /// Everything after reading: case check, duplicates, stamps, panel, resampling.
+    static func assemble(_ spec: BarSourceSpec, rows: BarRows, summaries: [FileReadSummary]) throws(BarSourceError) -> LoadedBarSource {
         try checkCase(rows.assetNames)
         var merge = try resolveDuplicates(rows, policy: spec.duplicates)
         // Bar length and stamp convention.

@@ -18,9 +18,15 @@ struct VendorCSVReader {
 
     /// Reads `file` and appends its rows to `rows`.
     func read(file: String, into rows: inout BarRows) throws(BarSourceError) -> FileReadSummary {
+        let raw: [UInt8]
+        do throws(DataFileError) { raw = try DataFileReader.rawBytes(URL(fileURLWithPath: file)) } catch { throw .file(error) }
+        return try read(bytes: raw, file: file, into: &rows)
+    }
+
+    /// Reads a file's bytes (plain or gzip) named `file` in messages and for the asset stem.
+    func read(bytes raw: [UInt8], file: String, into rows: inout BarRows) throws(BarSourceError) -> FileReadSummary {
         let text: [UInt8]
         do throws(DataFileError) {
-            let raw = try DataFileReader.rawBytes(URL(fileURLWithPath: file))
             text = try DataFileReader.textBytes(raw, file: file)
             try DataFileReader.checkText(text, file: file)
         } catch { throw .file(error) }
