@@ -30,8 +30,8 @@ import MarketGym
         ("environment", "splits: {walkForwardTestYear: 9999}", "splits: {walkForwardTestYear: 10000}", "environment.splits.walkForwardTestYear", "1...9999"),
         // 4096 × 4095 + 4095 = 2^24 - 1 parameters between the layers; 4096 × 4096 + 4096 is past it.
         ("agent", "network: {hidden: [4096, 4095]}", "network: {hidden: [4096, 4096]}", "agent.network.hidden", "16777216"),
-        ("agent", "network: {hidden: [\(Array(repeating: "8", count: 64).map(String.init).joined(separator: ","))]}",
-         "network: {hidden: [\(Array(repeating: "8", count: 65).map(String.init).joined(separator: ","))]}", "agent.network.hidden", "64 hidden layers"),
+        ("agent", "network: {hidden: [\(Array(repeating: "8", count: 64).joined(separator: ","))]}",
+         "network: {hidden: [\(Array(repeating: "8", count: 65).joined(separator: ","))]}", "agent.network.hidden", "64 hidden layers"),
         ("agent", "batchSize: 65536", "batchSize: 65537", "agent.batchSize", "65536"),
         ("agent", "replay: {capacity: 100000000}", "replay: {capacity: 100000001}", "agent.replay.capacity", "100000000"),
         ("agent", "numEnvs: 1024", "numEnvs: 1025", "agent.numEnvs", "1024"),
