@@ -68,6 +68,10 @@ public enum BarSource {
         let stamps = spec.stamps ?? .close
         let shift: Int64 = stamps == .open ? barLength : 0
         let data = try panel(rows, kept: &merge.kept, shift: shift)
+        guard data.tradable.contains(true) else {
+            throw .badSpec(key: "columns.close", found: "empty in every row of \(rows.fileNames.joined(separator: ", "))",
+                           expected: "at least one bar with a close. Check that columns.close names the close column")
+        }
         var report = BarSourceReport(files: summaries, assets: data.assets, stamps: stamps, stampsStated: spec.stamps != nil,
                                      barLength: barLength, duplicatesMerged: merge.merged, disagreementsAccepted: merge.accepted,
                                      gaps: gapCount(data.timestamps, barLength: barLength), barCount: data.barCount, resample: nil)
@@ -76,6 +80,10 @@ public enum BarSource {
             throw .badTimeframe(found: timeframe, reason: "not a duration", fix: "Write a whole number and a unit: 90m, 2h, 4h, 1d.")
         }
         let resampled = try data.resampled(to: step, base: barLength)
+        guard resampled.data.tradable.contains(true) else {
+            throw .badTimeframe(found: timeframe, reason: "no complete \(timeframe) interval holds a close (\(resampled.summary.openTailBars) bars are in the still-open last interval, which is never emitted)",
+                                fix: "Load bars covering at least one whole \(timeframe) interval, or choose a shorter timeframe.")
+        }
         report.resample = resampled.summary
         report.barCount = resampled.data.barCount
         return LoadedBarSource(data: resampled.data, report: report, partial: resampled.partial)

@@ -42,4 +42,36 @@ struct FuzzFindingsTests {
         #expect(again.assets == ["BTC-USD (spot)", "ETH"] && loaded.assets == again.assets)
         #expect(again.close.map(\.bitPattern) == loaded.close.map(\.bitPattern))
     }
+
+    /// FuzzBarSource, Fuzz/Corpora/bar-source/open-tail-only-4h.txt: hourly bars resampled to 4h that
+    /// all lie in the still-open last interval gave a panel of 0 bars, accepted silently; its long
+    /// CSV then had no rows. A spec load now refuses a result without a single close.
+    @Test("a resampling whose bars all fall in the still-open interval is refused with the fix")
+    func resampleToNothing() {
+        var spec = BarSourceSpec()
+        spec.timeframe = "4h"
+        let text = "timestamp,close\n2020-01-01T01:00:00Z,1\n2020-01-01T02:00:00Z,2\n2020-01-01T03:00:00Z,3\n"
+        do {
+            let r = try BarSource.load(spec, contents: [(name: "x.csv", bytes: Array(text.utf8))])
+            Issue.record("accepted \(r.data.barCount) bars")
+        } catch {
+            guard case let .badTimeframe(found, reason, fix) = error else { Issue.record("got \(error)"); return }
+            #expect(found == "4h" && reason.contains("3 bars are in the still-open last interval") && fix.contains("shorter timeframe"), "\(error)")
+        }
+        // One more bar closes the interval: accepted, one 4h bar.
+        let closed = text + "2020-01-01T04:00:00Z,4\n"
+        #expect((try? BarSource.load(spec, contents: [(name: "x.csv", bytes: Array(closed.utf8))]))?.data.close == [4])
+    }
+
+    @Test("a file whose close cells are all empty is refused, not loaded as a panel without a tradable bar")
+    func noCloseAtAll() {
+        let text = "timestamp,open,close\n2020-01-01,1,\n2020-01-02,2,\n"
+        do {
+            let r = try BarSource.load(BarSourceSpec(), contents: [(name: "x.csv", bytes: Array(text.utf8))])
+            Issue.record("accepted \(r.data.barCount) bars")
+        } catch {
+            guard case let .badSpec(key, found, expected) = error else { Issue.record("got \(error)"); return }
+            #expect(key == "columns.close" && found.contains("every row of x.csv") && expected.contains("columns.close"), "\(error)")
+        }
+    }
 }
