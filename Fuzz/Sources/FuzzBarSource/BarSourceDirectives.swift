@@ -44,6 +44,12 @@ enum BarSourceDirectives {
         return (spec, files)
     }
 
+    /// The `#column ROLE=NAME` roles.
+    static var roles: [String: WritableKeyPath<ColumnRoles, String?>] {
+        ["timestamp": \.timestamp, "date": \.date, "time": \.time, "asset": \.asset,
+         "open": \.open, "high": \.high, "low": \.low, "close": \.close, "volume": \.volume]
+    }
+
     /// Sets the spec field a directive names.
     static func apply(_ key: String, _ value: String, to spec: inout BarSourceSpec) {
         func pair() -> (String, String)? {
@@ -65,19 +71,8 @@ enum BarSourceDirectives {
         case "accept": spec.duplicates.acceptDisagreementAt.append(value)
         case "timeframe": spec.timeframe = value
         case "column":
-            guard let (role, header) = pair() else { return }
-            switch role {
-            case "timestamp": spec.columns.timestamp = header
-            case "date": spec.columns.date = header
-            case "time": spec.columns.time = header
-            case "asset": spec.columns.asset = header
-            case "open": spec.columns.open = header
-            case "high": spec.columns.high = header
-            case "low": spec.columns.low = header
-            case "close": spec.columns.close = header
-            case "volume": spec.columns.volume = header
-            default: return
-            }
+            guard let (role, header) = pair(), let field = roles[role] else { return }
+            spec.columns[keyPath: field] = header
         default: return
         }
     }
