@@ -23,18 +23,24 @@ test: bootstrap
 	@if [ "$$(id -u)" = 0 ] && command -v munged >/dev/null 2>&1; then scripts/slurm-local munge; fi
 	$(SWIFT) test
 
-# libFuzzer harnesses (Fuzz/, docs/reliability.md): FUZZ_SECONDS of fuzzing per harness.
+# libFuzzer harnesses (Fuzz/, docs/reliability.md): FUZZ_SECONDS of fuzzing per harness, or
+# FUZZ_RUNS executions each; FUZZ_MODE=release|asan overrides each harness's build mode (default:
+# release -O for the Swift-only harnesses, asan for FuzzHDF5); FUZZ_HARNESSES picks some.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
+FUZZ_MODE ?=
+FUZZ_HARNESSES ?=
 fuzz: bootstrap
-	Fuzz/run-fuzz $(FUZZ_SECONDS)
+	FUZZ_MODE=$(FUZZ_MODE) FUZZ_RUNS=$(FUZZ_RUNS) Fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
-# CI: builds every harness and runs each for 5 s from its committed seeds (fixed libFuzzer seed).
+# CI: builds every harness (asan: one debug build, ASan on the C side too) and runs each for 4 s
+# from its committed seeds (fixed libFuzzer seed).
 fuzz-smoke: bootstrap
-	FUZZ_ARGS="-seed=1" Fuzz/run-fuzz 5
+	FUZZ_MODE=asan FUZZ_ARGS="-seed=1" Fuzz/run-fuzz 4
 
-# Runs each known-crash input of Fuzz/Reproducers/ once (inputs whose fix belongs to another area).
+# Runs each input of Fuzz/Reproducers/ once (slow inputs kept out of the fuzzing corpora).
 fuzz-reproducers: bootstrap
-	Fuzz/run-fuzz --reproducers
+	FUZZ_MODE=$(FUZZ_MODE) Fuzz/run-fuzz --reproducers
 
 # Benchmarks (docs/benchmarks.md): the peers' venv from the pinned Benchmarks/requirements.txt in
 # .venv-bench (git-ignored), then Benchmarks/scripts/run_all.py builds the Swift benchmarks in release,

@@ -20,10 +20,14 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
         // Bars CSV (wide, long, OHLCV layouts, gzip, timestamp formats) through load, validate, info.
         .executableTarget(name: "FuzzBarsCSV", dependencies: [marketGym, "FuzzSupport"], path: "Sources/FuzzBarsCSV"),
+        // Vendor bar files through a bar-source spec (directives at the top of the input), in memory.
+        .executableTarget(name: "FuzzBarSource", dependencies: [marketGym, "FuzzSupport"], path: "Sources/FuzzBarSource"),
         // Predictions CSV through PredictionTable.parseCSV and the file loader.
         .executableTarget(name: "FuzzPredictionsCSV", dependencies: [marketGym, "FuzzSupport"], path: "Sources/FuzzPredictionsCSV"),
         // Experiment / environment / agent YAML through the spec decoder and --set overrides.
         .executableTarget(name: "FuzzSpec", dependencies: [marketGym, "FuzzSupport"], path: "Sources/FuzzSpec"),
+        // The spec text layer alone (YAML parse, --set, merge, the config.yaml writer), in memory: fast.
+        .executableTarget(name: "FuzzSpecYAML", dependencies: [marketGym, "FuzzSupport"], path: "Sources/FuzzSpecYAML"),
         // The `act` JSON-lines reader: line splitting, snapshot decoding, value checks, acting.
         .executableTarget(name: "FuzzActLines", dependencies: [runtime, "FuzzSupport"], path: "Sources/FuzzActLines"),
         // HDF5 loaders (checkpoint, replay buffer, market data): files built from the input with

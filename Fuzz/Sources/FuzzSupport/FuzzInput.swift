@@ -84,3 +84,12 @@ public enum FuzzScratch {
             .deletingLastPathComponent().appendingPathComponent("Corpora")
     }
 }
+
+/// File signatures the in-memory harnesses route elsewhere.
+public enum FuzzSignature {
+    /// The HDF5 signature at byte 0 or after a 512-byte user block (MarketGym's integrity header).
+    public static func isHDF5(_ bytes: [UInt8]) -> Bool {
+        let magic: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+        return bytes.starts(with: magic) || (bytes.count >= 520 && Array(bytes[512..<520]) == magic)
+    }
+}

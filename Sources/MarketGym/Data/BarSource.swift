@@ -35,6 +35,26 @@ public enum BarSource {
         var rows = BarRows()
         var summaries: [FileReadSummary] = []
         for path in paths { summaries.append(try reader.read(file: path, into: &rows)) }
+        return try assemble(spec, rows: rows, summaries: summaries)
+    }
+
+    /// Loads files held in memory through the spec, exactly as `load(_:files:base:)` loads them from
+    /// disk (same reader, duplicate policy, panel and resampling); `spec.files` is not read.
+    /// - Parameters:
+    ///   - spec: how to read the files.
+    ///   - contents: each file's name (for messages and the asset stem) and bytes (plain or gzip).
+    /// - Throws: `BarSourceError` naming the file, line, column and the spec key that fixes it.
+    public static func load(_ spec: BarSourceSpec, contents: [(name: String, bytes: [UInt8])]) throws(BarSourceError) -> LoadedBarSource {
+        guard !contents.isEmpty else { throw .badSpec(key: "files", found: "empty", expected: "at least one file or glob") }
+        let reader = VendorCSVReader(spec: spec)
+        var rows = BarRows()
+        var summaries: [FileReadSummary] = []
+        for file in contents { summaries.append(try reader.read(bytes: file.bytes, file: file.name, into: &rows)) }
+        return try assemble(spec, rows: rows, summaries: summaries)
+    }
+
+    /// Everything after reading: case check, duplicates, stamps, panel, resampling.
+    static func assemble(_ spec: BarSourceSpec, rows: BarRows, summaries: [FileReadSummary]) throws(BarSourceError) -> LoadedBarSource {
         try checkCase(rows.assetNames)
         var merge = try resolveDuplicates(rows, policy: spec.duplicates)
         // Bar length and stamp convention.
@@ -48,6 +68,10 @@ public enum BarSource {
         let stamps = spec.stamps ?? .close
         let shift: Int64 = stamps == .open ? barLength : 0
         let data = try panel(rows, kept: &merge.kept, shift: shift)
+        guard data.tradable.contains(true) else {
+            throw .badSpec(key: "columns.close", found: "empty in every row of \(rows.fileNames.joined(separator: ", "))",
+                           expected: "at least one bar with a close. Check that columns.close names the close column")
+        }
         var report = BarSourceReport(files: summaries, assets: data.assets, stamps: stamps, stampsStated: spec.stamps != nil,
                                      barLength: barLength, duplicatesMerged: merge.merged, disagreementsAccepted: merge.accepted,
                                      gaps: gapCount(data.timestamps, barLength: barLength), barCount: data.barCount, resample: nil)
@@ -56,6 +80,10 @@ public enum BarSource {
             throw .badTimeframe(found: timeframe, reason: "not a duration", fix: "Write a whole number and a unit: 90m, 2h, 4h, 1d.")
         }
         let resampled = try data.resampled(to: step, base: barLength)
+        guard resampled.data.tradable.contains(true) else {
+            throw .badTimeframe(found: timeframe, reason: "no complete \(timeframe) interval holds a close (\(resampled.summary.openTailBars) bars are in the still-open last interval, which is never emitted)",
+                                fix: "Load bars covering at least one whole \(timeframe) interval, or choose a shorter timeframe.")
+        }
         report.resample = resampled.summary
         report.barCount = resampled.data.barCount
         return LoadedBarSource(data: resampled.data, report: report, partial: resampled.partial)

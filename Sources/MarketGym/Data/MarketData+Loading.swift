@@ -72,26 +72,41 @@ extension MarketData {
     ///   - options: timestamp format, thresholds and how many errors to keep in detail.
     /// - Returns: the report; `isValid` is false when any hard error was found.
     public static func validate(contentsOf url: URL, options: BarLoadOptions = BarLoadOptions()) -> DataValidationReport {
+        let raw: [UInt8]
+        do { raw = try DataFileReader.rawBytes(url) } catch {
+            return DataValidationReport(file: url.path, layout: nil, barCount: 0, assetCount: 0, errors: [error],
+                                        errorCount: 1, warnings: [], coverage: [])
+        }
+        return validate(bytes: raw, source: url.path, options: options)
+    }
+
+    /// Validates a bar file's bytes held in memory (plain CSV or gzip; HDF5 bytes are read from the
+    /// file `source` names), exactly as `validate(contentsOf:options:)` validates the file.
+    /// - Parameters:
+    ///   - raw: the file's bytes.
+    ///   - source: the name used in messages.
+    ///   - options: timestamp format, thresholds and how many errors to keep in detail.
+    /// - Returns: the report; `isValid` is false when any hard error was found.
+    public static func validate(bytes raw: [UInt8], source: String = "<memory>", options: BarLoadOptions = BarLoadOptions()) -> DataValidationReport {
         var sink = IssueSink(collect: true, limit: options.maxReportedErrors)
         var result: (MarketData, BarLayout)?
         var layout: BarLayout?
         do {
-            let raw = try DataFileReader.rawBytes(url)
             if DataFileReader.isHDF5(raw) {
                 layout = .hdf5
-            } else if let text = try? DataFileReader.textBytes(raw, file: url.path) {
+            } else if let text = try? DataFileReader.textBytes(raw, file: source) {
                 layout = firstLineLayout(text)
             }
-            result = try read(raw, file: url.path, options: options, sink: &sink)
+            result = try read(raw, file: source, options: options, sink: &sink)
         } catch {
-            // Only reached for errors outside the row loop (unreadable file, bad compression, HDF5 layout).
+            // Only reached for errors outside the row loop (bad compression, HDF5 layout).
             sink.errorCount += 1
             sink.errors.append(error)
         }
         if let (data, detected) = result, sink.errorCount == 0 {
-            return report(file: url.path, data: data, layout: detected, options: options)
+            return report(file: source, data: data, layout: detected, options: options)
         }
-        return DataValidationReport(file: url.path, layout: layout, barCount: 0, assetCount: 0, errors: sink.errors,
+        return DataValidationReport(file: source, layout: layout, barCount: 0, assetCount: 0, errors: sink.errors,
                                     errorCount: sink.errorCount, warnings: [], coverage: [])
     }
 

@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+@testable import Lab
+
+/// FuzzSpecYAML's finding (Fuzz/Corpora/spec/set-key-with-cr.yaml): a `--set` key holding a carriage
+/// return was written into `config.yaml` inside double quotes unescaped; reading it back failed
+/// ("mapping values are not allowed in this context"), and a value holding one came back with the CR
+/// folded to a space, so `--resume` would read another config than the run was trained with.
+/// (Not covered: a byte-order mark U+FEFF, which Yams drops when it reads an escaped one.)
+@Suite struct SpecWriterFuzzFindingsTests {
+    @Test(arguments: ["a\rb", "x\u{01}y", "tab\tand # hash", "nel\u{85}", "ls\u{2028}ps\u{2029}", "del\u{7F}", "c1\u{9B}", "plain"])
+    func stringsWithControlCharactersRoundTripAsKeysAndValues(_ text: String) throws {
+        let tree = SpecValue.mapping([(key: text, value: .string(text)), (key: "list", value: .array([.string(text)]))])
+        let written = tree.yamlString()
+        #expect(try SpecValue.parse(yaml: written, source: "config.yaml") == tree, "\(written.debugDescription)")
+    }
+
+    @Test func theFuzzInputsSetKeyIsWrittenSoItReadsBack() throws {
+        let argument = "alctionA configuration, wr\u{FFFD}itten by # RL Zoo's tuned PPO hyperparameters ma\rrketgym before training starte#set env.unnor Civersu=[AAA, AAA]"
+        let o = try SpecOverride(parsing: argument)
+        let tree = o.apply(to: .mapping([]))
+        #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+@testable import MarketGym
+import Testing
+
+/// Inputs the fuzz harnesses found (Fuzz/, docs/reliability.md "Crashes the harnesses found"), each
+/// fixed; the input itself is in the harness's seed corpus.
+@Suite("Fuzz findings")
+struct FuzzFindingsTests {
+    /// FuzzBarSource, Fuzz/Corpora/bar-source/comma-in-file-name.txt: a file named `AAA.cs-01-01,1`
+    /// gave an asset name with a comma; the panel's long CSV (`data load --out`) then had 4 cells in a
+    /// 3-column row and did not load back. Names a CSV cell cannot hold are refused where they arise.
+    @Test("an asset name a CSV cell cannot hold is refused, naming its origin and the fix", arguments: [
+        ("AAA.cs-01-01,1", nil, [:], "holds a comma", "the file name"),
+        ("x.csv", "S\"P", [:], "holds a double quote", "the spec's asset"),
+        ("x.csv", " SPY", [:], "starts or ends with a blank", "the spec's asset"),
+        ("x.csv", "", [:], "is empty", "the spec's asset"),
+        ("x.csv", nil, ["BTC/USDT": "BTC\n"], "holds a control character", "column 2 after rename"),
+    ] as [(String, String?, [String: String], String, String)])
+    func unwritableAssetNames(_ name: String, _ asset: String?, _ rename: [String: String], _ problem: String, _ origin: String) {
+        var spec = BarSourceSpec()
+        spec.asset = asset
+        spec.rename = rename
+        let text = rename.isEmpty ? "timestamp,close\n2020-01-01,1\n" : "timestamp,symbol,close\n2020-01-01,BTC/USDT,1\n"
+        do {
+            _ = try BarSource.load(spec, contents: [(name: name, bytes: Array(text.utf8))])
+            Issue.record("accepted \(name) / \(String(describing: asset)) / \(rename)")
+        } catch {
+            guard case let .badSpec(key, found, expected) = error else { Issue.record("got \(error)"); return }
+            #expect(key == "asset")
+            #expect(found.contains(problem) && found.contains(origin) && found.contains("\(name):2"), "\(found)")
+            #expect(expected.contains("rename"))
+        }
+    }
+
+    @Test("a panel loaded through a spec is written as a long CSV that loads back to the same closes")
+    func panelsRoundTripThroughLongCSV() throws {
+        var spec = BarSourceSpec()
+        spec.rename = ["BTC/USDT": "BTC-USD (spot)"]
+        let text = "timestamp,symbol,close\n2020-01-01,BTC/USDT,1.5\n2020-01-02,BTC/USDT,2.25\n2020-01-02,ETH,3\n"
+        let loaded = try BarSource.load(spec, contents: [(name: "x.csv", bytes: Array(text.utf8))]).data
+        let again = try MarketData.parseCSV(loaded.longCSVBytes())
+        #expect(again.assets == ["BTC-USD (spot)", "ETH"] && loaded.assets == again.assets)
+        #expect(again.close.map(\.bitPattern) == loaded.close.map(\.bitPattern))
+    }
+
+    /// FuzzBarSource, Fuzz/Corpora/bar-source/open-tail-only-4h.txt: hourly bars resampled to 4h that
+    /// all lie in the still-open last interval gave a panel of 0 bars, accepted silently; its long
+    /// CSV then had no rows. A spec load now refuses a result without a single close.
+    @Test("a resampling whose bars all fall in the still-open interval is refused with the fix")
+    func resampleToNothing() {
+        var spec = BarSourceSpec()
+        spec.timeframe = "4h"
+        let text = "timestamp,close\n2020-01-01T01:00:00Z,1\n2020-01-01T02:00:00Z,2\n2020-01-01T03:00:00Z,3\n"
+        do {
+            let r = try BarSource.load(spec, contents: [(name: "x.csv", bytes: Array(text.utf8))])
+            Issue.record("accepted \(r.data.barCount) bars")
+        } catch {
+            guard case let .badTimeframe(found, reason, fix) = error else { Issue.record("got \(error)"); return }
+            #expect(found == "4h" && reason.contains("3 bars are in the still-open last interval") && fix.contains("shorter timeframe"), "\(error)")
+        }
+        // One more bar closes the interval: accepted, one 4h bar.
+        let closed = text + "2020-01-01T04:00:00Z,4\n"
+        #expect((try? BarSource.load(spec, contents: [(name: "x.csv", bytes: Array(closed.utf8))]))?.data.close == [4])
+    }
+
+    @Test("a file whose close cells are all empty is refused, not loaded as a panel without a tradable bar")
+    func noCloseAtAll() {
+        let text = "timestamp,open,close\n2020-01-01,1,\n2020-01-02,2,\n"
+        do {
+            let r = try BarSource.load(BarSourceSpec(), contents: [(name: "x.csv", bytes: Array(text.utf8))])
+            Issue.record("accepted \(r.data.barCount) bars")
+        } catch {
+            guard case let .badSpec(key, found, expected) = error else { Issue.record("got \(error)"); return }
+            #expect(key == "columns.close" && found.contains("every row of x.csv") && expected.contains("columns.close"), "\(error)")
+        }
+    }
+}
