@@ -157,44 +157,33 @@ static void hidden_product_scalar(size_t m, size_t n, const float *x, const floa
 }
 
 #if defined(__x86_64__)
-// Sixteen 16-lane accumulators (256 outputs) stay in registers over the whole k loop.
-__attribute__((target("avx512f"))) static size_t hidden_product_avx512(size_t m, size_t n, const float *x, const float *wt, float *y, int accumulate) {
-    size_t j = 0;
-    for (; j + 256 <= m; j += 256) {
-        __m512 acc[16];
-        for (int u = 0; u < 16; u++) acc[u] = accumulate ? _mm512_loadu_ps(y + j + 16 * u) : _mm512_setzero_ps();
-        for (size_t k = 0; k < n; k++) {
-            __m512 xk = _mm512_set1_ps(x[k]);
-            const float *row = wt + k * m + j;
-            for (int u = 0; u < 16; u++) acc[u] = _mm512_fmadd_ps(xk, _mm512_loadu_ps(row + 16 * u), acc[u]);
-        }
-        for (int u = 0; u < 16; u++) _mm512_storeu_ps(y + j + 16 * u, acc[u]);
-    }
-    for (; j + 16 <= m; j += 16) {
-        __m512 acc = accumulate ? _mm512_loadu_ps(y + j) : _mm512_setzero_ps();
-        for (size_t k = 0; k < n; k++) acc = _mm512_fmadd_ps(_mm512_set1_ps(x[k]), _mm512_loadu_ps(wt + k * m + j), acc);
-        _mm512_storeu_ps(y + j, acc);
-    }
+// U accumulators of W lanes (U·W outputs) stay in registers over the whole k loop: 16 × 16 with
+// AVX-512, 8 × 8 with AVX2.
+#define HIDDEN_PRODUCT_LOOP(P, V, W, U)                                                               \
+    size_t j = 0;                                                                                     \
+    for (; j + U * W <= m; j += U * W) {                                                              \
+        V acc[U];                                                                                     \
+        for (int u = 0; u < U; u++) acc[u] = accumulate ? P##_loadu_ps(y + j + W * u) : P##_setzero_ps(); \
+        for (size_t k = 0; k < n; k++) {                                                              \
+            V xk = P##_set1_ps(x[k]);                                                                 \
+            const float *row = wt + k * m + j;                                                        \
+            for (int u = 0; u < U; u++) acc[u] = P##_fmadd_ps(xk, P##_loadu_ps(row + W * u), acc[u]); \
+        }                                                                                             \
+        for (int u = 0; u < U; u++) P##_storeu_ps(y + j + W * u, acc[u]);                            \
+    }                                                                                                 \
+    for (; j + W <= m; j += W) {                                                                      \
+        V acc = accumulate ? P##_loadu_ps(y + j) : P##_setzero_ps();                                  \
+        for (size_t k = 0; k < n; k++) acc = P##_fmadd_ps(P##_set1_ps(x[k]), P##_loadu_ps(wt + k * m + j), acc); \
+        P##_storeu_ps(y + j, acc);                                                                    \
+    }                                                                                                 \
     return j;
+
+#define HIDDEN_PRODUCT_ARGS size_t m, size_t n, const float *x, const float *wt, float *y, int accumulate
+__attribute__((target("avx512f"))) static size_t hidden_product_avx512(HIDDEN_PRODUCT_ARGS) {
+    HIDDEN_PRODUCT_LOOP(_mm512, __m512, 16, 16)
 }
-__attribute__((target("avx2,fma"))) static size_t hidden_product_avx2(size_t m, size_t n, const float *x, const float *wt, float *y, int accumulate) {
-    size_t j = 0;
-    for (; j + 64 <= m; j += 64) {
-        __m256 acc[8];
-        for (int u = 0; u < 8; u++) acc[u] = accumulate ? _mm256_loadu_ps(y + j + 8 * u) : _mm256_setzero_ps();
-        for (size_t k = 0; k < n; k++) {
-            __m256 xk = _mm256_set1_ps(x[k]);
-            const float *row = wt + k * m + j;
-            for (int u = 0; u < 8; u++) acc[u] = _mm256_fmadd_ps(xk, _mm256_loadu_ps(row + 8 * u), acc[u]);
-        }
-        for (int u = 0; u < 8; u++) _mm256_storeu_ps(y + j + 8 * u, acc[u]);
-    }
-    for (; j + 8 <= m; j += 8) {
-        __m256 acc = accumulate ? _mm256_loadu_ps(y + j) : _mm256_setzero_ps();
-        for (size_t k = 0; k < n; k++) acc = _mm256_fmadd_ps(_mm256_set1_ps(x[k]), _mm256_loadu_ps(wt + k * m + j), acc);
-        _mm256_storeu_ps(y + j, acc);
-    }
-    return j;
+__attribute__((target("avx2,fma"))) static size_t hidden_product_avx2(HIDDEN_PRODUCT_ARGS) {
+    HIDDEN_PRODUCT_LOOP(_mm256, __m256, 8, 8)
 }
 #endif
 
