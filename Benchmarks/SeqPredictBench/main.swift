@@ -64,6 +64,7 @@ do {
         }
         let json = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
+        fflush(nil)  // one line per model as it finishes, also when stdout is a file
     }
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
