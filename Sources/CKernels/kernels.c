@@ -5,6 +5,7 @@
 #pragma STDC FP_CONTRACT OFF
 #include "CKernels.h"
 #include "parallel.h"
+#include "vecmath.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -102,7 +103,7 @@ static size_t adam_sse(ADAM_ARGS) { ADAM_LOOP(_mm, __m128, 4) }
 
 static _Atomic int detected_level = -1, forced_level = -1;
 
-static int simd_level(void) {  // 0 none, 1 SSE, 2 AVX, 3 AVX-512F
+int mg_simd_level(void) {  // 0 none, 1 SSE, 2 AVX, 3 AVX-512F
     int level = atomic_load_explicit(&detected_level, memory_order_relaxed);
     if (level < 0) {
 #if defined(__x86_64__)
@@ -119,14 +120,14 @@ static int simd_level(void) {  // 0 none, 1 SSE, 2 AVX, 3 AVX-512F
 
 int mg_limit_simd_level(int level) {
     atomic_store_explicit(&forced_level, level, memory_order_relaxed);
-    return simd_level();
+    return mg_simd_level();
 }
 
 static void adam_range(const float *g, float *m, float *v, float *w, size_t n,
                        float c1, float b2, float c2, float bc, float eps, float step) {
     size_t done = 0;
 #if defined(__x86_64__)
-    switch (simd_level()) {
+    switch (mg_simd_level()) {
     case 3: done = adam_avx512(g, m, v, w, n, c1, b2, c2, bc, eps, step); break;
     case 2: done = adam_avx(g, m, v, w, n, c1, b2, c2, bc, eps, step); break;
     case 1: done = adam_sse(g, m, v, w, n, c1, b2, c2, bc, eps, step); break;
@@ -190,7 +191,7 @@ float mg_sum_squares(const float *x, size_t n) {
     float lanes[16] = {0};
     size_t blocks = n / 16, done = 0;
 #if defined(__x86_64__)
-    int level = simd_level();
+    int level = mg_simd_level();
     if (level == 3) { sumsq_avx512(x, blocks, lanes); done = blocks * 16; }
     else if (level == 2) { sumsq_avx(x, blocks, lanes); done = blocks * 16; }
 #endif
@@ -214,84 +215,25 @@ void mg_relu_backward(const float *restrict y, const float *restrict g, float *r
 
 // MARK: tanh
 
-// TensorCore's `ftanh` (Eigen's rational approximation, TensorCore.swift), operation for operation:
-// clamp to ±7.905311..., odd polynomial over even polynomial, and x itself where |x| < 0.0004.
-// The clamps keep Swift's NaN behaviour (`max(x, lo)` is `lo >= x ? lo : x`: NaN passes through).
-#define TANH_CLAMP 7.90531110763549805f
-#define TANH_P0 -2.76076847742355e-16f
-#define TANH_P1 2.00018790482477e-13f
-#define TANH_P2 -8.60467152213735e-11f
-#define TANH_P3 5.12229709037114e-08f
-#define TANH_P4 1.48572235717979e-05f
-#define TANH_P5 6.37261928875436e-04f
-#define TANH_P6 4.89352455891786e-03f
-#define TANH_Q0 1.19825839466702e-06f
-#define TANH_Q1 1.18534705686654e-04f
-#define TANH_Q2 2.26843463243900e-03f
-#define TANH_Q3 4.89352518554385e-03f
-
-static inline float tanh_scalar(float x) {
-    float c = (-TANH_CLAMP >= x) ? -TANH_CLAMP : x;
-    c = (TANH_CLAMP < c) ? TANH_CLAMP : c;
-    float x2 = c * c;
-    float p = TANH_P0;
-    p = p * x2 + TANH_P1;
-    p = p * x2 + TANH_P2;
-    p = p * x2 + TANH_P3;
-    p = p * x2 + TANH_P4;
-    p = p * x2 + TANH_P5;
-    p = p * x2 + TANH_P6;
-    p = p * c;
-    float q = TANH_Q0;
-    q = q * x2 + TANH_Q1;
-    q = q * x2 + TANH_Q2;
-    q = q * x2 + TANH_Q3;
-    return fabsf(x) < 0.0004f ? x : p / q;
-}
-
 #if defined(__x86_64__)
-// max_ps(a, b) / min_ps(a, b) return b when either is NaN, and b on ties: with b = x these are
-// Swift's `max(x, lo)` and `min(c, hi)` exactly.
-#define TANH_LOOP(P, V, W, ABSMASK)                                                                   \
-    const V lo = P##_set1_ps(-TANH_CLAMP), hi = P##_set1_ps(TANH_CLAMP), small = P##_set1_ps(0.0004f); \
-    size_t k = 0;                                                                                     \
-    for (; k + W <= n; k += W) {                                                                      \
-        V x = P##_loadu_ps(in + k);                                                                   \
-        V c = P##_min_ps(hi, P##_max_ps(lo, x));                                                      \
-        V x2 = P##_mul_ps(c, c);                                                                      \
-        V p = P##_set1_ps(TANH_P0);                                                                   \
-        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P1));                                      \
-        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P2));                                      \
-        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P3));                                      \
-        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P4));                                      \
-        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P5));                                      \
-        p = P##_add_ps(P##_mul_ps(p, x2), P##_set1_ps(TANH_P6));                                      \
-        p = P##_mul_ps(p, c);                                                                         \
-        V q = P##_set1_ps(TANH_Q0);                                                                   \
-        q = P##_add_ps(P##_mul_ps(q, x2), P##_set1_ps(TANH_Q1));                                      \
-        q = P##_add_ps(P##_mul_ps(q, x2), P##_set1_ps(TANH_Q2));                                      \
-        q = P##_add_ps(P##_mul_ps(q, x2), P##_set1_ps(TANH_Q3));                                      \
-        V r = P##_div_ps(p, q);                                                                       \
-        P##_storeu_ps(out + k, ABSMASK);                                                              \
-    }                                                                                                 \
-    return k;
-
 __attribute__((target("avx512f"))) static size_t tanh_avx512(const float *in, float *out, size_t n) {
-    TANH_LOOP(_mm512, __m512, 16,
-              _mm512_mask_blend_ps(_mm512_cmp_ps_mask(_mm512_abs_ps(x), small, _CMP_LT_OQ), r, x))
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16) _mm512_storeu_ps(out + k, mg_tanh16(_mm512_loadu_ps(in + k)));
+    return k;
 }
 __attribute__((target("avx"))) static size_t tanh_avx(const float *in, float *out, size_t n) {
-    TANH_LOOP(_mm256, __m256, 8,
-              _mm256_blendv_ps(r, x, _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), x), small, _CMP_LT_OQ)))
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) _mm256_storeu_ps(out + k, mg_tanh8(_mm256_loadu_ps(in + k)));
+    return k;
 }
 #endif
 
 void mg_tanh(const float *in, float *out, size_t n) {
     size_t done = 0;
 #if defined(__x86_64__)
-    int level = simd_level();
+    int level = mg_simd_level();
     if (level == 3) done = tanh_avx512(in, out, n);
     else if (level == 2) done = tanh_avx(in, out, n);
 #endif
-    for (size_t i = done; i < n; i++) out[i] = tanh_scalar(in[i]);
+    for (size_t i = done; i < n; i++) out[i] = mg_tanh1(in[i]);
 }

@@ -55,6 +55,9 @@ enum ShapeSpec {
 protocol OutputAllocator {
     /// A tensor of the described shape whose contents the caller overwrites entirely.
     func output(_ spec: ShapeSpec) -> Tensor
+    /// Runs `body` with a temporary buffer of `count` floats (uninitialized, valid only inside
+    /// `body`): a tape lends its reused scratch buffer (no allocation in steady state).
+    func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R
 }
 
 /// Allocates a new buffer for every result: the eager path.
@@ -63,6 +66,13 @@ struct FreshAllocator: OutputAllocator {
     @usableFromInline init() {}
     @inlinable
     func output(_ spec: ShapeSpec) -> Tensor { Tensor(uninitializedShape: spec.make()) }
+
+    @usableFromInline
+    func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+        defer { p.deallocate() }
+        return body(p)
+    }
 }
 
 /// Splits `shape` around `axis` into (outer, n, inner) for axis-wise kernels.

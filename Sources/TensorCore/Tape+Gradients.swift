@@ -284,19 +284,27 @@ extension Tape {
     ///   dh₋ += P·W_hh; dW_hh += Pᵀ·h₋; db_hh += Σ_rows P (two sgemm and a row sum per step).
     /// The gradients left for the first step's previous state go to the initial state.
     private func recurrenceGradient(_ node: Node, cell: RecurrentCell, reverse: Bool, initial: Int, g: UnsafePointer<Float>) {
+        switch cell {
+        case .lstm: lstmGradient(node, reverse: reverse, initial: initial, g: g)
+        case .gru: gruGradient(node, reverse: reverse, initial: initial, g: g)
+        }
+    }
+
+    /// The GRU case of the recurrence rule above, step by step.
+    private func gruGradient(_ node: Node, reverse: Bool, initial: Int, g: UnsafePointer<Float>) {
         let ws = node.value
         let (b, t, s) = (ws.shape[0], ws.shape[1], ws.shape[2])
         let w = value(node.b)
-        let h = w.shape[1], gh = cell.gates * h, sw = cell.stateWidth(hidden: h)
+        let h = w.shape[1], gh = 3 * h
         let dgx = inputGrad(node.a), dw = inputGrad(node.b), dbias = node.c >= 0 ? inputGrad(node.c) : nil
         let initialValue = initial >= 0 ? value(initial).pointer : nil
         let dinitial = initial >= 0 ? inputGrad(initial) : nil
-        // Scratch: dh, dc, tanh(c), dpre, GRU's d(hidden product), and a zero row standing for the
-        // zero initial state (so the inner loops carry no optionals).
-        let buf = scratch(b * (3 * h + 2 * gh) + h)
-        let dh = buf, dc = buf + b * h, tmp = buf + 2 * b * h, dpre = buf + 3 * b * h, dhid = dpre + b * gh
+        // Scratch: dh, dpre, d(hidden product), and a zero row standing for the zero initial state
+        // (so the inner loops carry no optionals).
+        let buf = scratch(b * (h + 2 * gh) + h)
+        let dh = buf, dpre = buf + b * h, dhid = dpre + b * gh
         let zeros = UnsafePointer(dhid + b * gh)
-        dh.update(repeating: 0, count: 2 * b * h)
+        dh.update(repeating: 0, count: b * h)
         (dhid + b * gh).update(repeating: 0, count: h)
         let y = ws.pointer, rowStride = t * s
         for step in stride(from: t - 1, through: 0, by: -1) {
@@ -304,73 +312,114 @@ extension Tape {
             let prevH: UnsafePointer<Float>?, prevLd: Int
             if step == 0 {
                 prevH = initialValue.map { UnsafePointer($0) }
-                prevLd = sw
+                prevLd = h
             } else {
                 prevH = UnsafePointer(y + (reverse ? ti + 1 : ti - 1) * s)
                 prevLd = rowStride
             }
-            switch cell {
-            case .lstm:
-                for r in 0..<b {
-                    let row = y + ti * s + r * rowStride, gr = g + ti * s + r * rowStride
-                    let cv = row + h, ig = row + 2 * h, fg = row + 3 * h, gg = row + 4 * h, og = row + 5 * h
-                    let dhr = dh + r * h, dcr = dc + r * h, tc = tmp + r * h, dp = dpre + r * gh
-                    Kernels.tanh(cv, into: tc, count: h)
-                    let prevC = prevH.map { $0 + r * prevLd + h } ?? zeros
-                    for k in 0..<h {
-                        let dhk = dhr[k] + gr[k]
-                        let dck = dcr[k] + gr[h + k] + dhk * og[k] * (1 - tc[k] * tc[k])
-                        let di = dck * gg[k] + gr[2 * h + k], dg = dck * ig[k] + gr[4 * h + k]
-                        let df = dck * prevC[k] + gr[3 * h + k]
-                        let dout = dhk * tc[k] + gr[5 * h + k]
-                        dp[k] = di * ig[k] * (1 - ig[k])
-                        dp[h + k] = df * fg[k] * (1 - fg[k])
-                        dp[2 * h + k] = dg * (1 - gg[k] * gg[k])
-                        dp[3 * h + k] = dout * og[k] * (1 - og[k])
-                        dcr[k] = dck * fg[k]
-                    }
+            for r in 0..<b {
+                let row = y + ti * s + r * rowStride, gr = g + ti * s + r * rowStride
+                let rg = row + h, zg = row + 2 * h, hn = row + 3 * h, ng = row + 4 * h
+                let dhr = dh + r * h, dp = dpre + r * gh, dq = dhid + r * gh
+                let hp = prevH.map { $0 + r * prevLd } ?? zeros
+                for k in 0..<h {
+                    let dhk = dhr[k] + gr[k]
+                    let hpk = hp[k]
+                    let dn = dhk * (1 - zg[k]) + gr[4 * h + k]
+                    let dz = dhk * (hpk - ng[k]) + gr[2 * h + k]
+                    let dpn = dn * (1 - ng[k] * ng[k])
+                    let dr = dpn * hn[k] + gr[h + k]
+                    let dpr = dr * rg[k] * (1 - rg[k]), dpz = dz * zg[k] * (1 - zg[k])
+                    dp[k] = dpr; dp[h + k] = dpz; dp[2 * h + k] = dpn
+                    dq[k] = dpr; dq[h + k] = dpz; dq[2 * h + k] = dpn * rg[k] + gr[3 * h + k]
+                    dhr[k] = dhk * zg[k]  // the direct path; P·W_hh is added below
                 }
-                recurrenceStepParameters(pre: dpre, hidden: dpre, b: b, t: t, ti: ti, gh: gh, h: h, w: w.pointer, prevH: prevH,
-                                         prevLd: prevLd, dgx: dgx, dw: dw, dbias: dbias, dh: dh)
-            case .gru:
-                for r in 0..<b {
-                    let row = y + ti * s + r * rowStride, gr = g + ti * s + r * rowStride
-                    let rg = row + h, zg = row + 2 * h, hn = row + 3 * h, ng = row + 4 * h
-                    let dhr = dh + r * h, dp = dpre + r * gh, dq = dhid + r * gh
-                    let hp = prevH.map { $0 + r * prevLd } ?? zeros
-                    for k in 0..<h {
-                        let dhk = dhr[k] + gr[k]
-                        let hpk = hp[k]
-                        let dn = dhk * (1 - zg[k]) + gr[4 * h + k]
-                        let dz = dhk * (hpk - ng[k]) + gr[2 * h + k]
-                        let dpn = dn * (1 - ng[k] * ng[k])
-                        let dr = dpn * hn[k] + gr[h + k]
-                        let dpr = dr * rg[k] * (1 - rg[k]), dpz = dz * zg[k] * (1 - zg[k])
-                        dp[k] = dpr; dp[h + k] = dpz; dp[2 * h + k] = dpn
-                        dq[k] = dpr; dq[h + k] = dpz; dq[2 * h + k] = dpn * rg[k] + gr[3 * h + k]
-                        dhr[k] = dhk * zg[k]  // the direct path; P·W_hh is added below
-                    }
-                }
-                recurrenceStepParameters(pre: dpre, hidden: dhid, b: b, t: t, ti: ti, gh: gh, h: h, w: w.pointer, prevH: prevH,
-                                         prevLd: prevLd, dgx: dgx, dw: dw, dbias: dbias, dh: dh, accumulate: true)
+            }
+            recurrenceStepParameters(pre: dpre, hidden: dhid, b: b, t: t, ti: ti, gh: gh, h: h, w: w.pointer, prevH: prevH,
+                                     prevLd: prevLd, dgx: dgx, dw: dw, dbias: dbias, dh: dh)
+        }
+        if let dinitial {
+            for r in 0..<b {
+                let dst = dinitial + r * h
+                for k in 0..<h { dst[k] += dh[r * h + k] }
+            }
+        }
+    }
+
+    /// The LSTM case of the recurrence rule above (same equations), arranged for speed: each step
+    /// runs the fused elementwise kernel (`Kernels.lstmBackward`) and one product `dh₋ = P·W_hh`,
+    /// and writes its gate gradients P into one `[B, T, 4H]` buffer; after the last step that buffer
+    /// gives d(input gates) by one addition, `db_hh` by one column sum and
+    /// `dW_hh = Σ_t P_tᵀ·h_{t−1}` by **one** product over all `B·T` rows (row `j` of the buffer
+    /// against workspace row `j ∓ 1`, the previous step of the same sequence; the rows of each
+    /// sequence's first step, whose previous state is the initial state, are taken out of that
+    /// product and multiplied by the initial state separately). `T` thin products with `k = B`
+    /// become one with `k = B·T`, which OpenBLAS runs near its peak.
+    private func lstmGradient(_ node: Node, reverse: Bool, initial: Int, g: UnsafePointer<Float>) {
+        let ws = node.value
+        let (b, t, s) = (ws.shape[0], ws.shape[1], ws.shape[2])
+        let w = value(node.b)
+        let h = w.shape[1], gh = 4 * h, sw = 2 * h, rows = b * t
+        let dgx = inputGrad(node.a), dw = inputGrad(node.b), dbias = node.c >= 0 ? inputGrad(node.c) : nil
+        let initialValue = initial >= 0 ? UnsafePointer(value(initial).pointer) : nil
+        let dinitial = initial >= 0 ? inputGrad(initial) : nil
+        // Scratch: the gate gradients of every step [B, T, 4H], then dh and dc [B, H].
+        let buf = scratch(rows * gh + 2 * b * h)
+        let dp = buf, dh = buf + rows * gh, dc = dh + b * h
+        dh.update(repeating: 0, count: 2 * b * h)
+        let y = UnsafePointer(ws.pointer), rowStride = t * s, ldp = t * gh
+        let first = reverse ? t - 1 : 0  // the step whose previous state is the initial state
+        for step in stride(from: t - 1, through: 0, by: -1) {
+            let ti = reverse ? t - 1 - step : step
+            let prevH: UnsafePointer<Float>?, prevLd: Int
+            if step == 0 {
+                (prevH, prevLd) = (initialValue, sw)
+            } else {
+                (prevH, prevLd) = (y + (reverse ? ti + 1 : ti - 1) * s, rowStride)
+            }
+            Kernels.lstmBackward(rows: b, hidden: h, workspace: y + ti * s, gradient: g + ti * s, ld: rowStride,
+                                 prevC: prevH.map { $0 + h }, ldPrev: prevLd, dh: dh, dc: dc, gates: dp + ti * gh, ldGates: ldp)
+            // dh₋ = P·W_hh (nothing to carry past a zero initial state).
+            if prevH != nil {
+                BLAS.gemm(transA: false, transB: false, m: b, n: h, k: gh, alpha: 1, a: dp + ti * gh, lda: ldp, b: w.pointer,
+                          ldb: h, beta: 0, c: dh, ldc: h)
+            }
+        }
+        if let dgx { for j in 0..<(rows * gh) { dgx[j] += dp[j] } }
+        if let dbias {
+            for r in 0..<rows {
+                let src = dp + r * gh
+                for k in 0..<gh { dbias[k] += src[k] }
+            }
+        }
+        if let dw {
+            if let initialValue {
+                BLAS.gemm(transA: true, transB: false, m: gh, n: h, k: b, alpha: 1, a: dp + first * gh, lda: ldp,
+                          b: initialValue, ldb: sw, beta: 1, c: dw, ldc: h)
+            }
+            for r in 0..<b { (dp + (r * t + first) * gh).update(repeating: 0, count: gh) }
+            if rows > 1 {
+                let (pStart, hStart) = reverse ? (0, 1) : (1, 0)
+                BLAS.gemm(transA: true, transB: false, m: gh, n: h, k: rows - 1, alpha: 1, a: dp + pStart * gh, lda: gh,
+                          b: y + hStart * s, ldb: s, beta: 1, c: dw, ldc: h)
             }
         }
         if let dinitial {
             for r in 0..<b {
                 let dst = dinitial + r * sw
                 for k in 0..<h { dst[k] += dh[r * h + k] }
-                if cell == .lstm { for k in 0..<h { dst[h + k] += dc[r * h + k] } }
+                for k in 0..<h { dst[h + k] += dc[r * h + k] }
             }
         }
     }
 
-    /// One step's share of the recurrence gradient: the input-gate rows, `W_hh`, `b_hh` and the
-    /// hidden state carried to the previous step (`dh = P·W_hh`, or `dh += P·W_hh` for a GRU,
-    /// whose direct path `dh·z` is already there; zeros when the previous state is the zero state).
+    /// One GRU step's share of the recurrence gradient: the input-gate rows, `W_hh`, `b_hh` and the
+    /// hidden state carried to the previous step (`dh += P·W_hh`: the direct path `dh·z` is already
+    /// there; nothing when the previous state is the zero state).
     private func recurrenceStepParameters(pre: UnsafePointer<Float>, hidden p: UnsafePointer<Float>, b: Int, t: Int, ti: Int,
                                           gh: Int, h: Int, w: UnsafePointer<Float>, prevH: UnsafePointer<Float>?, prevLd: Int,
                                           dgx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
-                                          dbias: UnsafeMutablePointer<Float>?, dh: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+                                          dbias: UnsafeMutablePointer<Float>?, dh: UnsafeMutablePointer<Float>) {
         if let dgx {
             for r in 0..<b {
                 let dst = dgx + (r * t + ti) * gh, src = pre + r * gh
@@ -389,6 +438,6 @@ extension Tape {
                       beta: 1, c: dw, ldc: h)
         }
         BLAS.gemm(transA: false, transB: false, m: b, n: h, k: gh, alpha: 1, a: p, lda: gh, b: w, ldb: h,
-                  beta: accumulate ? 1 : 0, c: dh, ldc: h)
+                  beta: 1, c: dh, ldc: h)
     }
 }

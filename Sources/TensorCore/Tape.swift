@@ -151,4 +151,8 @@ extension Tape: OutputAllocator {
         valuePool.append(Tensor(uninitializedShape: spec.make()))
         return valuePool[slot]
     }
+
+    /// Lends ``scratch(_:)`` (forward operations only: backward rules use it for themselves).
+    @usableFromInline
+    func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R { body(scratch(count)) }
 }

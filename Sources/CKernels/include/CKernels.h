@@ -51,6 +51,39 @@ void mg_tanh(const float *in, float *out, size_t n);
 /// `out[i] = y[i] > 0 ? g[i] : 0` (the ReLU backward from the layer's output), vectorized.
 void mg_relu_backward(const float *y, const float *g, float *out, size_t n);
 
+/// The elementwise half of one LSTM time step (PyTorch's equations) for `rows` rows of a
+/// recurrence workspace (TensorCore's `RecurrentCell` layout `h | c | i f g o`, row `r` at
+/// `ws + r * ld`). The gate pre-activations are `(P + gx) + bias`, where P is the hidden product
+/// already in the gate columns when `product` is nonzero (else 0, and the gate columns are not
+/// read), `gx` the input gates (row `r` at `gx + r * ld_gx`, `4h` wide) and `bias` `b_hh` (`4h`, or
+/// NULL). Writes the activated gates over them (`σ` for i, f, o as `0.5 + 0.5·tanh(x/2)`, `tanh`
+/// for g, TensorCore's rational tanh), then `c = f ⊙ c₋ + i ⊙ g` and `h = tanh(c) ⊙ o`. `prev_c`
+/// (row `r` at `prev_c + r * ld_prev`) is the previous cell state, or NULL for zeros. One fused
+/// pass per row instead of six.
+void mg_lstm_forward(size_t rows, size_t h, float *ws, size_t ld, const float *gx, size_t ld_gx, const float *bias,
+                     int product, const float *prev_c, size_t ld_prev);
+
+/// The elementwise half of one LSTM time step's backpropagation for `rows` rows: `ws` is the
+/// forward workspace, `gws` its gradient (same layout and stride), `prev_c` as in
+/// `mg_lstm_forward`; `dh`, `dc` (`[rows, h]`, contiguous) hold the gradients reaching the step's
+/// new state from later steps; `dc` is replaced by the gradient for the previous cell state.
+/// Writes the gate pre-activation gradients `[di σ'(i), df σ'(f), dg tanh'(g), do σ'(o)]` (`4h` per
+/// row, row `r` at `dp + r * ld_dp`). With `tc = tanh(c)`: `dh += g_h`;
+/// `dc += g_c + dh·o·(1 − tc²)`; `di = dc·g`, `dg = dc·i`, `df = dc·c₋`, `do = dh·tc` (each plus its
+/// gate column of `gws`); `dc₋ = dc·f`. `dh` is left as read (the caller overwrites it with the
+/// hidden product's gradient).
+void mg_lstm_backward(size_t rows, size_t h, const float *ws, const float *gws, size_t ld,
+                      const float *prev_c, size_t ld_prev, float *dh, float *dc, float *dp, size_t ld_dp);
+
+/// `y[j] = (accumulate ? y[j] : 0) + Σ_k x[k]·wt[k·m + j]` for `j < m` (`x` has `n` elements, `wt`
+/// is `[n, m]` row-major: a weight `[m, n]` transposed): the hidden product of a batch-1
+/// recurrence step, with the accumulators in registers (faster than sgemv's dot products at these
+/// sizes). `k` runs in order with one fused multiply-add per term, the same bits at every vector width.
+void mg_hidden_product(size_t m, size_t n, const float *x, const float *wt, float *y, int accumulate);
+
+/// `at = aᵀ` for a row-major `[rows, cols]` matrix (`at` is `[cols, rows]`; no aliasing).
+void mg_transpose(size_t rows, size_t cols, const float *a, float *at);
+
 #ifdef __cplusplus
 }
 #endif
