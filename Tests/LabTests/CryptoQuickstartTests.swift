@@ -44,7 +44,10 @@ import Lab
         // The evaluation walks every bar of 2020 (exchange outages are gaps, not bars): one step fewer than bars.
         #expect(evaluation["valid"]?["steps"] == Double(splits[1].bars.count - 1))
         let baselines = try #require(summary["baselines"] as? [String: [String: Any]])
-        #expect(Set(baselines["test"]?.keys.map { $0 } ?? []) == ["flat", "fixedGross", "confidence"])
+        #expect(Set(baselines["test"]?.keys.map { $0 } ?? []) == ["flat", "fixedGross", "confidence", "combined", "agreement"])
+        // The combined book of the nine features is not the env's one-source book (fixedGross).
+        let sharpe = { (name: String) in (baselines["test"]?[name] as? [String: Any])?["sharpe"] as? Double }
+        #expect(sharpe("combined") != nil && sharpe("combined") != sharpe("fixedGross"))
 
         // Evaluation files carry the full hourly stamp (24 distinct rows a day), and the report
         // labels a one-year fold by month.

@@ -21,4 +21,28 @@ import Testing
         let tree = o.apply(to: .mapping([]))
         #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree)
     }
+
+    /// Fuzz/Corpora/spec/config-key-over-1024-chars.yaml (FuzzSpecYAML, 501,672 executions into its
+    /// second run): a key over YAML's 1,024-character limit for implicit keys was written as
+    /// `key: value` and did not parse back. Such keys are written in explicit form (`? key`).
+    @Test(arguments: [999, 1000, 1001, 1024, 1025, 5000])
+    func keysOverTheImplicitKeyLimitRoundTrip(_ length: Int) throws {
+        let long = String(repeating: "k", count: length)
+        let quoted = String(repeating: "é:", count: length / 2)
+        let nested = SpecValue.mapping([(key: long, value: .mapping([(key: quoted, value: .int(1))]))])
+        let tree = SpecValue.mapping([
+            (key: long, value: .string("v")), (key: quoted, value: .array([.int(1), .int(2)])),
+            (key: "nested", value: nested), (key: "items", value: .array([nested, .mapping([(key: long, value: .null)])])),
+        ])
+        let written = tree.yamlString()
+        #expect(try SpecValue.parse(yaml: written, source: "config.yaml") == tree)
+    }
+
+    @Test func theFuzzInputWithAKeyOver1024CharactersRoundTrips() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpora/spec/config-key-over-1024-chars.yaml")
+        let text = try String(decoding: Data(contentsOf: url), as: UTF8.self)
+        let tree = try SpecValue.parse(yaml: text, source: url.path)
+        #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree)
+    }
 }

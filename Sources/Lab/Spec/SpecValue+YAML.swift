@@ -111,10 +111,14 @@ extension SpecValue {
         case .mapping(let pairs) where !pairs.isEmpty:
             for (n, (key, value)) in pairs.enumerated() {
                 let lead = (inSequence && n == 0) ? "" : pad
+                let keyText = Self.scalarText(.string(key))
+                // YAML limits an implicit key to 1,024 characters: a longer one (a `--set` key can be
+                // anything) is written in explicit form, `? key` then `: value` (found by FuzzSpecYAML).
+                let keyLead = keyText.utf8.count > Self.implicitKeyLimit ? "\(lead)? \(keyText)\n\(pad)" : "\(lead)\(keyText)"
                 if value.isScalarLike || value.isFlowArray {
-                    out += "\(lead)\(Self.scalarText(.string(key))): \(value.inlineText)\n"
+                    out += "\(keyLead): \(value.inlineText)\n"
                 } else {
-                    out += "\(lead)\(Self.scalarText(.string(key))):\n"
+                    out += "\(keyLead):\n"
                     value.emit(into: &out, indent: indent + 2, inSequence: false)
                 }
             }
@@ -131,6 +135,9 @@ extension SpecValue {
             out += "\(inSequence ? "" : pad)\(inlineText)\n"
         }
     }
+
+    /// Keys whose text is longer (in bytes, so never over YAML's 1,024 characters) use the explicit form.
+    static let implicitKeyLimit = 1000
 
     /// Lists of scalars are written inline: `[0.1, 0.2]`.
     private var isFlowArray: Bool {
