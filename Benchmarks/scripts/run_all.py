@@ -147,6 +147,32 @@ def older(python):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def previous_sections(text):
+    """The (title, lines) of each `**title**` section in the generated block of `text`, in order."""
+    if BEGIN not in text or END not in text:
+        return []
+    body = text[text.index(BEGIN) + len(BEGIN):text.index(END)].split("\n")
+    out, title, lines = [], None, []
+    for line in body:
+        if line.startswith("**") and line.endswith("**") and len(line) > 4:
+            if title is not None:
+                out.append((title, lines))
+            title, lines = line[2:-2], []
+        elif title is not None:
+            lines.append(line)
+    if title is not None:
+        out.append((title, lines))
+    return [(t, _strip(ls)) for t, ls in out]
+
+
+def _strip(lines):
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
 def write_docs(info, load0, load1, sections, mode, started, seconds):
     block = [BEGIN, "",
              f"**Last `make {mode}`**: {started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min; commit {info['commit']}; "
@@ -154,10 +180,18 @@ def write_docs(info, load0, load1, sections, mode, started, seconds):
              f"load average {load0:.1f} before, {load1:.1f} after. Both sides single-threaded "
              "(MARKETGYM_THREADS=1, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1)), alternated run by run. "
              "Raw output: [last-run.md](benchmarks/last-run.md).", ""]
-    for title, table in sections:
-        block += [f"**{title}**", ""] + table + [""]
-    block.append(END)
     text = open(DOC).read()
+    measured = (f"_Measured {started:%Y-%m-%d %H:%M} UTC, commit {info['commit']}, load average "
+                f"{load0:.1f} before, {load1:.1f} after._")
+    ran = {title for title, _ in sections}
+    for title, table in sections:
+        block += [f"**{title}**", "", measured, ""] + table + [""]
+    # A run with --only rewrites its own sections and keeps the others of the previous run as they were
+    # (each carries the line saying when it was measured).
+    for title, lines in previous_sections(text):
+        if title not in ran:
+            block += [f"**{title}**", ""] + lines + [""]
+    block.append(END)
     if BEGIN in text and END in text:
         text = text[:text.index(BEGIN)] + "\n".join(block) + text[text.index(END) + len(END):]
     else:

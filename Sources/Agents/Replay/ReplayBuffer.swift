@@ -175,11 +175,13 @@ public struct ReplayBuffer: Sendable {
             nextObservations.withUnsafeBufferPointer { next in
                 batch.observations.withUnsafeMutableBufferPointer { bo in
                     batch.nextObservations.withUnsafeMutableBufferPointer { bn in
+                        // Whole rows with memcpy: the element loop over two interleaved arrays did not
+                        // vectorize and was 14% of a DQN sizing run (perf, 20k steps).
+                        guard d > 0, let o = obs.baseAddress, let n = next.baseAddress,
+                              let to = bo.baseAddress, let tn = bn.baseAddress else { return }
                         for (j, i) in batch.indices.enumerated() {
-                            for k in 0..<d {
-                                bo[j * d + k] = obs[i * d + k]
-                                bn[j * d + k] = next[i * d + k]
-                            }
+                            (to + j * d).update(from: o + i * d, count: d)
+                            (tn + j * d).update(from: n + i * d, count: d)
                         }
                     }
                 }
