@@ -130,7 +130,7 @@ final class PPOStep {
         actions = (0..<batch).map { _ in rng.uniformInt(below: actionCount) }
         oldLogProb = Tensor.normal([batch], mean: -log(Float(actionCount)), std: 0.1, rng: &rng)
         advantages = Tensor.normal([batch], rng: &rng)
-        negAdvantages = -advantages
+        negAdvantages = advantages * -1
         returns = Tensor.normal([batch], rng: &rng)
     }
 
