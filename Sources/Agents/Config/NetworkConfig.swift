@@ -24,7 +24,10 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
     public var kind: Kind = .constant
     /// Value at the start of training.
     public var initial: Double
-    /// Value at the end of the schedule (linear/cosine). Default 0 (RL Zoo `lin_` schedules decay to 0).
+    /// Value at the end of the schedule (linear/cosine; unused by `constant`). Default 0 (RL Zoo
+    /// `lin_` schedules decay to 0). A constant schedule keeps it at 0 too, so that a mapping
+    /// `{kind: linear, initial: x}` merged over a constant default decays to 0 as documented, not to
+    /// the default's rate.
     public var final: Double = 0
     /// Fraction of training over which the value moves from `initial` to `final`. Default 1.
     public var fraction: Double = 1
@@ -49,12 +52,12 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .constant
         initial = try c.decode(Double.self, forKey: .initial)
-        final = try c.decodeIfPresent(Double.self, forKey: .final) ?? (kind == .constant ? initial : 0)
+        final = try c.decodeIfPresent(Double.self, forKey: .final) ?? 0
         fraction = try c.decodeIfPresent(Double.self, forKey: .fraction) ?? 1
     }
 
     /// A constant schedule.
-    public static func constant(_ v: Double) -> ScheduleConfig { ScheduleConfig(kind: .constant, initial: v, final: v) }
+    public static func constant(_ v: Double) -> ScheduleConfig { ScheduleConfig(kind: .constant, initial: v) }
     /// Linear decay from `initial` to `final` over `fraction` of training.
     public static func linear(_ initial: Double, to final: Double = 0, over fraction: Double = 1) -> ScheduleConfig {
         ScheduleConfig(kind: .linear, initial: initial, final: final, fraction: fraction)
