@@ -111,6 +111,10 @@ struct BarCSVParser {
                 if let k = assetIndex[name] {
                     rowAssets.append(Int32(k))
                 } else {
+                    if let problem = ByteCSV.nameProblem(name) {
+                        try sink.report(.badName(file: file, line: line, column: assetColumn + 1, name: name, problem: problem))
+                        return
+                    }
                     assetIndex[name] = assets.count
                     rowAssets.append(Int32(assets.count))
                     assets.append(name)
@@ -238,6 +242,10 @@ struct BarCSVParser {
                 }
                 guard !assetName.isEmpty else {
                     try sink.report(.badHeader(file: file, line: line, column: c + 1, found: raw, expected: "an asset name"))
+                    ok = false; continue
+                }
+                if let problem = ByteCSV.nameProblem(assetName) {
+                    try sink.report(.badName(file: file, line: line, column: c + 1, name: assetName, problem: problem))
                     ok = false; continue
                 }
                 guard seenPairs.insert(assetName + "\u{0}" + String(field)).inserted else {

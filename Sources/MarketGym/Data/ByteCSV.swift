@@ -46,6 +46,23 @@ struct ByteCSV {
         }
     }
 
+    /// Why `name` (an asset or feature name) cannot be written as a CSV cell and read back the same,
+    /// or nil when it can. Panels and prediction tables are written as CSV (`data load --out`,
+    /// `features build`) and read back by these readers, which split on commas, strip quotes, blanks
+    /// and one CR. Checked on Unicode scalars, not Characters: a comma followed by a combining mark
+    /// is one Character that is not `","` (found by FuzzBarSource).
+    static func nameProblem(_ name: String) -> String? {
+        let s = name.unicodeScalars
+        guard let first = s.first, let last = s.last else { return "is empty" }
+        if s.contains(",") { return "holds a comma" }
+        if s.contains("\"") { return "holds a double quote" }
+        if s.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 }) {
+            return "holds a control character or line break"
+        }
+        if first.properties.isWhitespace || last.properties.isWhitespace { return "starts or ends with a blank" }
+        return nil
+    }
+
     /// The field's text, for headers and error messages.
     func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)

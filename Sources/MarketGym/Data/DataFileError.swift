@@ -16,6 +16,9 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case badCompression(file: String, reason: String)
     /// A required column is absent from the header.
     case missingColumn(file: String, line: Int, column: String, header: [String])
+    /// An asset or feature name that a CSV cell cannot hold as is (a comma, a quote, a control
+    /// character, blank ends): the panel or table would not read back the same once written.
+    case badName(file: String, line: Int, column: Int, name: String, problem: String)
     /// A header cell is not what the layout allows.
     case badHeader(file: String, line: Int, column: Int, found: String, expected: String)
     /// Two header cells name the same column.
@@ -59,6 +62,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): \(reason)"
         case let .missingColumn(file, line, column, header):
             return "\(file):\(line): the header has no '\(column)' column (found: \(header.joined(separator: ","))). Add a '\(column)' column (names are case-insensitive)."
+        case let .badName(file, line, column, name, problem):
+            return "\(file):\(line):\(column): the name \(DataLimits.excerpt(name).debugDescription) \(problem); names are written back into CSV files (panels, predictions) and must read back the same. Rename it in the file."
         case let .badHeader(file, line, column, found, expected):
             return "\(file):\(line):\(column): header cell '\(found)' is not allowed here; expected \(expected). Rename or remove the column."
         case let .duplicateColumn(file, line, column, name):

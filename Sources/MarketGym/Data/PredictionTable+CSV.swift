@@ -51,6 +51,9 @@ extension PredictionTable {
                     guard !raw.isEmpty else {
                         throw .badHeader(file: source, line: line, column: c + 1, found: raw, expected: "a feature name")
                     }
+                    if let problem = ByteCSV.nameProblem(raw) {
+                        throw .badName(file: source, line: line, column: c + 1, name: raw, problem: problem)
+                    }
                     guard seen.insert(raw).inserted else { throw .duplicateColumn(file: source, line: line, column: c + 1, name: raw) }
                     featureColumns.append(c)
                 }
@@ -71,6 +74,9 @@ extension PredictionTable {
             }
             let a: Int32
             if let known = assetByName[name] { a = known } else {
+                if let problem = ByteCSV.nameProblem(name) {
+                    throw .badName(file: source, line: line, column: assetColumn + 1, name: name, problem: problem)
+                }
                 a = Int32(assets.count)
                 assetByName[name] = a
                 assets.append(name)

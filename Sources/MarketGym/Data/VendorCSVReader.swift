@@ -100,7 +100,7 @@ struct VendorCSVReader {
             }
             let a: Int32
             if let k = assetIndex[name] { a = k } else {
-                if let problem = Self.csvNameProblem(name) {
+                if let problem = ByteCSV.nameProblem(name) {
                     let origin = layout.asset >= 0 ? "column \(layout.asset + 1)" + (spec.rename[csv.string(cells[layout.asset])] != nil ? " after rename" : "")
                         : spec.asset != nil ? "the spec's asset" : "the file name"
                     throw .badSpec(key: "asset", found: "the asset name \(DataLimits.excerpt(name).debugDescription) (from \(origin), \(file):\(line)), which \(problem)",
@@ -236,17 +236,6 @@ struct VendorCSVReader {
         case .needsDayFirst: throw .ambiguousDate(file: file, line: line, column: column, value: value)
         case .invalid: return nil
         }
-    }
-
-    /// Why `name` cannot be written as a CSV cell and read back the same (nil when it can):
-    /// ByteCSV splits at every comma, strips enclosing quotes and surrounding blanks, and refuses NUL.
-    static func csvNameProblem(_ name: String) -> String? {
-        if name.isEmpty { return "is empty" }
-        if name.contains(",") { return "holds a comma" }
-        if name.contains("\"") { return "holds a double quote" }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "holds a control character" }
-        if let f = name.first, let l = name.last, f == " " || l == " " || f == "\t" || l == "\t" { return "starts or ends with a blank" }
-        return nil
     }
 
     /// The first of the widest lines (the likeliest header), when it has more than one cell.

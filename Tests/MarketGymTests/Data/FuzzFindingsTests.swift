@@ -15,6 +15,10 @@ struct FuzzFindingsTests {
         ("x.csv", " SPY", [:], "starts or ends with a blank", "the spec's asset"),
         ("x.csv", "", [:], "is empty", "the spec's asset"),
         ("x.csv", nil, ["BTC/USDT": "BTC\n"], "holds a control character", "column 2 after rename"),
+        // Fuzz/Corpora/bar-source/comma-with-combining-mark.txt: a comma followed by a combining mark
+        // (U+07FD) is one Character that is not ",": the check runs on Unicode scalars now.
+        ("x.csv", "X\u{FFFD},\u{07FD}=", [:], "holds a comma", "the spec's asset"),
+        ("x.csv", "A\u{00A0}", [:], "starts or ends with a blank", "the spec's asset"),
     ] as [(String, String?, [String: String], String, String)])
     func unwritableAssetNames(_ name: String, _ asset: String?, _ rename: [String: String], _ problem: String, _ origin: String) {
         var spec = BarSourceSpec()
@@ -72,6 +76,32 @@ struct FuzzFindingsTests {
         } catch {
             guard case let .badSpec(key, found, expected) = error else { Issue.record("got \(error)"); return }
             #expect(key == "columns.close" && found.contains("every row of x.csv") && expected.contains("columns.close"), "\(error)")
+        }
+    }
+
+    /// FuzzPredictionsCSV, Fuzz/Corpora/predictions-csv/cr-in-feature-name.csv: the header
+    /// `timestamp,asset,d,2\r\r\r` gave a feature named "2\r\r" (a line loses one CR); written back
+    /// and read again it was "2\r". Names in the bars and predictions readers go through the same
+    /// check as names from a spec (`ByteCSV.nameProblem`).
+    @Test("a feature or asset name a CSV cell cannot hold is refused by the CSV readers, naming line and column")
+    func unwritableNamesInCSVFiles() {
+        let cases: [(String, Bool, Int, Int)] = [  // text, predictions?, line, column
+            ("timestamp,asset,d,2\r\r\r\n20,A,1,2\n", true, 1, 4),
+            ("timestamp,asset,pred\n2020-01-02,\"A\u{01}\",1\n", true, 2, 2),
+            ("timestamp,asset,pred\n2020-01-02,\" A\",1\n", true, 2, 2),
+            ("timestamp,asset,close\n2020-01-02,\"A\u{7F}\",1\n", false, 2, 2),
+            ("date,\"X\u{1B}\"\n2020-01-02,1\n", false, 1, 2),
+            ("date,A\u{85}:close\n2020-01-02,1\n", false, 1, 2),
+        ]
+        for (text, isPredictions, line, column) in cases {
+            let bytes = Array(text.utf8)
+            let error: DataFileError?
+            do {
+                if isPredictions { _ = try PredictionTable.parseCSV(bytes, source: "f.csv") } else { _ = try MarketData.parseCSV(bytes, source: "f.csv") }
+                error = nil
+            } catch let e { error = e as? DataFileError }
+            guard case let .badName(file, l, c, _, problem)? = error else { Issue.record("\(text.debugDescription): got \(String(describing: error))"); continue }
+            #expect(file == "f.csv" && l == line && c == column && !problem.isEmpty, "\(text.debugDescription): \(String(describing: error))")
         }
     }
 }
