@@ -9,7 +9,9 @@ extension SpecValue {
     public static func parse(yaml text: String, source: String) throws(SpecError) -> SpecValue {
         do {
             // The parser owns the anchors (nodes hold them weakly): keep it alive while checking.
-            let parser = try Yams.Parser(yaml: text)
+            // UTF-8 named: Yams' default encoding reads the process environment on every parser
+            // (`YAMS_DEFAULT_ENCODING`), which was a sixth of the spec decoder's time under perf.
+            let parser = try Yams.Parser(yaml: text, encoding: .utf8)
             guard let node = try parser.singleRoot() else { return .mapping([]) }
             try withExtendedLifetime(parser) { () throws(SpecError) in try refuseAnchors(node, source: source) }
             var budget = maxNodes
@@ -136,6 +138,30 @@ extension SpecValue {
         }
     }
 
+    /// Words YAML 1.1 (Yams' default resolver) reads as booleans or null, compared lowercased.
+    private static let resolvedWords: Set<String> = ["yes", "no", "true", "false", "on", "off", "null"]
+
+    /// True for the text most keys and values are (`learningRate`, `dqn-sizing`, `h2.pred_h20`,
+    /// `Experiments/data/x.csv`): an ASCII letter, then letters, digits, `_`, `-`, `.` and `/`, and
+    /// not a word YAML resolves to a boolean or null. Such text reads back as the same string: the
+    /// resolver's int, float, timestamp, merge and value patterns all start with a digit, a sign, a dot,
+    /// `<` or `=`, and none of the characters starts a flow, comment, anchor, tag, quote or block
+    /// indicator. `quoteIfNeeded` takes this shortcut before `quoteByParsing` (which is slow); a test checks
+    /// that both give the same text.
+    static func isPlainIdentifier(_ s: String) -> Bool {
+        guard let first = s.utf8.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else { return false }
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"):
+                continue
+            default:
+                return false
+            }
+        }
+        return s.utf8.count > 5 || !resolvedWords.contains(s.lowercased())
+    }
+
     /// Keys whose text is longer (in bytes, so never over YAML's 1,024 characters) use the explicit form.
     static let implicitKeyLimit = 1000
 
@@ -169,7 +195,11 @@ extension SpecValue {
     static func formatDouble(_ d: Double) -> String { ConfigCheck.format(d) }
 
     static func quoteIfNeeded(_ s: String) -> String {
-        // Plain when it would read back as the same string; otherwise double-quoted with escapes.
+        isPlainIdentifier(s) ? s : quoteByParsing(s)
+    }
+
+    /// Plain when it would read back as the same string (asking the parser); otherwise double-quoted with escapes.
+    static func quoteByParsing(_ s: String) -> String {
         if !s.isEmpty, let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
            !s.contains(where: { "#:{}[],&*!|>'\"%@`\n\t".contains($0) }), s.first != " ", s.last != " ", s.first != "-", s.first != "?" {
             return s

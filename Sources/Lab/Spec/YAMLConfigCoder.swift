@@ -10,6 +10,6 @@ struct YAMLConfigCoder: ConfigTreeCoder {
     }
 
     func decode<T: Decodable>(_ type: T.Type, from tree: ConfigValue) throws -> T {
-        try YAMLDecoder().decode(T.self, from: tree.yamlString())
+        try YAMLDecoder(encoding: .utf8).decode(T.self, from: tree.yamlString())
     }
 }
