@@ -99,7 +99,7 @@ struct BarCSVParser {
             if !DataLimits.years.contains(Timestamp.year(of: ts)) {
                 try sink.report(.valueOutOfRange(file: file, line: line, column: timestampColumn + 1, columnName: "timestamp",
                                                  value: csv.string(cells[timestampColumn]),
-                                                 range: "the years \(DataLimits.years.lowerBound)-\(DataLimits.years.upperBound) (epoch milliseconds read as seconds? convert them, or load with a bar spec and timestampUnit: milliseconds)"))
+                                                 range: DataLimits.yearsText + " convert them, or load with a bar spec and timestampUnit: milliseconds)"))
                 return
             }
             if layout == .long {

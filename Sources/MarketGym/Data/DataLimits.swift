@@ -16,6 +16,9 @@ public enum DataLimits {
     /// Years a timestamp may fall in. 1800-9999: catches epoch milliseconds read as seconds
     /// (year ~53000) and two-digit years gone wrong.
     public static let years = 1800...9999
+
+    /// What `years` means, for error messages: the range and the usual cause.
+    public static let yearsText = "the years \(years.lowerBound)-\(years.upperBound) (epoch milliseconds read as seconds?"
     /// The environment variable that raises `maxDecompressedBytes` (in MiB).
     public static let decompressedLimitVariable = "MARKETGYM_MAX_DECOMPRESSED_MB"
     /// Most bytes a compressed file may expand to: 4096 MiB unless the environment variable says otherwise.

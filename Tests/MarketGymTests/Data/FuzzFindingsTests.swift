@@ -1,6 +1,7 @@
 import Foundation
 @testable import MarketGym
 import Testing
+import TestSupport
 
 /// Inputs the fuzz harnesses found (Fuzz/, docs/reliability.md "Crashes the harnesses found"), each
 /// fixed; the input itself is in the harness's seed corpus.
@@ -102,6 +103,51 @@ struct FuzzFindingsTests {
             } catch let e { error = e as? DataFileError }
             guard case let .badName(file, l, c, _, problem)? = error else { Issue.record("\(text.debugDescription): got \(String(describing: error))"); continue }
             #expect(file == "f.csv" && l == line && c == column && !problem.isEmpty, "\(text.debugDescription): \(String(describing: error))")
+        }
+    }
+}
+
+/// FuzzPredictionsCSV, Fuzz/Corpora/predictions-csv/epoch-seconds-in-year-27077.csv: a timestamp cell
+/// `792320000002` read as epoch seconds (year 27077) was accepted by the predictions reader, which the
+/// bars reader refuses; the table then wrote an ISO stamp with a five-digit year that did not read back.
+/// Every reader now refuses stamps outside `DataLimits.years`: the predictions CSV like the bars CSV,
+/// and the HDF5 loaders of bars and predictions.
+@Suite("Fuzz findings: timestamps outside the years")
+struct TimestampYearFindingsTests {
+    @Test("the predictions CSV reader refuses a stamp outside 1800-9999, naming line, column and the likely unit mistake")
+    func predictionsCSV() {
+        let text = "timestamp,asset,e0\n2,AAA,1\n792320000002,AAB,1\n"
+        do {
+            _ = try PredictionTable.parseCSV(Array(text.utf8), source: "p.csv")
+            Issue.record("accepted")
+        } catch {
+            guard case let .valueOutOfRange(file, line, column, name, value, range) = error else { Issue.record("\(error)"); return }
+            #expect(file == "p.csv" && line == 3 && column == 1 && name == "timestamp" && value == "792320000002")
+            #expect(range.contains("1800-9999") && range.contains("milliseconds"), "\(range)")
+        }
+        // The fuzz input itself (the first byte picks the automatic format in the harness).
+        let fuzzInput = "timestamp,asset,e0,\u{FF}2157\n792320000002,AAA,Na,\n02,AAEA,Na,\n01,AA,Na,\n"
+        #expect(throws: DataFileError.self) { try PredictionTable.parseCSV(Array(fuzzInput.utf8), source: "p.csv") }
+    }
+
+    @Test("the HDF5 loaders refuse bars and predictions stamped outside 1800-9999, naming the dataset element")
+    func hdf5() throws {
+        let dir = try makeTemporaryDirectory()
+        let stamps: [Int64] = [86_400, 792_320_000_002]
+        let bars = try MarketData(assets: ["A", "B"], timestamps: stamps, close: [1, 2, 1, 2])
+        let table = PredictionTable(featureNames: ["p"], assets: ["A"], timestamps: stamps, assetIndex: [0, 0], values: [1, 2])
+        let barsURL = dir.appendingPathComponent("bars.h5"), predictionsURL = dir.appendingPathComponent("predictions.h5")
+        try MarketDataHDF5.write(bars: bars, to: barsURL)
+        try MarketDataHDF5.write(bars: nil, predictions: table, to: predictionsURL)
+        for (load, path) in [({ () throws(DataFileError) in _ = try MarketData.load(contentsOf: barsURL) }, "/bars/timestamps[1]"),
+                             ({ () throws(DataFileError) in _ = try PredictionTable.load(contentsOf: predictionsURL) }, "/predictions/timestamps[1]")] {
+            do {
+                try load()
+                Issue.record("\(path): accepted")
+            } catch {
+                guard case let .badLayout(_, p, expected, found) = error else { Issue.record("\(path): \(error)"); continue }
+                #expect(p == path && expected.contains("1800-9999") && found.contains("27077"), "\(error)")
+            }
         }
     }
 }
