@@ -45,4 +45,14 @@ import Testing
         let tree = try SpecValue.parse(yaml: text, source: url.path)
         #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree)
     }
+
+    /// FuzzSpecYAML (Fuzz/Corpora/spec/document-end-marker.yaml, the input ` ...`): a root scalar
+    /// `...` was written plain at column 0, where it ends the document, and `config.yaml` did not
+    /// parse. Text starting with a document marker is quoted, as a root scalar, a key and a value.
+    @Test(arguments: ["...", "---", "... x", "--- x", "...a", "---a"])
+    func documentMarkersRoundTrip(_ text: String) throws {
+        for tree in [SpecValue.string(text), .mapping([(text, .string(text))]), .array([.string(text)])] {
+            #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree, "\(tree.yamlString())")
+        }
+    }
 }

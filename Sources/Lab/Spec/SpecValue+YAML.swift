@@ -200,7 +200,9 @@ extension SpecValue {
 
     /// Plain when it would read back as the same string (asking the parser); otherwise double-quoted with escapes.
     static func quoteByParsing(_ s: String) -> String {
-        if !s.isEmpty, let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
+        // `---` and `...` at the start of a line are document markers (a root scalar or a root key
+        // is written at column 0): quote them (found by FuzzSpecYAML).
+        if !s.isEmpty, !s.hasPrefix("---"), !s.hasPrefix("..."), let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
            !s.contains(where: { "#:{}[],&*!|>'\"%@`\n\t".contains($0) }), s.first != " ", s.last != " ", s.first != "-", s.first != "?" {
             return s
         }
