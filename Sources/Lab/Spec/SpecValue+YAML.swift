@@ -159,7 +159,7 @@ extension SpecValue {
                 return false
             }
         }
-        return s.utf8.count > 5 || !resolvedWords.contains(s.lowercased())
+        return !resolvedWords.contains(s.lowercased())
     }
 
     /// Keys whose text is longer (in bytes, so never over YAML's 1,024 characters) use the explicit form.
@@ -200,9 +200,9 @@ extension SpecValue {
 
     /// Plain when it would read back as the same string (asking the parser); otherwise double-quoted with escapes.
     static func quoteByParsing(_ s: String) -> String {
-        // `---` and `...` at the start of a line are document markers (a root scalar or a root key
-        // is written at column 0): quote them (found by FuzzSpecYAML).
-        if !s.isEmpty, !s.hasPrefix("---"), !s.hasPrefix("..."), let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
+        // `...` at the start of a line ends the document (a root scalar or a root key is written at
+        // column 0; found by FuzzSpecYAML); `---`, like any leading `-`, is quoted below.
+        if !s.isEmpty, !s.hasPrefix("..."), let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
            !s.contains(where: { "#:{}[],&*!|>'\"%@`\n\t".contains($0) }), s.first != " ", s.last != " ", s.first != "-", s.first != "?" {
             return s
         }

@@ -96,10 +96,10 @@ struct BarCSVParser {
                                                       value: csv.string(cells[timestampColumn]), format: options.timestampFormat))
                 return
             }
-            if !DataLimits.years.contains(Timestamp.year(of: ts)) {
+            if !DataLimits.allows(timestamp: ts) {
                 try sink.report(.valueOutOfRange(file: file, line: line, column: timestampColumn + 1, columnName: "timestamp",
                                                  value: csv.string(cells[timestampColumn]),
-                                                 range: DataLimits.yearsText + " convert them, or load with a bar spec and timestampUnit: milliseconds)"))
+                                                 range: DataLimits.yearsRange(fix: "convert them, or load with a bar spec and timestampUnit: milliseconds")))
                 return
             }
             if layout == .long {

@@ -17,8 +17,13 @@ public enum DataLimits {
     /// (year ~53000) and two-digit years gone wrong.
     public static let years = 1800...9999
 
-    /// What `years` means, for error messages: the range and the usual cause.
-    public static let yearsText = "the years \(years.lowerBound)-\(years.upperBound) (epoch milliseconds read as seconds?"
+    /// True when epoch seconds fall in `years`: the check every reader applies to a timestamp.
+    public static func allows(timestamp seconds: Int64) -> Bool { years.contains(Timestamp.year(of: seconds)) }
+
+    /// `years` for an error message, with the usual cause and `fix`.
+    public static func yearsRange(fix: String) -> String {
+        "the years \(years.lowerBound)-\(years.upperBound) (epoch milliseconds read as seconds? \(fix))"
+    }
     /// The environment variable that raises `maxDecompressedBytes` (in MiB).
     public static let decompressedLimitVariable = "MARKETGYM_MAX_DECOMPRESSED_MB"
     /// Most bytes a compressed file may expand to: 4096 MiB unless the environment variable says otherwise.

@@ -69,6 +69,14 @@ public enum MarketDataHDF5 {
     }
 
     /// Reads one dataset as `T`, checking its shape; HDF5 errors become `badLayout` naming the path.
+    /// Refuses epoch seconds outside `DataLimits.years`, as the CSV readers do, naming the element.
+    static func checkYears(_ timestamps: [Int64], path: String, file: String) throws(DataFileError) {
+        if let bad = timestamps.firstIndex(where: { !DataLimits.allows(timestamp: $0) }) {
+            throw .badLayout(file: file, path: "\(path)[\(bad)]", expected: "epoch seconds in " + DataLimits.yearsRange(fix: "write epoch seconds"),
+                             found: "\(timestamps[bad]) (year \(Timestamp.year(of: timestamps[bad])))")
+        }
+    }
+
     static func read<T: HDF5Scalar>(_ group: HDF5Group, _ name: String, as type: T.Type, shape expected: [Int]?, file: String) throws(DataFileError) -> [T] {
         let path = group.path + "/" + name
         do {
@@ -116,7 +124,7 @@ extension MarketData {
         let g = try MarketDataHDF5.group(h5, "bars", file: file)
         let assets = try MarketDataHDF5.strings(g, "assets", file: file)
         let timestamps = try MarketDataHDF5.read(g, "timestamps", as: Int64.self, shape: nil, file: file)
-        try checkYears(timestamps, path: "/bars/timestamps", file: file)
+        try MarketDataHDF5.checkYears(timestamps, path: "/bars/timestamps", file: file)
         let shape = [timestamps.count, assets.count]
         let close = try MarketDataHDF5.read(g, "close", as: Double.self, shape: shape, file: file)
         var fields: [String: [Double]] = [:]
@@ -152,16 +160,6 @@ private func firstInvalid(_ values: [Double], isVolume: Bool) -> Int? {
     }
 }
 
-extension MarketData {
-    /// Refuses epoch seconds outside `DataLimits.years`, as the CSV readers do.
-    static func checkYears(_ timestamps: [Int64], path: String, file: String) throws(DataFileError) {
-        if let bad = timestamps.firstIndex(where: { !DataLimits.years.contains(Timestamp.year(of: $0)) }) {
-            throw .badLayout(file: file, path: "\(path)[\(bad)]", expected: "epoch seconds in " + DataLimits.yearsText + ")",
-                             found: "\(timestamps[bad]) (year \(Timestamp.year(of: timestamps[bad])))")
-        }
-    }
-}
-
 extension PredictionTable {
     /// Reads predictions from MarketGym's HDF5 layout (`/predictions`).
     static func readHDF5(file: String) throws(DataFileError) -> PredictionTable {
@@ -172,7 +170,7 @@ extension PredictionTable {
         let timestamps = try MarketDataHDF5.read(g, "timestamps", as: Int64.self, shape: nil, file: file)
         let index = try MarketDataHDF5.read(g, "asset_index", as: Int32.self, shape: [timestamps.count], file: file)
         let values = try MarketDataHDF5.read(g, "values", as: Float.self, shape: [timestamps.count, features.count], file: file)
-        try MarketData.checkYears(timestamps, path: "/predictions/timestamps", file: file)
+        try MarketDataHDF5.checkYears(timestamps, path: "/predictions/timestamps", file: file)
         if Set(features).count != features.count || features.contains("") {
             throw .badLayout(file: file, path: "/predictions/features", expected: "distinct, non-empty names", found: "\(features)")
         }

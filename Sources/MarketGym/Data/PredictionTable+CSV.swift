@@ -69,10 +69,10 @@ extension PredictionTable {
                 throw .unparseableTimestamp(file: source, line: line, column: tsColumn + 1, value: csv.string(cells[tsColumn]), format: timestampFormat)
             }
             // As for bars: a stamp outside 1800-9999 is a unit mistake, and could not be written back as ISO text (found by FuzzPredictionsCSV).
-            guard DataLimits.years.contains(Timestamp.year(of: ts)) else {
+            guard DataLimits.allows(timestamp: ts) else {
                 throw .valueOutOfRange(file: source, line: line, column: tsColumn + 1, columnName: names[tsColumn],
                                        value: DataLimits.excerpt(csv.string(cells[tsColumn])),
-                                       range: DataLimits.yearsText + " write epoch seconds or ISO date-times)")
+                                       range: DataLimits.yearsRange(fix: "write epoch seconds or ISO date-times"))
             }
             let name = csv.string(cells[assetColumn])
             guard !name.isEmpty else {
