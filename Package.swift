@@ -81,7 +81,8 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "CheckpointFormat", "Gym", "HDF5", "NeuralNet", "SeededRandom", "TensorCore", "TestSupport"]),
         // Agents only to prove the runtime acts exactly like a trained agent; the module itself never links it.
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "SeededRandom", "TestSupport"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "Predictors", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "Predictors", "SeededRandom", "TestSupport",
+                                                   .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CLITests", dependencies: ["marketgym", "CheckpointFormat", "TestSupport"]),
     ]
 )

@@ -55,4 +55,23 @@ import Testing
             #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree, "\(tree.yamlString())")
         }
     }
+
+    /// FuzzSpecYAML (release, 1,022,393 executions into its session-7 run): `- - -` then `  - -`, a
+    /// list of lists of lists. The writer padded the first element of a list nested in a list, so it
+    /// started two columns right of the next one and `config.yaml` did not parse ("while parsing a
+    /// block collection"). Lists nested in lists, with mappings and scalars, at several depths:
+    @Test func listsNestedInListsRoundTrip() throws {
+        let inner = SpecValue.array([.null])
+        let trees: [SpecValue] = [
+            .array([.array([inner, inner])]),
+            .array([.array([.array([inner, .int(1)]), .string("x")]), .array([.mapping([("k", .array([inner]))])])]),
+            .mapping([("k", .array([.array([inner, .mapping([("a", .int(1)), ("b", .array([inner]))])])]))]),
+            .array([.array([.mapping([("a", .int(1))]), .mapping([("b", .int(2))])])]),
+        ]
+        for tree in trees {
+            #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree, "\(tree.yamlString())")
+        }
+        let found = try SpecValue.parse(yaml: "- - - \n  - -", source: "fuzz.yaml")
+        #expect(try SpecValue.parse(yaml: found.yamlString(), source: "config.yaml") == found)
+    }
 }

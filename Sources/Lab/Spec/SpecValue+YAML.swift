@@ -125,11 +125,15 @@ extension SpecValue {
                 }
             }
         case .array(let items) where !items.isEmpty:
-            for item in items {
+            for (n, item) in items.enumerated() {
+                // A list that is an element of a list starts on its parent's dash line (`- - a`), as a
+                // mapping does: padding its first element too put it two columns right of the next
+                // (found by FuzzSpecYAML: `- - -` then `  - -`).
+                let lead = (inSequence && n == 0) ? "" : pad
                 if item.isScalarLike || item.isFlowArray {
-                    out += "\(pad)- \(item.inlineText)\n"
+                    out += "\(lead)- \(item.inlineText)\n"
                 } else {
-                    out += "\(pad)- "
+                    out += "\(lead)- "
                     item.emit(into: &out, indent: indent + 2, inSequence: true)
                 }
             }
