@@ -129,4 +129,18 @@ import MarketGym
         #expect(try throughText(evaluation)["baselineGross"] == .double(0.3))   // what Yams' encoder wrote
         #expect(try SpecDecoder.decode(EvaluationConfig.self, from: tree, defaults: EvaluationConfig(), file: "x") == evaluation)
     }
+
+    /// A value with 16-17 significant digits (what random search draws from a range) keeps every digit
+    /// through `config.yaml`, which `--resume` and successive halving's next rung decode: Yams' encoder
+    /// wrote 15, so a resumed trial trained with a rounded hyperparameter and was not bit-exact.
+    @Test func aDrawnValueKeepsEveryDigitThroughConfigYAML() throws {
+        let text = "name: q\nagent:\n  algorithm: dqn\n  gamma: 0.98765432109876543\n  tau: 0.0031234567890123457\n"
+        let spec = try ExperimentSpec.decode(try SpecValue.parse(yaml: text, source: "q.yaml"), file: "q.yaml")
+        let tree = try spec.tree()
+        #expect(tree["agent"]?["gamma"] == .double(0.98765432109876543))
+        #expect(tree["agent"]?["tau"] == .double(0.0031234567890123457))
+        let back = try ExperimentSpec.decode(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml"), file: "config.yaml")
+        #expect(try back.tree() == tree)
+    }
 }
+
