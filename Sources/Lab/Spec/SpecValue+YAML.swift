@@ -11,6 +11,9 @@ extension SpecValue {
             // The parser owns the anchors (nodes hold them weakly): keep it alive while checking.
             // UTF-8 named: Yams' default encoding reads the process environment on every parser
             // (`YAMS_DEFAULT_ENCODING`), which was a sixth of the spec decoder's time under perf.
+            // Anchors and aliases are refused before Yams composes them (one shape hangs its
+            // duplicate-key check: `refuseAnchorsInText`), and again on the tree, exactly.
+            try refuseAnchorsInText(text, source: source)
             let parser = try Yams.Parser(yaml: text, encoding: .utf8)
             guard let node = try parser.singleRoot() else { return .mapping([]) }
             try withExtendedLifetime(parser) { () throws(SpecError) in try refuseAnchors(node, source: source) }
