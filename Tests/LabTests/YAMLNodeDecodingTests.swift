@@ -130,9 +130,9 @@ import MarketGym
         #expect(try SpecDecoder.decode(EvaluationConfig.self, from: tree, defaults: EvaluationConfig(), file: "x") == evaluation)
     }
 
-    /// A value with 16-17 significant digits (what random search draws from a range) keeps every digit
-    /// through `config.yaml`, which `--resume` and successive halving's next rung decode: Yams' encoder
-    /// wrote 15, so a resumed trial trained with a rounded hyperparameter and was not bit-exact.
+    /// A value with 16-17 significant digits (as random search draws) keeps every digit through
+    /// `config.yaml`: Yams' encoder wrote 15, so `train` ran with the exact value and `--resume`,
+    /// which decodes `config.yaml`, with the rounded one (not bit-exact).
     @Test func aDrawnValueKeepsEveryDigitThroughConfigYAML() throws {
         let text = "name: q\nagent:\n  algorithm: dqn\n  gamma: 0.98765432109876543\n  tau: 0.0031234567890123457\n"
         let spec = try ExperimentSpec.decode(try SpecValue.parse(yaml: text, source: "q.yaml"), file: "q.yaml")
