@@ -25,6 +25,7 @@ extension SpecValue {
 /// The scan behind `SpecValue.refuseAnchorsInText`: one pass over the bytes, line by line.
 private struct AnchorScanner {
     let bytes: [UInt8]
+    /// The cursor within the line being scanned.
     var i = 0
     var flowDepth = 0
     /// Inside a quoted scalar that continues on the next line: its closing quote.
@@ -37,24 +38,19 @@ private struct AnchorScanner {
     /// `-`, -1 at the root): lines indented more continue the scalar.
     var plainScalarOwner: Int?
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
     static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
-    func isBlank(_ at: Int, end: Int) -> Bool { at >= end || bytes[at] == Self.space || bytes[at] == Self.tab }
+    static func isSpace(_ c: UInt8) -> Bool { c == space || c == tab }
+    func isBlank(_ at: Int, end: Int) -> Bool { at >= end || Self.isSpace(bytes[at]) }
     func isFlowIndicator(_ c: UInt8) -> Bool { c == UInt8(ascii: ",") || c == UInt8(ascii: "[") || c == UInt8(ascii: "]") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}") }
 
     /// Line and column (1-based, columns in bytes) of the first anchor or alias, or nil.
     mutating func firstAnchor() -> (Int, Int)? {
-        var line = 1
-        while i <= bytes.count {
-            var end = i
-            while end < bytes.count && bytes[end] != Self.newline { end += 1 }
-            let lineStart = i
-            if let column = scanLine(start: lineStart, end: end) {
-                return (line, column - lineStart + 1)
-            }
-            i = end + 1
+        var line = 1, lineStart = 0
+        while lineStart <= bytes.count {
+            let end = bytes[lineStart...].firstIndex(of: Self.newline) ?? bytes.count
+            if let offset = scanLine(start: lineStart, end: end) { return (line, offset - lineStart + 1) }
+            lineStart = end + 1
             line += 1
         }
         return nil
@@ -65,7 +61,7 @@ private struct AnchorScanner {
         var end = lineEnd
         if end > start && bytes[end - 1] == Self.cr { end -= 1 }
         var indent = start
-        while indent < end && (bytes[indent] == Self.space || bytes[indent] == Self.tab) { indent += 1 }
+        while indent < end && Self.isSpace(bytes[indent]) { indent += 1 }
         if let parent = blockScalarParent {
             if indent == end || indent - start > parent { return nil }   // a line of the block scalar
             blockScalarParent = nil
@@ -102,8 +98,8 @@ private struct AnchorScanner {
         var lastNodeColumn: Int?   // where the last node on this line started (its parent for a block scalar)
         while i < end {
             let c = bytes[i]
-            if c == Self.space || c == Self.tab { i += 1; continue }
-            if c == UInt8(ascii: "#") && (i == start || bytes[i - 1] == Self.space || bytes[i - 1] == Self.tab) { owner = nil; return nil }
+            if Self.isSpace(c) { i += 1; continue }
+            if c == UInt8(ascii: "#") && (i == start || Self.isSpace(bytes[i - 1])) { owner = nil; return nil }
             if expectNode {
                 if c == UInt8(ascii: "&") || c == UInt8(ascii: "*") { return i }
                 if c == UInt8(ascii: "!") {   // a tag: the node follows it
@@ -150,7 +146,7 @@ private struct AnchorScanner {
                 while i < end {
                     let d = bytes[i]
                     if d == UInt8(ascii: ":") && (isBlank(i + 1, end: end) || (flowDepth > 0 && isFlowIndicator(bytes[i + 1]))) { break }
-                    if d == UInt8(ascii: "#") && (bytes[i - 1] == Self.space || bytes[i - 1] == Self.tab) { break }
+                    if d == UInt8(ascii: "#") && Self.isSpace(bytes[i - 1]) { break }
                     if flowDepth > 0 && isFlowIndicator(d) { break }
                     i += 1
                 }

@@ -202,17 +202,28 @@ extension SpecValue {
     static func formatDouble(_ d: Double) -> String { ConfigCheck.format(d) }
 
     static func quoteIfNeeded(_ s: String) -> String {
-        isPlainIdentifier(s) ? s : quoteByParsing(s)
+        writesPlain(s) ? s : doubleQuoted(s)
     }
+
+    /// True when the writer puts `s` plain: it reads back as the same string (the shortcut for
+    /// identifier-like text, else asking the parser). `yamlNode()` builds its scalars by the same rule.
+    static func writesPlain(_ s: String) -> Bool { isPlainIdentifier(s) || readsBackPlain(s) }
 
     /// Plain when it would read back as the same string (asking the parser); otherwise double-quoted with escapes.
     static func quoteByParsing(_ s: String) -> String {
+        readsBackPlain(s) ? s : doubleQuoted(s)
+    }
+
+    /// Asks the parser whether `s`, written plain after a key, reads back as the same string.
+    private static func readsBackPlain(_ s: String) -> Bool {
         // `...` at the start of a line ends the document (a root scalar or a root key is written at
         // column 0; found by FuzzSpecYAML); `---`, like any leading `-`, is quoted below.
-        if !s.isEmpty, !s.hasPrefix("..."), let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s),
-           !s.contains(where: { "#:{}[],&*!|>'\"%@`\n\t".contains($0) }), s.first != " ", s.last != " ", s.first != "-", s.first != "?" {
-            return s
-        }
+        guard !s.isEmpty, !s.hasPrefix("..."), let back = try? SpecValue.parse(yaml: "k: \(s)", source: "-")["k"], back == .string(s) else { return false }
+        return !s.contains(where: { "#:{}[],&*!|>'\"%@`\n\t".contains($0) }) && s.first != " " && s.last != " " && s.first != "-" && s.first != "?"
+    }
+
+    /// `s` double-quoted, with YAML escapes.
+    private static func doubleQuoted(_ s: String) -> String {
         var q = "\""
         for c in s.unicodeScalars {
             switch c {

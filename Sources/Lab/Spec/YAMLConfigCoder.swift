@@ -42,9 +42,9 @@ extension SpecValue {
         }
     }
 
-    /// A string as the writer puts it (`quoteIfNeeded`): plain when it reads back as itself, else quoted.
+    /// A string as the writer puts it (`writesPlain`): plain when it reads back as itself, else quoted.
     private static func stringNode(_ s: String) -> Node {
-        quoteIfNeeded(s) == s ? .scalar(.init(s, tag(.implicit), .plain)) : .scalar(.init(s, tag(.str), .doubleQuoted))
+        writesPlain(s) ? .scalar(.init(s, tag(.implicit), .plain)) : .scalar(.init(s, tag(.str), .doubleQuoted))
     }
 
     /// The resolver `YAMLDecoder` parses text with (only `<<` resolves to anything but a string).

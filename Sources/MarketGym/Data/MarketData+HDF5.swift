@@ -68,7 +68,6 @@ public enum MarketDataHDF5 {
         return h5
     }
 
-    /// Reads one dataset as `T`, checking its shape; HDF5 errors become `badLayout` naming the path.
     /// Refuses epoch seconds outside `DataLimits.years`, as the CSV readers do, naming the element.
     static func checkYears(_ timestamps: [Int64], path: String, file: String) throws(DataFileError) {
         if let bad = timestamps.firstIndex(where: { !DataLimits.allows(timestamp: $0) }) {
@@ -77,6 +76,7 @@ public enum MarketDataHDF5 {
         }
     }
 
+    /// Reads one dataset as `T`, checking its shape; HDF5 errors become `badLayout` naming the path.
     static func read<T: HDF5Scalar>(_ group: HDF5Group, _ name: String, as type: T.Type, shape expected: [Int]?, file: String) throws(DataFileError) -> [T] {
         let path = group.path + "/" + name
         do {
