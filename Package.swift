@@ -65,7 +65,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "marketgym",
-            dependencies: ["Lab", "Predictors", "PolicyRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Lab", "Predictors", "PolicyRuntime", "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Shared test helpers: approximate equality, finite differences, toy environments, Python runner.
@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "SeededRandom", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Agents", "CheckpointFormat", "Gym", "HDF5", "MarketGym", "Predictors", "SeededRandom", "TestSupport",
                                                    .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "CLITests", dependencies: ["marketgym", "CheckpointFormat", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["marketgym", "CheckpointFormat", "TensorCore", "TestSupport"]),
     ]
 )

@@ -67,8 +67,8 @@ func measure(_ name: String, seconds: Double, warmup: Int = 30, _ body: () -> Vo
     let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
     let mean = samples.reduce(0, +) / Double(samples.count)
     let allocText = malloc_counter_available() != 0 ? String(format: "%.3f", Double(allocs) / Double(samples.count)) : "null"
-    emit(String(format: "{\"impl\": \"swift\", \"case\": \"%@\", \"median_us\": %.2f, \"p99_us\": %.2f, \"mean_us\": %.2f, \"cpu_us\": %.2f, \"iterations\": %d, \"allocs_per_iter\": %@, \"coretype\": \"%@\"}",
-                 name, median, p99, mean, cpuPerIteration, samples.count, allocText, ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))
+    emit(String(format: "{\"impl\": \"swift\", \"case\": \"%@\", \"median_us\": %.2f, \"p99_us\": %.2f, \"mean_us\": %.2f, \"cpu_us\": %.2f, \"iterations\": %d, \"allocs_per_iter\": %@, \"coretype\": \"%@\", \"blas\": \"%@\"}",
+                 name, median, p99, mean, cpuPerIteration, samples.count, allocText, ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset", BLAS.kernels))
 }
 
 /// One DQN training step as an agent would write it (CleanRL dqn.py): online forward, target

@@ -30,10 +30,11 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 runs = defaultdict(list)  # (case, coretype, impl) -> [row per round]
 for r in rows:
     runs[(r["case"], r["coretype"], r["impl"])].append(r)
-print("| case | OPENBLAS_CORETYPE | Swift median (µs) | PyTorch median (µs) | speedup (torch/swift, median of rounds) | goal | met | Swift p99 (µs) | PyTorch p99 (µs) | CPU µs/step Swift / PyTorch (ratio) | Swift allocs/step |")
+cores = list(dict.fromkeys(r["coretype"] for r in rows))
+print("| case | OPENBLAS_CORETYPE (kernels run) | Swift median (µs) | PyTorch median (µs) | speedup (torch/swift, median of rounds) | goal | met | Swift p99 (µs) | PyTorch p99 (µs) | CPU µs/step Swift / PyTorch (ratio) | Swift allocs/step |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for case in GOALS:
-    for core in ["Haswell", "unset"]:
+    for core in cores:
         s, t = runs.get((case, core, "swift"), []), runs.get((case, core, "torch"), [])
         if not s or not t:
             continue
@@ -46,7 +47,9 @@ for case in GOALS:
             p99 = statistics.median(a["p99_us"] for a in s)
             met = met and p99 <= 10
             extra = " and p99 ≤ 10 µs"
-        print(f"| {case} | {core} | {statistics.median(a['median_us'] for a in s):.1f} | {statistics.median(b['median_us'] for b in t):.1f} "
+        blas = sorted({a["blas"] for a in s if a.get("blas")})
+        core_text = f"{core} ({', '.join(blas)})" if blas and blas != [core] else core
+        print(f"| {case} | {core_text} | {statistics.median(a['median_us'] for a in s):.1f} | {statistics.median(b['median_us'] for b in t):.1f} "
               f"| {sp:.2f}× (rounds: {', '.join(f'{r:.2f}' for r in ratios)}) | ≥{goal}×{extra} | {'yes' if met else 'NO'} "
               f"| {statistics.median(a['p99_us'] for a in s):.1f} | {statistics.median(b['p99_us'] for b in t):.1f} "
               f"| {cpu(s)} / {cpu(t)} ({ratio_cpu(s, t)}) "

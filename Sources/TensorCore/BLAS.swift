@@ -17,6 +17,15 @@ public enum BLAS {
     /// The number of threads OpenBLAS uses for large products; defaults to OpenBLAS's own choice.
     nonisolated(unsafe) public static var maxThreads: Int = Int(openblas_get_num_threads())
 
+    /// The kernels OpenBLAS runs (`openblas_get_corename`: "SkylakeX", "Haswell", "Prescott", ...).
+    public static var kernels: String { String(cString: openblas_get_corename()) }
+
+    /// What MarketGym did about OpenBLAS's kernels before main, or nil when it left OpenBLAS's
+    /// choice alone: with `OPENBLAS_CORETYPE` unset, a CPU the OpenBLAS build does not know gets
+    /// its SSE3 "Prescott" kernels, and MarketGym has OpenBLAS select SkylakeX or Haswell instead
+    /// when the CPU supports them (CKernels/blascore.c; `MARKETGYM_BLAS_CORE=keep` turns it off).
+    public static var kernelNote: String? { mg_blas_core_note().map { String(cString: $0) } }
+
     /// Products with at least this many multiply-adds are always cut in two blocks of output rows
     /// or columns (`mg_sgemm`), computed on two threads when ``Parallelism/threads`` is 2 and one
     /// after the other otherwise: the cut depends only on the shape, so the bits do not depend on

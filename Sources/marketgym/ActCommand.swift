@@ -27,6 +27,7 @@ struct ActCommand: ParsableCommand {
     var maxLineBytes: Int = ActServer.defaultMaxLineBytes
 
     func run() throws {
+        printBLASNote()
         var options = Policy.Options()
         switch nonFinite {
         case "reject": options.nonFinite = .reject

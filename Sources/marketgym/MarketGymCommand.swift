@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import TensorCore
 
 @main
 struct MarketGymCommand: ParsableCommand {
@@ -21,4 +22,10 @@ struct MarketGymCommand: ParsableCommand {
 func fail(_ error: any Error) -> ExitCode {
     FileHandle.standardError.write(Data("error: \(String(describing: error))\n".utf8))
     return ExitCode(1)
+}
+
+/// Says on standard error what MarketGym chose for OpenBLAS's kernels, when it chose (a CPU the
+/// OpenBLAS build does not know: `BLAS.kernelNote`); silent when OpenBLAS's own choice stands.
+func printBLASNote() {
+    if let note = BLAS.kernelNote { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
 }

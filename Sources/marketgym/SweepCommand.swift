@@ -40,6 +40,7 @@ struct SweepCommand: ParsableCommand {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard pollInterval > 0 && pollInterval.isFinite else { throw ValidationError("--poll-interval must be a positive number of seconds") }
         StopSignal.install()
+        printBLASNote()
         do {
             let loader = SpecLoader.locate(spec: sweep)
             let url = try loader.file(for: sweep, folder: "Experiments/sweeps")

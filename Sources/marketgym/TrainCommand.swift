@@ -64,6 +64,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         StopSignal.install()
+        printBLASNote()
         do {
             let run: TrainingRun
             let context: EnvironmentContext

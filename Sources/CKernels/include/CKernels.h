@@ -27,6 +27,12 @@ void mg_sgemm(int transA, int transB, int m, int n, int k, float alpha,
               const float *a, int lda, const float *b, int ldb,
               float beta, float *c, int ldc, int parts);
 
+/// What MarketGym did about OpenBLAS's kernels before main (blascore.c), or NULL when it left
+/// OpenBLAS's own choice alone: when OPENBLAS_CORETYPE is unset and OpenBLAS does not know the CPU
+/// (its "Prescott" fallback, SSE3) on a CPU with AVX-512 or AVX2 and FMA, OpenBLAS's selection is
+/// run again with the SkylakeX or Haswell core type. MARKETGYM_BLAS_CORE=keep turns this off.
+const char *mg_blas_core_note(void);
+
 /// The Adam moment and parameter update over `n` elements, PyTorch's operation order, every
 /// operation rounded separately (no fused multiply-add):
 /// m += c1 * (g - m); v = v * b2 + (c2 * g) * g; w -= step * (m / (sqrt(v) / bc2sqrt + eps)).
