@@ -37,15 +37,36 @@ extension Tape {
             return p.grad.storage.pointer
         }
         if gradMark[i] != generation {
-            gradMark[i] = generation
-            let shape = nodes[i].value.shape
-            while gradPool.count <= i { gradPool.append(Tape.placeholder) }
-            if !(isKnownUniquelyReferenced(&gradPool[i].storage) && gradPool[i].shape == shape) {
-                gradPool[i] = Tensor(uninitializedShape: shape)
-            }
-            gradPool[i].storage.pointer.update(repeating: 0, count: gradPool[i].count)
+            freshGradBuffer(i).update(repeating: 0, count: gradPool[i].count)
         }
         return gradPool[i].storage.pointer
+    }
+
+    /// Marks node `i` (not a parameter) as holding a gradient of the current `backward` and
+    /// returns its pooled buffer, uninitialized.
+    @inline(__always)
+    private func freshGradBuffer(_ i: Int) -> UnsafeMutablePointer<Float> {
+        gradMark[i] = generation
+        let shape = nodes[i].value.shape
+        while gradPool.count <= i { gradPool.append(Tape.placeholder) }
+        if !(isKnownUniquelyReferenced(&gradPool[i].storage) && gradPool[i].shape == shape) {
+            gradPool[i] = Tensor(uninitializedShape: shape)
+        }
+        return gradPool[i].storage.pointer
+    }
+
+    /// For a rule that writes every element of input `j`'s gradient: the buffer, and whether this
+    /// is the first contribution of this `backward` (`assign`: the buffer holds stale values, store
+    /// into it) or a later one (add into it, as with ``inputGrad(_:)``); nil when no gradient flows
+    /// to `j`. The first contribution then costs no zero fill and no read of the buffer (a
+    /// `[B, T, 4H]` gate gradient is 8.4 MB at batch 256, hidden 64, sequence 32). Storing `x`
+    /// instead of adding it to zero gives the same values (−0 stays −0 where `0 + −0` is +0).
+    @inline(__always)
+    func inputGradForWriting(_ j: Int) -> (pointer: UnsafeMutablePointer<Float>, assign: Bool)? {
+        guard j >= 0, nodes[j].requiresGrad else { return nil }
+        if case .parameter = nodes[j].op { return (gradPointer(j), false) }  // zeroed when backward starts
+        if gradMark[j] == generation { return (gradPool[j].storage.pointer, false) }
+        return (freshGradBuffer(j), true)
     }
 
     /// The gradient buffer of input `j`, or nil when no gradient flows to it.

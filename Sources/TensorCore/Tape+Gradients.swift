@@ -66,8 +66,8 @@ extension Tape {
             reductionGradient(r, x: xv.pointer, y: y.pointer, g: g, dx: dx, outer: outer, n: n, inner: inner)
 
         case .reshape:                                                                    // identity on elements
-            guard let dx = inputGrad(node.a) else { return }
-            for k in 0..<y.count { dx[k] += g[k] }
+            guard let (dx, assign) = inputGradForWriting(node.a) else { return }
+            if assign { dx.update(from: g, count: y.count) } else { for k in 0..<y.count { dx[k] += g[k] } }
 
         case .rows(let range):                                                            // scatter into the rows
             guard let dx = inputGrad(node.a) else { return }
@@ -253,9 +253,9 @@ extension Tape {
         }
         let x = value(node.a), w = value(node.b)
         let ins = w.shape[1]
-        if let dx = inputGrad(node.a) {
+        if let (dx, assign) = inputGradForWriting(node.a) {
             BLAS.gemm(transA: false, transB: false, m: rows, n: ins, k: outs, alpha: 1, a: dz, lda: outs,
-                      b: w.pointer, ldb: ins, beta: 1, c: dx, ldc: ins)
+                      b: w.pointer, ldb: ins, beta: assign ? 0 : 1, c: dx, ldc: ins)
         }
         if let dw = inputGrad(node.b) {
             BLAS.gemm(transA: true, transB: false, m: outs, n: ins, k: rows, alpha: 1, a: dz, lda: outs,
@@ -360,7 +360,7 @@ extension Tape {
         let (b, t, s) = (ws.shape[0], ws.shape[1], ws.shape[2])
         let w = value(node.b)
         let h = w.shape[1], gh = 4 * h, sw = 2 * h, rows = b * t
-        let dgx = inputGrad(node.a), dw = inputGrad(node.b), dbias = node.c >= 0 ? inputGrad(node.c) : nil
+        let dgx = inputGradForWriting(node.a), dw = inputGrad(node.b), dbias = node.c >= 0 ? inputGrad(node.c) : nil
         let initialValue = initial >= 0 ? UnsafePointer(value(initial).pointer) : nil
         let dinitial = initial >= 0 ? inputGrad(initial) : nil
         // Scratch: the gate gradients of every step [B, T, 4H], then dh and dc [B, H].
@@ -385,7 +385,9 @@ extension Tape {
                           ldb: h, beta: 0, c: dh, ldc: h)
             }
         }
-        if let dgx { for j in 0..<(rows * gh) { dgx[j] += dp[j] } }
+        if let (dgx, assign) = dgx {
+            if assign { dgx.update(from: dp, count: rows * gh) } else { for j in 0..<(rows * gh) { dgx[j] += dp[j] } }
+        }
         if let dbias {
             for r in 0..<rows {
                 let src = dp + r * gh
