@@ -157,8 +157,23 @@ public final class HDF5File: HDF5Container {
         case .verified:
             if mode == .readWrite { try HDF5Integrity.removeHeader(url) }
         case .noHeader:
-            try probe(url)
+            try probe(url, timeout: probeTimeoutMilliseconds)
         }
+    }
+
+    /// The environment variable that sets how long the probe of a file without integrity header
+    /// may take, in seconds (default 60; a positive number up to 3600).
+    public static let probeTimeoutVariable = "MARKETGYM_HDF5_PROBE_SECONDS"
+
+    /// The probe's time limit in milliseconds: `MARKETGYM_HDF5_PROBE_SECONDS` when it is a positive
+    /// number of seconds up to 3600, else 60 s. The fuzz harness sets 1 s, so that a file on which
+    /// libhdf5 loops is refused in a second by each loader instead of a minute.
+    static var probeTimeoutMilliseconds: Int32 {
+        if let text = ProcessInfo.processInfo.environment[probeTimeoutVariable], let seconds = Double(text),
+           seconds > 0, seconds <= 3600 {
+            return Int32(max(1, (seconds * 1000).rounded()))
+        }
+        return 60_000
     }
 
     /// Opens and walks `url` in a child process (see ``HDF5Integrity``).
@@ -168,11 +183,12 @@ public final class HDF5File: HDF5Container {
     ///   timed out. A file libhdf5 cannot open at all passes: the open then fails cleanly and
     ///   ``open(_:mode:chunkCacheBytes:)`` says why.
     static func probe(_ url: URL, timeout: Int32 = 60_000) throws {
+        let seconds = String(format: "%g", Double(timeout) / 1000)
         let code = url.path.withCString { mg_probe_file($0, timeout) }
         switch code {
         case 0, 1: return
         case 2: throw HDF5Error.damaged(file: url.path, reason: "libhdf5 opened it but failed walking its objects and attributes (checked in a separate process, as the file has no MarketGym integrity header)")
-        case -2: throw HDF5Error.damaged(file: url.path, reason: "reading its objects did not finish in \(timeout / 1000) s (checked in a separate process, as the file has no MarketGym integrity header)")
+        case -2: throw HDF5Error.damaged(file: url.path, reason: "reading its objects did not finish in \(seconds) s (checked in a separate process, as the file has no MarketGym integrity header; \(probeTimeoutVariable) sets the time allowed)")
         case -1: throw HDF5Error.system(operation: "fork for the integrity probe", file: url.path, code: errno)
         default: throw HDF5Error.damaged(file: url.path, reason: "libhdf5 crashed (signal \(code - 128)) reading its metadata (checked in a separate process, as the file has no MarketGym integrity header)")
         }

@@ -11,20 +11,17 @@ public struct SpecOverride: Sendable, Equatable, CustomStringConvertible {
     public let value: SpecValue
 
     /// Parses `path.to.key=value`.
-    /// - Throws: `SpecError.badOverride` when there is no `=`, the path is empty or has an empty part,
-    ///   or the value is not valid YAML.
+    /// - Throws: `SpecError.badOverride` when there is no `=`, or the path is empty or has an empty
+    ///   part; the YAML reader's `SpecError` (naming `--set <argument>`) when the value does not read.
     public init(parsing argument: String) throws(SpecError) {
         guard let eq = argument.firstIndex(of: "=") else { throw .badOverride(argument) }
         let key = argument[..<eq].trimmingCharacters(in: .whitespaces)
         let raw = String(argument[argument.index(after: eq)...])
         let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !key.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { throw .badOverride(argument) }
-        let parsed: SpecValue
-        do {
-            parsed = try SpecValue.parse(yaml: "v: \(raw.isEmpty ? "\"\"" : raw)", source: "--set \(argument)")
-        } catch {
-            throw .badOverride(argument)
-        }
+        // A value that is not YAML this reader takes gets the reader's own error, which names the
+        // argument and says why ("integer out of range: ..."), not the usage hint for a bad path.
+        let parsed = try SpecValue.parse(yaml: "v: \(raw.isEmpty ? "\"\"" : raw)", source: "--set \(argument)")
         self.path = parts
         self.value = parsed["v"] ?? .null
     }

@@ -67,7 +67,9 @@ extension SpecValue {
             case .null: self = .null
             case .bool: self = .bool(node.bool ?? false)
             case .int:
-                guard let i = node.int else { throw .yamlSyntax(file: source, detail: "integer out of range: \(scalar.string)") }
+                guard let i = SpecValue.integer(node, text: scalar.string) else {
+                    throw .yamlSyntax(file: source, detail: "integer out of range: \(scalar.string)")
+                }
                 self = .int(i)
             case .float:
                 guard let d = node.float else { throw .yamlSyntax(file: source, detail: "bad number: \(scalar.string)") }
@@ -92,6 +94,30 @@ extension SpecValue {
         case .alias:
             throw .yamlSyntax(file: source, detail: "YAML aliases are not supported in specs; repeat the value")
         }
+    }
+
+    /// The value of a scalar Yams resolved as an integer, or nil when it does not fit in `Int`.
+    /// Yams' own construction traps on a sexagesimal integer (YAML 1.1: `1:30` is 90) whose value
+    /// or place value passes `Int.max` (FuzzSpecYAML, session 8: `--set a=[1000000333300333333:3]`
+    /// killed the process), so those are computed here, with overflow checks, to the same values;
+    /// the other forms (decimal, `0x`, `0o`, `0b`) Yams reads with `Int(_:radix:)`, which returns nil.
+    static func integer(_ node: Node, text: String) -> Int? {
+        guard text.contains(":") else { return node.int }
+        var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var negative = false
+        if digits.first == "-" || digits.first == "+" {
+            negative = digits.first == "-"
+            digits = digits.dropFirst()
+        }
+        var value = 0
+        for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }), let digit = Int(part) else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 60)
+            let (sum, o2) = shifted.addingReportingOverflow(digit)
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return negative ? -value : value
     }
 
     /// Block-style YAML with readable numbers (`0.99`, not `9.9e-1`), keys in tree order.
