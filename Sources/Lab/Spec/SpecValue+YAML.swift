@@ -259,8 +259,10 @@ extension SpecValue {
             case "\t": q += "\\t"
             case "\r": q += "\\r"
             // Other control characters and YAML's extra line breaks (NEL, LS, PS) would be folded or
-            // refused when read back: escape them (found by FuzzSpecYAML).
-            case _ where c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029:
+            // refused when read back, and the noncharacters U+FFFE and U+FFFF are outside YAML's
+            // printable set ("control characters are not allowed"): escape them (found by FuzzSpecYAML).
+            case _ where c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
+                || c.value == 0xFFFE || c.value == 0xFFFF:
                 q += c.value <= 0xFF ? "\\x" + String(format: "%02X", c.value) : "\\u" + String(format: "%04X", c.value)
             default: q.unicodeScalars.append(c)
             }
