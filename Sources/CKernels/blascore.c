@@ -53,10 +53,15 @@ __attribute__((constructor)) static void mg_choose_blas_core(void) {
     init();
     unsetenv("OPENBLAS_CORETYPE");
     const char *after = corename();
-    snprintf(note, sizeof note,
-             "OpenBLAS did not know this CPU and took its Prescott (SSE3) kernels; MarketGym chose %s "
-             "(now %s), which this CPU supports. Set OPENBLAS_CORETYPE to choose yourself.",
-             wanted, after != NULL ? after : "?");
+    if (after != NULL && strcasecmp(after, wanted) == 0)
+        snprintf(note, sizeof note,
+                 "OpenBLAS did not know this CPU and took its Prescott (SSE3) kernels; MarketGym had it "
+                 "select %s, which this CPU supports. Set OPENBLAS_CORETYPE to choose yourself.", wanted);
+    else
+        snprintf(note, sizeof note,
+                 "OpenBLAS did not know this CPU and took its Prescott (SSE3) kernels; MarketGym asked it "
+                 "for %s and it now runs %s. Set OPENBLAS_CORETYPE to choose yourself.",
+                 wanted, after != NULL ? after : "(unknown)");
 }
 
 const char *mg_blas_core_note(void) { return note[0] != 0 ? note : NULL; }
