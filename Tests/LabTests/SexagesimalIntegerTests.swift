@@ -46,3 +46,41 @@ import Yams
         #expect(tree == .mapping([(key: "a", value: .int(yams ?? 0))]), "\(text): \(tree)")
     }
 }
+
+/// FuzzSpecYAML's finding of session 8 (Fuzz/Corpora/spec/set-path-deeper-than-libyaml-reads.yaml,
+/// 3,427,442 executions into a run): `--set` paths of hundreds of parts nested the config over
+/// libyaml's 1,000 levels, and the written `config.yaml` did not read back ("Maximum nesting level
+/// reached"). Specs and overrides are bounded at `SpecValue.maxDepth` levels.
+@Suite struct SpecDepthTests {
+    @Test func aSetPathDeeperThanTheBoundIsRefused() throws {
+        let deep = (0..<SpecValue.maxDepth).map { "k\($0)" }.joined(separator: ".")
+        #expect(throws: SpecError.self) { try SpecOverride(parsing: deep + ".x=1") }
+        #expect(throws: SpecError.self) { try SpecOverride(parsing: deep + "=[1]") }
+        let o = try SpecOverride(parsing: deep + "=1")  // exactly the bound
+        let tree = o.apply(to: .mapping([]))
+        #expect(tree.depth == SpecValue.maxDepth)
+        #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree)
+    }
+
+    @Test func aFileDeeperThanTheBoundIsRefused() throws {
+        let within = String(repeating: "[", count: SpecValue.maxDepth) + String(repeating: "]", count: SpecValue.maxDepth)
+        #expect(try SpecValue.parse(yaml: within, source: "s.yaml").depth == SpecValue.maxDepth)
+        let beyond = "[" + within + "]"
+        #expect(throws: SpecError.self) { try SpecValue.parse(yaml: beyond, source: "s.yaml") }
+    }
+
+    @Test func theFuzzInputNoLongerWritesAnUnreadableConfig() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Corpora/spec/set-path-deeper-than-libyaml-reads.yaml")
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        guard var tree = try? SpecValue.parse(yaml: text, source: "fuzz.yaml") else { return }
+        let base = tree
+        // The harness's `#set ` lines (Fuzz/Sources/FuzzSupport/SpecFuzzText.swift).
+        for argument in text.split(separator: "\n").filter({ $0.hasPrefix("#set ") }).map({ String($0.dropFirst(5)) }) {
+            if let o = try? SpecOverride(parsing: argument) { tree = o.apply(to: tree) }
+        }
+        tree = base.merging(tree)
+        #expect(tree.depth <= SpecValue.maxDepth)
+        #expect(try SpecValue.parse(yaml: tree.yamlString(), source: "config.yaml") == tree)
+    }
+}

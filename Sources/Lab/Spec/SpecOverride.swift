@@ -22,8 +22,11 @@ public struct SpecOverride: Sendable, Equatable, CustomStringConvertible {
         // A value that is not YAML this reader takes gets the reader's own error, which names the
         // argument and says why ("integer out of range: ..."), not the usage hint for a bad path.
         let parsed = try SpecValue.parse(yaml: "v: \(raw.isEmpty ? "\"\"" : raw)", source: "--set \(argument)")
+        let value = parsed["v"] ?? .null
+        // The path nests the value that many mappings deeper in the config.
+        try value.refuseDepth(beyond: SpecValue.maxDepth, source: "--set \(SpecError.excerpt(argument))", extra: parts.count)
         self.path = parts
-        self.value = parsed["v"] ?? .null
+        self.value = value
     }
 
     /// An override from parts already split and a parsed value.

@@ -18,7 +18,9 @@ extension SpecValue {
             guard let node = try parser.singleRoot() else { return .mapping([]) }
             try withExtendedLifetime(parser) { () throws(SpecError) in try refuseAnchors(node, source: source) }
             var budget = maxNodes
-            return try SpecValue(node: node, source: source, budget: &budget)
+            let tree = try SpecValue(node: node, source: source, budget: &budget)
+            try tree.refuseDepth(beyond: maxDepth, source: source)
+            return tree
         } catch let error as SpecError {
             throw error
         } catch {
@@ -30,6 +32,30 @@ extension SpecValue {
     /// hold about 150; the budget bounds the work of converting any YAML that slips past the
     /// anchor check (docs/reliability.md).
     public static let maxNodes = 1_000_000
+
+    /// Deepest nesting of lists and mappings a spec, a `--set` (path and value together) and so a
+    /// resolved config may have: 100 levels (shipped specs nest 4). libyaml refuses to read YAML
+    /// nested over 1,000 levels, so without a bound a `--set` with a 1,000-part path wrote a
+    /// `config.yaml` that `--resume` could not read (FuzzSpecYAML, session 8). Overrides and merges
+    /// of trees within the bound stay within it.
+    public static let maxDepth = 100
+
+    /// How many lists and mappings deep the tree goes (a scalar: 0).
+    var depth: Int {
+        switch self {
+        case .array(let items): 1 + (items.map(\.depth).max() ?? 0)
+        case .mapping(let pairs): 1 + (pairs.map(\.value.depth).max() ?? 0)
+        default: 0
+        }
+    }
+
+    /// Throws when the tree nests deeper than `limit` (see ``maxDepth``).
+    func refuseDepth(beyond limit: Int, source: String, extra: Int = 0) throws(SpecError) {
+        let d = depth + extra
+        guard d <= limit else {
+            throw .yamlSyntax(file: source, detail: "lists and mappings nested \(d) levels deep; at most \(limit) are read (docs/reliability.md)")
+        }
+    }
 
     /// Refuses the first anchor (`&name`) in document order. Yams resolves every alias (`*name`)
     /// to its anchored node while composing, sharing storage, so the composed tree is small even
