@@ -69,6 +69,12 @@ extension Tape {
         return (freshGradBuffer(j), true)
     }
 
+    /// Stores (`assign`) or adds `count` elements of `g` into a buffer from ``inputGradForWriting(_:)``.
+    @inline(__always)
+    func write(_ g: UnsafePointer<Float>, into dx: (pointer: UnsafeMutablePointer<Float>, assign: Bool), count: Int) {
+        if dx.assign { dx.pointer.update(from: g, count: count) } else { for k in 0..<count { dx.pointer[k] += g[k] } }
+    }
+
     /// The gradient buffer of input `j`, or nil when no gradient flows to it.
     @inline(__always)
     func inputGrad(_ j: Int) -> UnsafeMutablePointer<Float>? {

@@ -66,8 +66,8 @@ extension Tape {
             reductionGradient(r, x: xv.pointer, y: y.pointer, g: g, dx: dx, outer: outer, n: n, inner: inner)
 
         case .reshape:                                                                    // identity on elements
-            guard let (dx, assign) = inputGradForWriting(node.a) else { return }
-            if assign { dx.update(from: g, count: y.count) } else { for k in 0..<y.count { dx[k] += g[k] } }
+            guard let dx = inputGradForWriting(node.a) else { return }
+            write(g, into: dx, count: y.count)
 
         case .rows(let range):                                                            // scatter into the rows
             guard let dx = inputGrad(node.a) else { return }
@@ -385,9 +385,7 @@ extension Tape {
                           ldb: h, beta: 0, c: dh, ldc: h)
             }
         }
-        if let (dgx, assign) = dgx {
-            if assign { dgx.update(from: dp, count: rows * gh) } else { for j in 0..<(rows * gh) { dgx[j] += dp[j] } }
-        }
+        if let dgx { write(dp, into: dgx, count: rows * gh) }
         if let dbias {
             for r in 0..<rows {
                 let src = dp + r * gh
