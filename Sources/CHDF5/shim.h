@@ -33,6 +33,25 @@ static inline unsigned mg_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned mg_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline unsigned mg_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
 static inline hid_t mg_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
+
+/// The kind of the object `name` leads to from `location`, from its object header alone (no
+/// dataset open: opening one reads its type, space, layout and filters): 0 group, 1 dataset,
+/// 2 named datatype, 3 anything else, -1 when libhdf5 fails.
+static inline int mg_object_kind(hid_t location, const char *name) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    if (H5Oget_info_by_name3(location, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+#else
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(location, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+#endif
+    switch (info.type) {
+    case H5O_TYPE_GROUP: return 0;
+    case H5O_TYPE_DATASET: return 1;
+    case H5O_TYPE_NAMED_DATATYPE: return 2;
+    default: return 3;
+    }
+}
 static inline hid_t mg_H5P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t mg_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 

@@ -37,13 +37,16 @@ extension Checkpoint {
     /// - Throws: `CheckpointError` for a non-checkpoint, another format version, an incomplete
     ///   write, or missing and mis-shaped parts.
     public static func read(from url: URL) throws(CheckpointError) -> Checkpoint {
-        try withFile(url) { (file) throws(CheckpointError) -> Checkpoint in
-            var c = try readPolicyPart(file, url: url)
-            if try exists(file, "training", url) {
-                c.training = try TrainingState.read(from: try group(file, "training", url), url: url)
-            }
-            return c
+        try withFile(url) { (file) throws(CheckpointError) -> Checkpoint in try read(from: file, url: url) }
+    }
+
+    /// Reads the checkpoint in `file`, already open (`url` names it in errors).
+    public static func read(from file: HDF5File, url: URL) throws(CheckpointError) -> Checkpoint {
+        var c = try readPolicyPart(file, url: url)
+        if try exists(file, "training", url) {
+            c.training = try TrainingState.read(from: try group(file, "training", url), url: url)
         }
+        return c
     }
 
     /// Reads only what a policy needs (header, config, policy spec and parameters) — never the

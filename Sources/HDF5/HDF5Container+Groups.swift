@@ -111,8 +111,6 @@ extension HDF5Container {
         return options
     }
 
-    /// The kind of the object at `path` from `location`, or nil when any link on the way is missing
-    /// or dangling.
     /// This container's identifier and the context of `path`, after checking that an object of
     /// kind `expected` is there (call with the library lock held).
     /// - Throws: ``HDF5Error/objectNotFound(file:path:expected:)``, ``HDF5Error/wrongObjectKind(file:path:expected:found:)``.
@@ -129,6 +127,9 @@ extension HDF5Container {
         return (location, target)
     }
 
+    /// The kind of the object at `path` from `location`, or nil when any link on the way is missing
+    /// or dangling.
+    /// Read from the object's header (`H5Oget_info_by_name`), without opening the object.
     static func kind(of path: String, in location: hid_t, _ context: HDF5Context) throws -> HDF5ObjectKind? {
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
         var prefix = path.hasPrefix("/") ? "/" : ""
@@ -144,12 +145,12 @@ extension HDF5Container {
         let resolves = H5Oexists_by_name(location, target, hid_t(mg_H5P_DEFAULT()))
         if resolves < 0 { throw context.failure("H5Oexists_by_name(\(target))") }
         if resolves == 0 { return nil }
-        let object = try context.own(H5Oopen(location, target, hid_t(mg_H5P_DEFAULT())), .object, "H5Oopen(\(target))")
-        switch H5Iget_type(object.id) {
-        case H5I_GROUP: return .group
-        case H5I_DATASET: return .dataset
-        case H5I_DATATYPE: return .datatype
-        default: return .other
+        switch mg_object_kind(location, target) {
+        case 0: return .group
+        case 1: return .dataset
+        case 2: return .datatype
+        case 3: return .other
+        default: throw context.failure("H5Oget_info_by_name(\(target))")
         }
     }
 

@@ -34,6 +34,42 @@ struct HDF5GroupTests {
         }
     }
 
+    /// Kinds are read from object headers without opening the objects: every kind h5py writes,
+    /// links to them, and a dangling link (no object, so no kind and not contained).
+    @Test func kindsOfEveryObjectH5pyWritesAndOfLinks() throws {
+        try withTemporaryFolder { folder in
+            let url = folder.appendingPathComponent("kinds.h5")
+            try python("""
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], "w") as f:
+                f.create_group("g/inner")
+                f["d"] = np.arange(6, dtype="f4").reshape(2, 3)
+                f["t"] = np.dtype("f8")          # a named (committed) datatype
+                f["hard"] = f["d"]                # a second hard link to the dataset
+                f["soft"] = h5py.SoftLink("/g/inner")
+                f["dangling"] = h5py.SoftLink("/nowhere")
+            """, [url.path])
+            let file = try HDF5File.open(url)
+            defer { try? file.close() }
+            #expect(try file.kind(of: "g") == .group)
+            #expect(try file.kind(of: "/g/inner") == .group)
+            #expect(try file.kind(of: "d") == .dataset)
+            #expect(try file.kind(of: "t") == .datatype)
+            #expect(try file.kind(of: "hard") == .dataset)
+            #expect(try file.kind(of: "soft") == .group)
+            #expect(try file.kind(of: "dangling") == nil)
+            #expect(try file.kind(of: "g/missing/deeper") == nil)
+            #expect(try !file.contains("dangling"))
+            #expect(try file.members() == [
+                HDF5Member(name: "d", kind: .dataset), HDF5Member(name: "dangling", kind: .other),
+                HDF5Member(name: "g", kind: .group), HDF5Member(name: "hard", kind: .dataset),
+                HDF5Member(name: "soft", kind: .group), HDF5Member(name: "t", kind: .datatype),
+            ])
+            #expect(try file.openDataset("hard").read(as: Float.self).values == [0, 1, 2, 3, 4, 5])
+            #expect(hdf5Error { try file.openDataset("t") } == .wrongObjectKind(file: url.path, path: "/t", expected: .dataset, found: .datatype))
+        }
+    }
+
     @Test func missingWrongKindAndDuplicateAreTypedErrors() throws {
         try withTemporaryFolder { folder in
             let url = folder.appendingPathComponent("e.h5")

@@ -13,7 +13,7 @@ public enum FileInspector {
         let format = (try? file.stringAttribute("format")) ?? ""
         do {
             switch format {
-            case Checkpoint.formatName: out += try checkpointSummary(url)
+            case Checkpoint.formatName: out += try checkpointSummary(file, url: url)
             case "marketgym-market-data": out += marketDataSummary(file)
             default: out += unknownFormatSummary(file, format: format)
             }
@@ -49,9 +49,9 @@ public enum FileInspector {
         return format.isEmpty ? "an HDF5 file without a MarketGym format attribute\n" : "an HDF5 file with \(found), which is no MarketGym format\n"
     }
 
-    static func checkpointSummary(_ url: URL) throws -> String {
+    static func checkpointSummary(_ file: HDF5File, url: URL) throws -> String {
         let c: Checkpoint
-        do { c = try Checkpoint.read(from: url) } catch { return "a MarketGym checkpoint that does not load: \(error.description)\n" }
+        do { c = try Checkpoint.read(from: file, url: url) } catch { return "a MarketGym checkpoint that does not load: \(error.description)\n" }
         let p = c.policy
         var s = "MarketGym checkpoint (format version \(Checkpoint.formatVersion)): \(c.algorithm) agent after \(c.step) environment steps, \(c.episodes) episodes.\n"
         s += "environment: \(p.environment)"
