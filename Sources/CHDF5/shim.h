@@ -112,29 +112,35 @@ static herr_t mg_probe_object(hid_t file, const char *name, const H5O_info_t *in
     return 0;
 }
 
+/// Kills a probe child and reaps it.
+static inline void mg_probe_stop(pid_t child, int *status) {
+    kill(child, SIGKILL);
+    while (waitpid(child, status, 0) < 0 && errno == EINTR) {}
+}
+
 /// Opens `path` read-only in a child process and walks it. Returns 0 when the walk succeeded, 1 when
 /// libhdf5 could not open the file (it then fails cleanly in the parent too), 2 when it opened but
-/// the walk failed, 128 + signal when the child crashed, -1 when fork failed, -2 on timeout.
+/// the walk failed, 128 + signal when the child crashed, -1 when the pipe, fork or wait failed
+/// (errno says why), -2 on timeout.
 static inline int mg_probe_file(const char *path, int timeout_ms) {
     fflush(NULL);
-    // The parent waits on a pipe whose only writer is the child: it reads end-of-file the moment
-    // the child ends (however it ends), with poll's timeout as the limit, instead of polling
-    // waitpid every millisecond (a millisecond or more added to every probe). Without a pipe, the
-    // old polling loop.
-    int ends[2] = {-1, -1};
-    int piped = pipe(ends) == 0;
-    if (piped && (fcntl(ends[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(ends[1], F_SETFD, FD_CLOEXEC) != 0)) {
+    // The parent waits on a pipe whose only writer is the child: end of file the moment the child
+    // ends (however it ends), poll's timeout as the limit. (Polling waitpid every millisecond
+    // added a millisecond or more to every probe.)
+    int ends[2];
+    if (pipe(ends) != 0) return -1;
+    if (fcntl(ends[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(ends[1], F_SETFD, FD_CLOEXEC) != 0) {
         close(ends[0]); close(ends[1]);
-        piped = 0;
+        return -1;
     }
     pid_t parent = getpid();
     pid_t child = fork();
     if (child < 0) {
-        if (piped) { close(ends[0]); close(ends[1]); }
+        close(ends[0]); close(ends[1]);
         return -1;
     }
     if (child == 0) {
-        if (piped) close(ends[0]);
+        close(ends[0]);
 #if defined(__linux__)
         // The child dies with its parent: a parent killed while it waits (Ctrl-C, a supervisor,
         // a fuzzer's timeout) must not leave a child spinning in a libhdf5 loop forever (found by
@@ -155,52 +161,30 @@ static inline int mg_probe_file(const char *path, int timeout_ms) {
         if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, mg_probe_object, NULL, H5O_INFO_BASIC) < 0) _exit(2);
         _exit(0);
     }
+    close(ends[1]);
     int status = 0;
-    if (piped) {
-        close(ends[1]);
-        struct timespec start, now;
-        clock_gettime(CLOCK_MONOTONIC, &start);
-        int timed_out = 0;
-        for (;;) {
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            long long elapsed = (long long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-            if (elapsed >= timeout_ms) { timed_out = 1; break; }
-            struct pollfd end = {ends[0], POLLIN, 0};
-            int ready = poll(&end, 1, (int)(timeout_ms - elapsed));
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready == 0) { timed_out = 1; break; }
-            if (ready < 0) {       // poll failed: stop the child rather than wait without a limit
-                close(ends[0]);
-                kill(child, SIGKILL);
-                while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-                return -1;
-            }
-            char byte;             // the child writes nothing: end of file means it has ended
-            if (read(ends[0], &byte, 1) == 0) break;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long elapsed = (long long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        struct pollfd end = {ends[0], POLLIN, 0};
+        int ready = elapsed >= timeout_ms ? 0 : poll(&end, 1, (int)(timeout_ms - elapsed));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) {  // the time is up, or poll failed: stop the child rather than wait on
+            int failure = errno;
+            close(ends[0]);
+            mg_probe_stop(child, &status);
+            errno = failure;
+            return ready == 0 ? -2 : -1;
         }
-        close(ends[0]);
-        if (timed_out) {
-            kill(child, SIGKILL);
-            while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-            return -2;
-        }
-        pid_t done;
-        while ((done = waitpid(child, &status, 0)) < 0 && errno == EINTR) {}
-        if (done != child) return -1;
-    } else {
-        for (int waited = 0;; waited++) {
-            pid_t done = waitpid(child, &status, WNOHANG);
-            if (done == child) break;
-            if (done < 0) return -1;
-            if (waited >= timeout_ms) {
-                kill(child, SIGKILL);
-                waitpid(child, &status, 0);
-                return -2;
-            }
-            struct timespec pause = {0, 1000000};
-            nanosleep(&pause, NULL);
-        }
+        char byte;         // the child writes nothing: end of file means it has ended
+        if (read(ends[0], &byte, 1) == 0) break;
     }
+    close(ends[0]);
+    pid_t done;
+    while ((done = waitpid(child, &status, 0)) < 0 && errno == EINTR) {}
+    if (done != child) return -1;
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
 }

@@ -189,7 +189,7 @@ public final class HDF5File: HDF5Container {
         case 0, 1: return
         case 2: throw HDF5Error.damaged(file: url.path, reason: "libhdf5 opened it but failed walking its objects and attributes (checked in a separate process, as the file has no MarketGym integrity header)")
         case -2: throw HDF5Error.damaged(file: url.path, reason: "reading its objects did not finish in \(seconds) s (checked in a separate process, as the file has no MarketGym integrity header; \(probeTimeoutVariable) sets the time allowed)")
-        case -1: throw HDF5Error.system(operation: "fork for the integrity probe", file: url.path, code: errno)
+        case -1: throw HDF5Error.system(operation: "pipe, fork or wait for the integrity probe", file: url.path, code: errno)
         default: throw HDF5Error.damaged(file: url.path, reason: "libhdf5 crashed (signal \(code - 128)) reading its metadata (checked in a separate process, as the file has no MarketGym integrity header)")
         }
     }
