@@ -162,7 +162,7 @@ extension PolicySpec {
             dueling: try g.intAttribute("dueling") != 0, normalization: normalization,
             trainDataStart: try g.stringAttribute("trainDataStart"), trainDataEnd: try g.stringAttribute("trainDataEnd"),
             environmentConfig: try g.stringAttribute("environmentConfig"),
-            provenance: Dictionary(uniqueKeysWithValues: zip(keys, values)))
+            provenance: try namedValues(keys, values, file: file, path: "/policy@provenanceKeys"))
         if let n = spec.normalization, n.mean.count != spec.observationSize || n.variance.count != spec.observationSize {
             throw CheckpointError.malformed(file: file, path: "/policy/normalization", detail: "statistics for \(n.mean.count) inputs, observation has \(spec.observationSize)")
         }
@@ -227,7 +227,7 @@ extension TrainingState {
                 guard keys.count == values.count else {
                     throw CheckpointError.malformed(file: url.path, path: "/training@\(names)", detail: "\(keys.count) names, \(values.count) values")
                 }
-                return Dictionary(uniqueKeysWithValues: zip(keys, values))
+                return try namedValues(keys, values, file: url.path, path: "/training@\(names)")
             }
             s.counters = try pairs("counterNames", try g.intsAttribute("counterValues"))
             s.scalars = try pairs("scalarNames", try g.doublesAttribute("scalarValues"))
@@ -239,4 +239,20 @@ extension TrainingState {
             throw .malformed(file: url.path, path: "/training", detail: "\(error)")
         }
     }
+}
+
+/// `names[i]: values[i]` for a checkpoint's parallel name and value lists (the counts already
+/// checked). A name listed twice is a malformed file, refused by name: `Dictionary(uniqueKeysWithValues:)`
+/// traps on it (found by FuzzHDF5: a `provenanceKeys` attribute with a repeated key crashed
+/// `inspect`, `evaluate` and `act`).
+func namedValues<V>(_ names: [String], _ values: [V], file: String, path: String) throws(CheckpointError) -> [String: V] {
+    var result: [String: V] = [:]
+    result.reserveCapacity(names.count)
+    for (name, value) in zip(names, values) {
+        guard result.updateValue(value, forKey: name) == nil else {
+            let shown = name.count > 60 ? String(name.prefix(57)) + "..." : name
+            throw .malformed(file: file, path: path, detail: "the name '\(shown)' is listed twice (each name once)")
+        }
+    }
+    return result
 }

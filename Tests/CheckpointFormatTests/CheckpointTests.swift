@@ -95,6 +95,42 @@ import HDF5
         #expect(throws: CheckpointError.self) { try Checkpoint.read(from: missing) }
     }
 
+    /// FuzzHDF5 (session 9): a name listed twice in a checkpoint's parallel name/value attributes
+    /// trapped in `Dictionary(uniqueKeysWithValues:)`, killing `inspect`, `evaluate` and `act`.
+    @Test func aNameListedTwiceIsAMalformedFileNotATrap() throws {
+        let dir = try makeTemporaryDirectory()
+        let provenance = dir.appendingPathComponent("provenance.h5")
+        try Self.sample().write(to: provenance)
+        do {
+            let f = try HDF5File.open(provenance, mode: .readWrite)
+            let policy = try f.openGroup("policy")
+            try policy.setAttribute("provenanceKeys", .strings(["seed", "seed"]))
+            try policy.setAttribute("provenanceValues", .strings(["0", "1"]))
+            try f.close()
+        }
+        let detail = "the name 'seed' is listed twice (each name once)"
+        #expect(throws: CheckpointError.malformed(file: provenance.path, path: "/policy@provenanceKeys", detail: detail)) {
+            try Checkpoint.readPolicy(from: provenance)
+        }
+        #expect(throws: CheckpointError.malformed(file: provenance.path, path: "/policy@provenanceKeys", detail: detail)) {
+            try Checkpoint.read(from: provenance)
+        }
+
+        let counters = dir.appendingPathComponent("counters.h5")
+        try Self.sample().write(to: counters)
+        do {
+            let f = try HDF5File.open(counters, mode: .readWrite)
+            try f.openGroup("training").setAttribute("counterNames", .strings(["updates", "updates"]))
+            try f.close()
+        }
+        #expect(throws: CheckpointError.malformed(file: counters.path, path: "/training@counterNames",
+                                                  detail: "the name 'updates' is listed twice (each name once)")) {
+            try Checkpoint.read(from: counters)
+        }
+        // The policy part does not read the training state: it still loads.
+        #expect(try Checkpoint.readPolicy(from: counters).policy == Self.sample().policy)
+    }
+
     @Test func failedWriteKeepsThePreviousCheckpoint() throws {
         let dir = try makeTemporaryDirectory()
         let url = dir.appendingPathComponent("ckpt.h5")
