@@ -79,6 +79,7 @@ extension Checkpoint {
             let order = try params.stringsAttribute("order")
             var tensors: [NamedTensor] = []
             for name in order {
+                try checkTensorName(name, file: path, path: "/policy/parameters@order")
                 let (values, shape) = try params.openDataset(name).read(as: Float.self)
                 tensors.append(NamedTensor(name: name, shape: shape, values: values))
             }
@@ -205,12 +206,14 @@ extension TrainingState {
             for role in try nets.memberNames() {
                 let ng = try nets.openGroup(role)
                 s.networks[role] = try ng.stringsAttribute("order").map { name in
+                    try checkTensorName(name, file: url.path, path: "/training/networks/\(role)@order")
                     let (v, shape) = try ng.openDataset(name).read(as: Float.self)
                     return NamedTensor(name: name, shape: shape, values: v)
                 }
             }
             let opt = try g.openGroup("optimizer")
             s.optimizer = try opt.stringsAttribute("order").map { name in
+                try checkTensorName(name, file: url.path, path: "/training/optimizer@order")
                 let (v, shape) = try opt.openDataset(name).read(as: Float.self)
                 return NamedTensor(name: name, shape: shape, values: v)
             }
@@ -255,4 +258,13 @@ func namedValues<V>(_ names: [String], _ values: [V], file: String, path: String
         }
     }
     return result
+}
+
+/// Refuses a tensor name read from a file that `NamedTensor` would trap on: empty, or with a `/`
+/// (an absolute or nested path such as `/policy/parameters/x` opens a dataset elsewhere in the
+/// file, under a name no network has).
+func checkTensorName(_ name: String, file: String, path: String) throws(CheckpointError) {
+    guard name.isEmpty || name.contains("/") else { return }
+    let shown = name.count > 60 ? String(name.prefix(57)) + "..." : name
+    throw .malformed(file: file, path: path, detail: "'\(shown)' is no tensor name (names are non-empty, without '/')")
 }

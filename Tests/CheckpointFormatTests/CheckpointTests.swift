@@ -131,6 +131,31 @@ import HDF5
         #expect(try Checkpoint.readPolicy(from: counters).policy == Self.sample().policy)
     }
 
+    /// A parameter order naming a path (which opens a dataset elsewhere in the file) or nothing
+    /// trapped in `NamedTensor`'s precondition; it is a malformed file.
+    @Test func aParameterNameThatIsAPathIsAMalformedFileNotATrap() throws {
+        let dir = try makeTemporaryDirectory()
+        for (group, names, attribute) in [
+            ("policy/parameters", ["/policy/parameters/q.layers.0.bias"], "/policy/parameters@order"),
+            ("policy/parameters", [""], "/policy/parameters@order"),
+            ("training/networks/target", ["q.layers.0.bias", "/policy/parameters/q.layers.0.bias"], "/training/networks/target@order"),
+            ("training/optimizer", ["/training/optimizer/adam.m.q.layers.0.bias"], "/training/optimizer@order"),
+        ] {
+            let url = dir.appendingPathComponent("order-\(UUID().uuidString).h5")
+            try Self.sample().write(to: url)
+            do {
+                let f = try HDF5File.open(url, mode: .readWrite)
+                try f.openGroup(group).setAttribute("order", .strings(names))
+                try f.close()
+            }
+            let name = names.last ?? ""
+            #expect(throws: CheckpointError.malformed(file: url.path, path: attribute,
+                                                      detail: "'\(name)' is no tensor name (names are non-empty, without '/')")) {
+                try Checkpoint.read(from: url)
+            }
+        }
+    }
+
     @Test func failedWriteKeepsThePreviousCheckpoint() throws {
         let dir = try makeTemporaryDirectory()
         let url = dir.appendingPathComponent("ckpt.h5")
