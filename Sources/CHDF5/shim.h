@@ -33,6 +33,8 @@ static inline unsigned mg_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned mg_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline unsigned mg_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
 static inline hid_t mg_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
+static inline hid_t mg_H5P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
+static inline hid_t mg_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 
 /// The kind of the object `name` leads to from `location`, from its object header alone (no
 /// dataset open: opening one reads its type, space, layout and filters): 0 group, 1 dataset,
@@ -52,8 +54,6 @@ static inline int mg_object_kind(hid_t location, const char *name) {
     default: return 3;
     }
 }
-static inline hid_t mg_H5P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
-static inline hid_t mg_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 
 // ---------------------------------------------------------------------------------------------
 // Probe of a file we did not write (no MarketGym integrity header): libhdf5 1.10 does not survive

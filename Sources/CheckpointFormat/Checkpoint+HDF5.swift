@@ -253,8 +253,7 @@ func namedValues<V>(_ names: [String], _ values: [V], file: String, path: String
     result.reserveCapacity(names.count)
     for (name, value) in zip(names, values) {
         guard result.updateValue(value, forKey: name) == nil else {
-            let shown = name.count > 60 ? String(name.prefix(57)) + "..." : name
-            throw .malformed(file: file, path: path, detail: "the name '\(shown)' is listed twice (each name once)")
+            throw .malformed(file: file, path: path, detail: "the name '\(shortened(name))' is listed twice (each name once)")
         }
     }
     return result
@@ -265,6 +264,10 @@ func namedValues<V>(_ names: [String], _ values: [V], file: String, path: String
 /// file, under a name no network has).
 func checkTensorName(_ name: String, file: String, path: String) throws(CheckpointError) {
     guard name.isEmpty || name.contains("/") else { return }
-    let shown = name.count > 60 ? String(name.prefix(57)) + "..." : name
-    throw .malformed(file: file, path: path, detail: "'\(shown)' is no tensor name (names are non-empty, without '/')")
+    throw .malformed(file: file, path: path, detail: "'\(shortened(name))' is no tensor name (names are non-empty, without '/')")
+}
+
+/// A name read from a file, cut to 60 characters for an error message (attributes may hold megabytes).
+private func shortened(_ name: String) -> String {
+    name.count > 60 ? String(name.prefix(57)) + "..." : name
 }
